@@ -1,0 +1,472 @@
+"""The command layer: parse options, call a service, print. Errors are one line on stderr."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from testimony import __version__
+from testimony.errors import CodebookError, TestimonyError
+from testimony.project import Project, find_project, init_project
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+class TestimonyGroup(click.Group):
+    """Turns a user's mistake into one clear line and exit code 2 (1 for failed checks)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except CodebookError as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            ctx.exit(exc.exit_code)
+        except TestimonyError as exc:
+            click.echo(f"testimony: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+class Context:
+    """What every command may need: where the project is, opened on first use."""
+
+    def __init__(self, project_dir: str | None, db_url: str | None) -> None:
+        self.project_dir = project_dir
+        self.db_url = db_url
+        self._project: Project | None = None
+
+    @property
+    def project(self) -> Project:
+        if self._project is None:
+            self._project = Project.open(find_project(self.project_dir), database_url=self.db_url)
+        return self._project
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+@click.group(cls=TestimonyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="testimony")
+@click.option(
+    "--project",
+    "project_dir",
+    metavar="DIR",
+    envvar="TESTIMONY_PROJECT",
+    help="The project folder (default: the current folder or the nearest parent "
+    "holding testimony.yaml; or $TESTIMONY_PROJECT).",
+)
+@click.option("--db", "db_url", metavar="URL", help="Use this coding database URL instead.")
+@click.pass_context
+def cli(ctx: click.Context, project_dir: str | None, db_url: str | None) -> None:
+    """testimony: code interview testimony in the terminal, with identifiers kept in a vault.
+
+    Start with `testimony init DIR`, then `testimony import FILE...`. Every
+    command takes --project DIR; errors go to stderr and exit 2 (1 when a check
+    finds a problem).
+    """
+    ctx.obj = Context(project_dir, db_url)
+    ctx.call_on_close(lambda: ctx.obj._project and ctx.obj._project.close())
+
+
+def main() -> None:
+    cli(prog_name="testimony")
+
+
+# --- project ---------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option(
+    "--codebook",
+    "codebook_file",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="A codebook YAML file to load into the new project.",
+)
+@click.option("--db", "db_url", metavar="URL", help="Put the coding database at this URL.")
+@click.option("--name", help="A name for the project (default: the folder's name).")
+def init(directory: Path, codebook_file: Path | None, db_url: str | None, name: str | None) -> None:
+    """Make a project folder: project.db, vault.db (mode 0600) and testimony.yaml."""
+    from testimony.codebook import load_codebook
+    from testimony.coding.themes import import_codebook
+
+    codebook = load_codebook(codebook_file) if codebook_file else None  # fail before creating
+    project = init_project(directory, database_url=db_url, name=name)
+    try:
+        if codebook is not None:
+            with project.session() as s, s.begin():
+                merge = import_codebook(s, codebook)
+            click.echo(f"codebook: {len(merge.added)} themes")
+    finally:
+        project.close()
+    click.echo(f"made project {directory}")
+    click.echo(f"next: testimony --project {directory} import FILE...")
+
+
+@cli.group("db", cls=TestimonyGroup)
+def db_group() -> None:
+    """The coding database's schema."""
+
+
+@db_group.command("upgrade")
+@pass_ctx
+def db_upgrade(obj: Context) -> None:
+    """Bring an older project's databases up to the current schema (Alembic)."""
+    from testimony.db.migrate import current_revision
+
+    project = obj.project
+    _ = project.engine, project.vault_engine  # opening upgrades
+    click.echo(
+        f"project.db at schema {current_revision(project.engine)}; "
+        f"vault.db at schema {current_revision(project.vault_engine)}"
+    )
+
+
+# --- import and interviews -------------------------------------------------------------------
+
+
+@cli.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--replace", is_flag=True, help="Import files again that changed since their import.")
+@click.option(
+    "--csv-column",
+    "csv_columns",
+    multiple=True,
+    metavar="FIELD=HEADER",
+    help="For CSV files: which header holds interview, speaker, text or time "
+    "(e.g. --csv-column text=Utterance). Repeatable.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pass_ctx
+def import_cmd(
+    obj: Context,
+    files: tuple[Path, ...],
+    replace: bool,
+    csv_columns: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Import transcripts (.txt .md .docx .vtt .srt .csv) into the vault and the project.
+
+    Each file is redacted on the way in: only pseudonymized text reaches the
+    coding database. A file is imported whole or not at all; importing an
+    unchanged file again changes nothing. Exit 2 if any file was refused.
+    """
+    from testimony.redact.importer import import_files
+
+    columns = {}
+    for item in csv_columns:
+        field, sep, header = item.partition("=")
+        if not sep or field not in {"interview", "speaker", "text", "time"}:
+            raise click.BadParameter(
+                f"{item!r}: use FIELD=HEADER with FIELD one of interview, speaker, text, time",
+                param_hint="--csv-column",
+            )
+        columns[field] = header
+    project = obj.project
+    with _progress("importing", len(files)) as advance:
+        report = import_files(
+            project, list(files), replace=replace, csv_columns=columns, progress=advance
+        )
+    if as_json:
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "file": str(r.path),
+                        "status": r.status,
+                        "interviews": r.interviews,
+                        "excerpts": r.excerpts,
+                        "words": r.words,
+                        "identifiers": r.identifiers,
+                        "reason": r.reason,
+                    }
+                    for r in report.results
+                ],
+                indent=2,
+            )
+        )
+    else:
+        for r in report.results:
+            if r.status == "refused":
+                click.echo(f"{r.path}: refused: {r.reason}", err=True)
+            elif r.status == "unchanged":
+                click.echo(f"{r.path}: unchanged since its import; nothing to do")
+            else:
+                click.echo(
+                    f"{r.path}: {r.status} as {', '.join(r.interviews)} "
+                    f"({r.excerpts} excerpts, {r.words} words, "
+                    f"{r.identifiers} identifiers redacted)"
+                )
+        done = sum(r.status in {"imported", "replaced"} for r in report.results)
+        unchanged = sum(r.status == "unchanged" for r in report.results)
+        summary = f"{done} imported, {unchanged} unchanged, {len(report.failed)} refused"
+        if report.failed:
+            summary += ": " + ", ".join(r.path.name for r in report.failed)
+        click.echo(summary, err=bool(report.failed))
+    if report.failed:
+        sys.exit(2)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@pass_ctx
+def interviews(obj: Context, as_json: bool) -> None:
+    """One line per interview: id, title, excerpts, words, review state, coding progress."""
+    from testimony.coding.interviews import list_interviews
+
+    with obj.project.session() as s:
+        rows = list_interviews(s)
+    if as_json:
+        click.echo(json.dumps([r.as_dict() for r in rows], indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("no interviews yet: testimony import FILE...")
+        return
+    table = Table(box=None, pad_edge=False)
+    for column, justify in (
+        ("id", "left"),
+        ("title", "left"),
+        ("excerpts", "right"),
+        ("words", "right"),
+        ("review", "left"),
+        ("coded", "right"),
+    ):
+        table.add_column(column, justify=justify)
+    for r in rows:
+        table.add_row(
+            r.id, r.title, str(r.excerpts), f"{r.words:,}", r.review_state, f"{r.progress:.0%}"
+        )
+    console.print(table)
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--limit", default=20, show_default=True, help="How many excerpts to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@pass_ctx
+def search(obj: Context, query: str, limit: int, as_json: bool) -> None:
+    """Full-text search of the pseudonymized excerpts: words, "phrases", prefix*, OR."""
+    from testimony.coding.excerpts import excerpt_locations
+    from testimony.coding.search import QueryError, search_excerpts
+
+    with obj.project.session() as s:
+        try:
+            hits = search_excerpts(s, query, limit)
+        except QueryError as exc:
+            raise click.BadParameter(str(exc), param_hint="QUERY") from None
+        where = excerpt_locations(s, [h.excerpt_id for h in hits])
+    if as_json:
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "excerpt": h.excerpt_id,
+                        **where[h.excerpt_id],
+                        "score": round(h.score, 4),
+                        "snippet": h.snippet,
+                        "highlights": h.highlights,
+                    }
+                    for h in hits
+                ],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return
+    for h in hits:
+        loc = where[h.excerpt_id]
+        snippet = _highlight(h.snippet, h.highlights)
+        console.print(
+            f"[bold]{loc['interview']}[/] ¶{loc['position']} "
+            f"[dim]{loc['speaker'] or ''}[/]  {snippet}"
+        )
+    if not hits:
+        click.echo("no excerpts match")
+
+
+def _highlight(snippet: str, highlights: list[tuple[int, int]]) -> str:
+    from rich.markup import escape
+
+    out, cursor = [], 0
+    for start, end in highlights:
+        out += [escape(snippet[cursor:start]), "[reverse]", escape(snippet[start:end]), "[/]"]
+        cursor = end
+    out.append(escape(snippet[cursor:]))
+    return "".join(out).replace("\n", " ")
+
+
+# --- codebook ----------------------------------------------------------------------------------
+
+
+@cli.group("codebook", cls=TestimonyGroup)
+def codebook_group() -> None:
+    """Check, show, import and export the codebook."""
+
+
+@codebook_group.command("validate")
+@click.argument("file", type=click.Path(path_type=Path))
+def codebook_validate(file: Path) -> None:
+    """Check a codebook file; each problem is printed as file:line:column: message (exit 1)."""
+    from testimony.codebook import load_codebook
+
+    codebook = load_codebook(file)
+    count = sum(1 for _ in codebook.walk())
+    depth = max((d for _t, _p, d in codebook.walk()), default=-1) + 1
+    click.echo(f"{file}: ok ({count} themes, {depth} levels)")
+
+
+@codebook_group.command("show")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@pass_ctx
+def codebook_show(obj: Context, as_json: bool) -> None:
+    """The project's themes as a tree, with shortcut keys and coding counts."""
+    from testimony.coding.themes import list_themes
+
+    with obj.project.session() as s:
+        rows = list_themes(s)
+    if as_json:
+        click.echo(json.dumps([r.__dict__ for r in rows], indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("the project has no codebook yet: testimony codebook import FILE")
+        return
+    for r in rows:
+        key = f"[{r.key}]" if r.key else "   "
+        colour = r.color or "default"
+        console.print(
+            f"{key} {'  ' * r.depth}[{colour}]■[/] {r.name} [dim]{r.id}[/]"
+            + (f"  ({r.codings})" if r.codings else "")
+        )
+
+
+@codebook_group.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@pass_ctx
+def codebook_import(obj: Context, file: Path) -> None:
+    """Merge a codebook file into the project by theme id.
+
+    Themes with codings are never dropped: if the file no longer has them they
+    are kept and reported.
+    """
+    from testimony.codebook import load_codebook
+    from testimony.coding.themes import import_codebook
+    from testimony.db import audit
+
+    codebook = load_codebook(file)
+    project = obj.project
+    with project.session() as s, s.begin():
+        merge = import_codebook(s, codebook)
+        audit.append(
+            s,
+            project.actor(),
+            "codebook-import",
+            codebook.name,
+            added=merge.added,
+            updated=merge.updated,
+            removed=merge.removed,
+            kept=merge.kept_with_codings,
+        )
+    click.echo(
+        f"{len(merge.added)} added, {len(merge.updated)} updated, "
+        f"{len(merge.unchanged)} unchanged, {len(merge.removed)} removed"
+    )
+    if merge.kept_with_codings:
+        click.echo(
+            "kept because they have codings (not in the file): "
+            + ", ".join(merge.kept_with_codings),
+            err=True,
+        )
+
+
+@codebook_group.command("export")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write here, not stdout.")
+@click.option("--format", "fmt", type=click.Choice(["yaml"]), default="yaml", show_default=True)
+@pass_ctx
+def codebook_export(obj: Context, output: Path | None, fmt: str) -> None:
+    """Write the project's codebook as YAML (the same shape `codebook validate` accepts)."""
+    from testimony.codebook import dump_codebook
+    from testimony.coding.themes import export_codebook
+
+    with obj.project.session() as s:
+        text = dump_codebook(export_codebook(s))
+    if output:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}")
+    else:
+        click.echo(text, nl=False)
+
+
+# --- demo ---------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+@click.option("--no-tui", is_flag=True, help="Build the project and print its path; no screen.")
+def demo(directory: Path | None, no_tui: bool) -> None:
+    """Build the demo project from the shipped codebooks/ and corpus/ and show it.
+
+    It goes in ./testimony-demo unless DIR is given, and is reused when it exists.
+    """
+    from testimony.demo import build_demo
+
+    with _progress("building demo", 1) as advance:
+        project, report = build_demo(
+            directory or Path("testimony-demo"), progress=lambda done, total: advance(done, total)
+        )
+    try:
+        if no_tui:
+            click.echo(str(project.root))
+            return
+        from testimony.coding.interviews import list_interviews
+
+        with project.session() as s:
+            rows = list_interviews(s)
+        console.print(f"[bold]demo project[/] {project.root}")
+        console.print(
+            f"{len(rows)} interviews, {sum(r.excerpts for r in rows):,} excerpts, "
+            f"{sum(r.words for r in rows):,} words; "
+            f"{sum(r.identifiers for r in report.results):,} identifiers redacted "
+            "on import"
+        )
+        if report.failed:
+            for r in report.failed:
+                err_console.print(f"{r.path.name}: refused: {r.reason}")
+        click.echo()
+        click.echo(f"try: cd {project.root} && testimony interviews")
+        click.echo('     testimony search "protection order"')
+        click.echo("     testimony codebook show")
+    finally:
+        project.close()
+
+
+class _progress:
+    """A progress bar on a terminal, nothing when piped."""
+
+    def __init__(self, what: str, total: int) -> None:
+        self.what, self.total = what, total
+        self.bar = None
+
+    def __enter__(self):
+        if sys.stderr.isatty() and self.total:
+            from rich.progress import Progress
+
+            self.bar = Progress(console=err_console, transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task(self.what, total=self.total)
+
+        def advance(done: int, total: int) -> None:
+            if self.bar:
+                self.bar.update(self.task, completed=done, total=total)
+
+        return advance
+
+    def __exit__(self, *exc) -> None:
+        if self.bar:
+            self.bar.stop()

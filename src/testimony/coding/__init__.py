@@ -1,0 +1,1 @@
+"""Coding services: interviews, themes, codings, memos, search and retrieval."""

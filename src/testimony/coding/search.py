@@ -1,0 +1,115 @@
+"""Full-text search over pseudonymized excerpts, behind one interface for every backend.
+
+The query language is small and the same everywhere: words (all must match),
+"quoted phrases", prefix* words, and OR between alternatives.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+# Private-use characters mark matches inside snippets; they never occur in text.
+MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
+_TOKEN = re.compile(r'"(?P<phrase>[^"]*)"|(?P<word>[^\s"]+)')
+_WORD_CHARS = re.compile(r"[\w]+(?:['’][\w]+)*", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One ranked excerpt; highlights are (start, end) offsets into snippet."""
+
+    excerpt_id: int
+    score: float
+    snippet: str
+    highlights: list[tuple[int, int]] = field(default_factory=list)
+
+
+class QueryError(ValueError):
+    """The search query cannot be understood."""
+
+
+class SearchBackend(Protocol):
+    def search(self, session: Session, query: str, limit: int = 50) -> list[SearchHit]: ...
+
+
+def parse_query(query: str) -> list[list[tuple[str, bool]]]:
+    """Alternatives (split at OR), each a list of (phrase, is_prefix) terms."""
+    alternatives: list[list[tuple[str, bool]]] = [[]]
+    for match in _TOKEN.finditer(query):
+        if match.group("word") == "OR":
+            alternatives.append([])
+            continue
+        raw = match.group("phrase") if match.group("phrase") is not None else match.group("word")
+        prefix = raw.endswith("*") and match.group("phrase") is None
+        words = _WORD_CHARS.findall(raw)
+        if words:
+            alternatives[-1].append((" ".join(words), prefix))
+    alternatives = [a for a in alternatives if a]
+    if not alternatives:
+        raise QueryError("the search query has no words")
+    return alternatives
+
+
+def _fts5_query(query: str) -> str:
+    parts = []
+    for terms in parse_query(query):
+        quoted = [
+            '"' + phrase.replace('"', '""') + '"' + ("*" if prefix else "")
+            for phrase, prefix in terms
+        ]
+        parts.append("(" + " AND ".join(quoted) + ")")
+    return " OR ".join(parts)
+
+
+def split_marks(snippet: str) -> tuple[str, list[tuple[int, int]]]:
+    """Remove match marks from a snippet and return where they were."""
+    out: list[str] = []
+    highlights: list[tuple[int, int]] = []
+    start = 0
+    length = 0
+    for ch in snippet:
+        if ch == MARK_OPEN:
+            start = length
+        elif ch == MARK_CLOSE:
+            highlights.append((start, length))
+        else:
+            out.append(ch)
+            length += 1
+    return "".join(out), highlights
+
+
+class SqliteSearch:
+    """SQLite FTS5 (external-content table kept in step by triggers), ranked by bm25."""
+
+    def search(self, session: Session, query: str, limit: int = 50) -> list[SearchHit]:
+        rows = session.execute(
+            text(
+                "SELECT rowid, bm25(excerpts_fts) AS score, "
+                "snippet(excerpts_fts, 0, :open, :close, '…', 24) "
+                "FROM excerpts_fts WHERE excerpts_fts MATCH :q ORDER BY score LIMIT :limit"
+            ),
+            {"q": _fts5_query(query), "open": MARK_OPEN, "close": MARK_CLOSE, "limit": limit},
+        )
+        hits = []
+        for rowid, score, snippet in rows:
+            clean, highlights = split_marks(snippet)
+            hits.append(SearchHit(rowid, -float(score), clean, highlights))
+        return hits
+
+
+def backend_for(session: Session) -> SearchBackend:
+    """The search implementation for the session's database (PostgreSQL's comes with team mode)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        return SqliteSearch()
+    raise NotImplementedError(f"full-text search is not implemented for {dialect} yet")
+
+
+def search_excerpts(session: Session, query: str, limit: int = 50) -> list[SearchHit]:
+    """Ranked excerpt ids with highlighted snippets for a query."""
+    return backend_for(session).search(session, query, limit)

@@ -1,0 +1,1 @@
+"""The coding database: models, engines and migrations. Holds no raw identifier."""

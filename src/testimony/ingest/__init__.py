@@ -1,0 +1,1 @@
+"""Reading transcripts: decoding, format readers, and segmentation into excerpts."""

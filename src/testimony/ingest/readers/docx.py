@@ -1,0 +1,114 @@
+"""Word transcripts: paragraphs and tables in order; speaker labels in bold or as `NAME:`.
+
+A .docx is a zip of XML parts, so it is checked before python-docx opens it:
+a zip bomb, too many parts, or XML that declares a DTD or entities is refused.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from testimony.ingest.labels import normalise_label
+from testimony.ingest.model import ParsedDocument
+from testimony.ingest.readers.errors import ReadError
+from testimony.ingest.segment import turns_from_lines
+
+MAX_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_RATIO = 100
+MAX_PARTS = 2000
+DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def check_zip(data: bytes) -> None:
+    """Refuse what is not a plain Office zip: not a zip, a bomb, or XML with a DTD."""
+    if not data.startswith(b"PK"):
+        raise ReadError("not a Word document (.docx files are zip archives; this is not one)")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, EOFError, ValueError):
+        raise ReadError("corrupt Word document (the zip archive is damaged)") from None
+    if len(infos) > MAX_PARTS:
+        raise ReadError("Word document has too many parts; refused as unsafe")
+    total = sum(info.file_size for info in infos)
+    packed = sum(info.compress_size for info in infos) or 1
+    if total > MAX_UNCOMPRESSED or total / packed > MAX_RATIO and total > 10 * 1024 * 1024:
+        raise ReadError("Word document expands to an unsafe size (zip bomb); refused")
+    if "word/document.xml" not in {info.filename for info in infos}:
+        raise ReadError("not a Word document (no word/document.xml inside)")
+    with archive:
+        for info in infos:
+            if not info.filename.endswith((".xml", ".rels")):
+                continue
+            with archive.open(info) as part:
+                head = part.read(8192)  # a DTD can only sit in the prolog
+            if DTD.search(head):
+                raise ReadError("Word document declares XML entities (a known attack); refused")
+
+
+def read(path: Path, data: bytes, options: dict) -> list[ParsedDocument]:
+    check_zip(data)
+    try:
+        import docx  # python-docx; imported here so other formats start fast
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
+
+        document = docx.Document(io.BytesIO(data))
+    except ReadError:
+        raise
+    except Exception:  # noqa: BLE001 - python-docx raises many kinds on broken files
+        raise ReadError("corrupt Word document (python-docx cannot read it)") from None
+    options["encoding"] = "docx"
+    title = (document.core_properties.title or "").strip()
+    lines: list[str] = []
+    bold_labels: set[str] = set()
+    body = document.element.body
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            paragraph = Paragraph(child, document)
+            text = paragraph.text.strip()
+            if not text:
+                continue
+            style = (paragraph.style.name if paragraph.style is not None else "") or ""
+            if style.startswith(("Heading", "Title")) and not title:
+                title = text
+                continue
+            label = _bold_label(paragraph)
+            if label:
+                bold_labels.add(label)
+            lines.extend([text, ""])
+        elif tag == "tbl":
+            for row in Table(child, document).rows:
+                cells = [c.text.strip() for c in row.cells]
+                unique = [c for i, c in enumerate(cells) if c and c not in cells[:i]]
+                if unique:
+                    lines.append(" | ".join(unique))
+            lines.append("")
+    turns = turns_from_lines(lines, known_labels=bold_labels)
+    if not turns:
+        raise ReadError("the Word document holds no text")
+    return [ParsedDocument(title=title, turns=turns)]
+
+
+def _bold_label(paragraph) -> str | None:  # noqa: ANN001
+    """A speaker label made of the paragraph's leading bold runs, ending in a colon."""
+    bold = ""
+    for run in paragraph.runs:
+        if not run.text:
+            continue
+        if run.bold:
+            bold += run.text
+            continue
+        if not bold and run.text.strip():
+            return None
+        if run.text.lstrip().startswith(":") and bold:
+            bold += ":"
+        break
+    bold = bold.strip()
+    if not bold.endswith(":") or len(bold) > 60:
+        return None
+    return normalise_label(bold[:-1]) or None

@@ -1,0 +1,26 @@
+"""Plain text transcripts: speaker-labelled turns, or paragraphs when there are no labels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from testimony.ingest.decode import NotText, decode_bytes
+from testimony.ingest.model import ParsedDocument
+from testimony.ingest.readers.errors import ReadError
+from testimony.ingest.segment import turns_from_lines
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    try:
+        decoded = decode_bytes(data)
+    except (NotText, UnicodeDecodeError) as exc:
+        raise ReadError(str(exc) if isinstance(exc, NotText) else "invalid text encoding") from None
+    if not decoded.text.strip():
+        raise ReadError("the file holds no text")
+    return decoded.text, decoded.encoding
+
+
+def read(path: Path, data: bytes, options: dict) -> list[ParsedDocument]:
+    body, encoding = decode(data)
+    options["encoding"] = encoding
+    return [ParsedDocument(turns=turns_from_lines(body.split("\n")))]

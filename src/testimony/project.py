@@ -1,0 +1,148 @@
+"""A project folder: finding it, making it, and opening its two databases."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from testimony.db import audit
+from testimony.db.engine import make_engine, session_factory, sqlite_url
+from testimony.db.migrate import ensure_schema
+from testimony.db.models import ProjectMeta
+from testimony.errors import ProjectExists, ProjectNotFound
+from testimony.settings import SETTINGS_FILE, Settings, load_settings, write_template
+from testimony.vault.models import VaultMeta
+
+PROJECT_DB = "project.db"
+ENV_PROJECT = "TESTIMONY_PROJECT"
+ENV_CODER = "TESTIMONY_CODER"
+
+
+@dataclass
+class Project:
+    """An open project. Engines are made on first use and schemas brought up to date."""
+
+    root: Path
+    settings: Settings
+    database_url: str | None = None
+    _engine: Engine | None = field(default=None, repr=False)
+    _vault_engine: Engine | None = field(default=None, repr=False)
+
+    @classmethod
+    def open(cls, root: Path, database_url: str | None = None) -> Project:
+        root = root.resolve()
+        if not (root / SETTINGS_FILE).is_file():
+            raise ProjectNotFound(f"{root} is not a testimony project (no {SETTINGS_FILE})")
+        return cls(root=root, settings=load_settings(root), database_url=database_url)
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or self.settings.database_url or sqlite_url(self.root / PROJECT_DB)
+
+    @property
+    def vault_path(self) -> Path:
+        return self.root / self.settings.vault
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            engine = make_engine(self.db_url)
+            ensure_schema(engine, "testimony.db", "the coding database")
+            self._engine = engine
+        return self._engine
+
+    @property
+    def vault_engine(self) -> Engine:
+        if self._vault_engine is None:
+            if not self.vault_path.is_file():
+                raise ProjectNotFound(
+                    f"no vault at {self.vault_path}: this command needs the identifier vault, "
+                    "which reviewers hold"
+                )
+            engine = make_engine(sqlite_url(self.vault_path))
+            ensure_schema(engine, "testimony.vault", "the vault")
+            self._vault_engine = engine
+        return self._vault_engine
+
+    def session(self) -> Session:
+        return session_factory(self.engine)()
+
+    def vault_session(self) -> Session:
+        return session_factory(self.vault_engine)()
+
+    def sessions(self) -> sessionmaker[Session]:
+        return session_factory(self.engine)
+
+    def actor(self, override: str | None = None) -> str:
+        """Who is acting: an explicit name, the environment, the settings, or the login."""
+        return override or os.environ.get(ENV_CODER) or self.settings.coder or _login()
+
+    def close(self) -> None:
+        for engine in (self._engine, self._vault_engine):
+            if engine is not None:
+                engine.dispose()
+        self._engine = self._vault_engine = None
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name in some containers
+        return "unknown"
+
+
+def find_project(explicit: str | os.PathLike[str] | None = None, start: Path | None = None) -> Path:
+    """The project: explicit, $TESTIMONY_PROJECT, or the nearest folder up with testimony.yaml."""
+    named = explicit or os.environ.get(ENV_PROJECT)
+    if named:
+        root = Path(named).expanduser()
+        if not (root / SETTINGS_FILE).is_file():
+            raise ProjectNotFound(f"{root} is not a testimony project (no {SETTINGS_FILE})")
+        return root.resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / SETTINGS_FILE).is_file():
+            return folder
+    raise ProjectNotFound(
+        "not inside a testimony project (no testimony.yaml here or above); "
+        "use --project DIR, set TESTIMONY_PROJECT, or run `testimony init DIR`"
+    )
+
+
+def init_project(folder: Path, database_url: str | None = None, name: str | None = None) -> Project:
+    """Make a project folder with project.db, a 0600 vault.db and a commented testimony.yaml."""
+    folder = folder.expanduser()
+    if (folder / SETTINGS_FILE).exists():
+        raise ProjectExists(f"{folder} already holds a testimony project")
+    if folder.exists() and not folder.is_dir():
+        raise ProjectExists(f"{folder} exists and is not a folder")
+    folder.mkdir(parents=True, exist_ok=True)
+    vault_path = folder / "vault.db"
+    if vault_path.exists() or (folder / PROJECT_DB).exists():
+        raise ProjectExists(f"{folder} already holds a project.db or vault.db")
+    # Create the vault file ourselves so it is never readable by others, not even briefly.
+    os.close(os.open(vault_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    os.chmod(vault_path, 0o600)
+    write_template(folder, name or folder.resolve().name)
+    if database_url:
+        _set_database_url(folder, database_url)
+    project = Project.open(folder, database_url=database_url)
+    with project.vault_session() as vs, vs.begin():
+        vs.add(VaultMeta(key="hmac_key", value=secrets.token_hex(32)))
+    with project.session() as s, s.begin():
+        s.add(ProjectMeta(key="project_id", value=str(uuid.uuid4())))
+        audit.append(s, project.actor(), "init", folder.resolve().name)
+    return project
+
+
+def _set_database_url(folder: Path, url: str) -> None:
+    path = folder / SETTINGS_FILE
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("database_url: null", f"database_url: {url}", 1), encoding="utf-8")

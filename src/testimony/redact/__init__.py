@@ -1,0 +1,1 @@
+"""Redaction: detect identifiers, link them to entities, replace them with pseudonyms."""

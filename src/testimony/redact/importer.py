@@ -1,0 +1,543 @@
+"""Import: read transcripts, redact them, and write the vault and the coding database.
+
+This is where raw text meets pseudonymized text, so the order of writes is the
+crash-safety design (see docs/import.md):
+
+1. vault transaction: sources (status 'pending'), raw segments, entities, mentions;
+   sources being replaced are marked 'replacing';
+2. project transaction: interviews, speakers, excerpts, fingerprints, audit entry
+   (and, on --replace, the old interviews are deleted in the same transaction);
+3. vault transaction: new sources 'done'; replaced sources deleted.
+
+A crash after 1 leaves pending sources with no interview: the next import
+deletes them (roll back). A crash after 2 leaves pending sources whose interview
+exists: the next import marks them done (roll forward). Either way, running the
+command again completes the work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import delete, func, select, update
+
+from testimony.db import audit
+from testimony.db.models import (
+    Coding,
+    Excerpt,
+    IdentifierFingerprint,
+    Interview,
+    InterviewAttribute,
+    Speaker,
+)
+from testimony.errors import ImportRefused
+from testimony.ingest.labels import is_role_word, role_of
+from testimony.ingest.model import ParsedDocument, RawExcerpt
+from testimony.ingest.readers import READERS, SUPPORTED
+from testimony.ingest.readers.errors import ReadError
+from testimony.ingest.segment import excerpts_from_turns
+from testimony.project import Project
+from testimony.redact.entities import EntityResolver
+from testimony.redact.fingerprint import fingerprint
+from testimony.redact.forms import is_name_word, split_title
+from testimony.redact.pipeline import Detection, RedactionPipeline
+from testimony.redact.render import Replacement, render
+from testimony.vault.models import Mention, RawSegment, Source, VaultMeta
+
+NAME_ATTRIBUTES = {
+    "interviewer",
+    "interviewee",
+    "respondent",
+    "name",
+    "participant",
+    "observer",
+    "transcriber",
+    "author",
+    "translator",
+    "interpreter",
+    "speaker",
+}
+PLACE_ATTRIBUTES = {"place", "location", "city", "village", "town", "address", "district"}
+
+
+@dataclass
+class FileResult:
+    path: Path
+    status: str  # imported | replaced | unchanged | refused
+    interviews: list[str] = field(default_factory=list)
+    excerpts: int = 0
+    words: int = 0
+    identifiers: int = 0
+    reason: str = ""
+
+
+@dataclass
+class ImportReport:
+    results: list[FileResult] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [r for r in self.results if r.status == "refused"]
+
+
+@dataclass
+class _Text:
+    """One piece of raw text to redact, and where its result goes."""
+
+    field: str
+    raw: str
+    detections: list[Detection] = field(default_factory=list)
+    replacements: list[Replacement] = field(default_factory=list)
+
+
+@dataclass
+class _Interview:
+    doc: ParsedDocument
+    excerpts: list[RawExcerpt]
+    title: _Text
+    attributes: list[tuple[str, _Text | None, str]]  # name, text to redact, whole-value label
+    texts: list[_Text]
+    speakers: dict[str, str] = field(default_factory=dict)  # raw label -> role
+
+
+def import_files(
+    project: Project,
+    paths: Sequence[Path],
+    replace: bool = False,
+    csv_columns: dict[str, str] | None = None,
+    actor: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """Import each file whole or not at all; one file's failure does not stop the others."""
+    recover_pending(project)
+    report = ImportReport()
+    pipeline: RedactionPipeline | None = None
+    options = {"csv_columns": {**project.settings.csv_columns, **(csv_columns or {})}}
+    for index, path in enumerate(paths):
+        try:
+            data = _read_checked(path, project.settings.max_file_mb)
+            digest = hashlib.sha256(data).hexdigest()
+            old = _previous_import(project, path, digest, replace)
+            if old == "unchanged":
+                report.results.append(FileResult(path, "unchanged"))
+                continue
+            docs, file_format, encoding = _parse(path, data, dict(options))
+            if pipeline is None:
+                pipeline = _pipeline(project)
+            result = _import_parsed(
+                project,
+                pipeline,
+                path,
+                digest,
+                len(data),
+                file_format,
+                encoding,
+                docs,
+                old or [],
+                actor,
+            )
+            report.results.append(result)
+        except ImportRefused as refused:
+            report.results.append(FileResult(path, "refused", reason=refused.reason))
+        finally:
+            if progress:
+                progress(index + 1, len(paths))
+    return report
+
+
+def _read_checked(path: Path, max_mb: float) -> bytes:
+    if not path.exists() and not path.is_symlink():
+        raise ImportRefused(path, "no such file")
+    if path.is_dir():
+        raise ImportRefused(path, "is a folder, not a file (name the files inside it)")
+    if not path.is_file():
+        raise ImportRefused(path, "not a regular file")
+    suffix = path.suffix.lower()
+    if suffix not in READERS:
+        raise ImportRefused(
+            path, f"unknown file type '{suffix or '(none)'}' (supported: {SUPPORTED})"
+        )
+    size = path.stat().st_size
+    if size == 0:
+        raise ImportRefused(path, "the file is empty")
+    if size > max_mb * 1024 * 1024:
+        raise ImportRefused(
+            path, f"larger than the {max_mb:g} MB limit (import.max_file_mb in testimony.yaml)"
+        )
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ImportRefused(path, f"cannot read ({exc.strerror})") from None
+
+
+def _previous_import(project: Project, path: Path, digest: str, replace: bool):
+    """'unchanged', the sources to replace, or None for a new file."""
+    with project.vault_session() as vs:
+        if vs.scalar(select(Source.id).where(Source.sha256 == digest, Source.status == "done")):
+            return "unchanged"
+        old = list(
+            vs.scalars(select(Source).where(Source.file_name == path.name, Source.status == "done"))
+        )
+    if not old:
+        return None
+    if not replace:
+        raise ImportRefused(path, "changed since it was imported; use --replace to import it again")
+    codes = [s.interview_code for s in old]
+    with project.session() as s:
+        coded = s.scalar(
+            select(func.count(Coding.id))
+            .join(Excerpt)
+            .join(Interview)
+            .where(Interview.code.in_(codes))
+        )
+    if coded:
+        raise ImportRefused(
+            path,
+            f"its interviews hold {coded} codings; replacing would lose them, so it is refused",
+        )
+    return old
+
+
+def _parse(path: Path, data: bytes, options: dict) -> tuple[list[ParsedDocument], str, str]:
+    file_format, reader = READERS[path.suffix.lower()]
+    try:
+        docs = reader(path, data, options)
+    except ReadError as exc:
+        raise ImportRefused(path, str(exc)) from None
+    except RecursionError:
+        raise ImportRefused(path, "too deeply nested to read") from None
+    if not docs or not any(excerpts_from_turns(d.turns) for d in docs):
+        raise ImportRefused(path, "no transcript text found")
+    return docs, file_format, options.get("encoding", "")
+
+
+def _pipeline(project: Project) -> RedactionPipeline:
+    settings = project.settings
+    pipeline = RedactionPipeline(settings.labels, settings.deny_list, settings.allow_list)
+    with project.vault_session() as vs:
+        for form, label in EntityResolver(vs).known_forms():
+            pipeline.add_known(form, label)
+    return pipeline
+
+
+def _prepare(doc: ParsedDocument, path: Path, pipeline: RedactionPipeline) -> _Interview:
+    """Decide what to redact in one interview and teach the pipeline its speakers' names."""
+    excerpts = excerpts_from_turns(doc.turns)
+    interviewer_names = set()
+    attributes: list[tuple[str, _Text | None, str]] = []
+    for name, value in doc.attributes.items():
+        key = name.casefold()
+        if key in NAME_ATTRIBUTES and value:
+            if key == "interviewer":
+                interviewer_names.add(value.casefold())
+            _teach_person(pipeline, value)
+            attributes.append((name, None, "PERSON"))
+        elif key in PLACE_ATTRIBUTES and value:
+            pipeline.add_known(value, "GPE")
+            attributes.append((name, None, "GPE"))
+        else:
+            attributes.append((name, _Text(f"attr:{name}", value), ""))
+    speakers: dict[str, str] = {}
+    for excerpt in excerpts:
+        label = excerpt.speaker
+        if label and label not in speakers:
+            speakers[label] = role_of(label, interviewer_names)
+            if not is_role_word(label):
+                _teach_person(pipeline, label)
+    title_raw = doc.title or doc.key or re.sub(r"[_\-.]+", " ", path.stem)
+    texts = [_Text(f"text:{i}", e.text) for i, e in enumerate(excerpts, start=1)]
+    return _Interview(doc, excerpts, _Text("title", title_raw), attributes, texts, speakers)
+
+
+def _teach_person(pipeline: RedactionPipeline, name: str) -> None:
+    _title, bare = split_title(name)
+    pipeline.add_known(bare, "PERSON")
+    for word in bare.split():
+        if is_name_word(word):
+            pipeline.add_known(word, "PERSON")
+
+
+def _import_parsed(
+    project: Project,
+    pipeline: RedactionPipeline,
+    path: Path,
+    digest: str,
+    size: int,
+    file_format: str,
+    encoding: str,
+    docs: list[ParsedDocument],
+    old_sources: list[Source],
+    actor: str | None,
+) -> FileResult:
+    prepared = [_prepare(doc, path, pipeline) for doc in docs]
+    pending = [t for item in prepared for t in (item.title, *item.texts) if t.raw]
+    pending += [t for item in prepared for _n, t, _l in item.attributes if t is not None and t.raw]
+    for text, found in zip(pending, pipeline.detect([t.raw for t in pending]), strict=True):
+        text.detections = found
+
+    # 1. vault: everything raw, marked pending.
+    old_by_key = {s.interview_key: s for s in old_sources}
+    codes = _interview_codes(project, [old_by_key.get(item.doc.key) for item in prepared])
+    rows: list[dict] = []
+    with project.vault_session() as vs, vs.begin():
+        key = bytes.fromhex(vs.get(VaultMeta, "hmac_key").value)
+        resolver = EntityResolver(vs)
+        forms_before = set(resolver.forms)
+        for item, code in zip(prepared, codes, strict=True):
+            source = Source(
+                sha256=digest,
+                file_name=path.name,
+                path=str(path.resolve()),
+                format=file_format,
+                encoding=encoding,
+                size=size,
+                raw_text=_raw_text(item),
+                interview_key=item.doc.key,
+                title=item.title.raw,
+                interview_code=code,
+                status="pending",
+            )
+            vs.add(source)
+            vs.flush()
+            rows.append(_redact_interview(vs, resolver, source, item))
+        for old in old_sources:
+            old.status = "replacing"
+            vs.add(old)
+        new_forms = [
+            (f, resolver.entities[resolver.forms[f]][0])
+            for f in resolver.forms.keys() - forms_before
+        ]
+        source_ids = [row["source_id"] for row in rows]
+
+    # 2. project: pseudonymized text only.
+    try:
+        with project.session() as s, s.begin():
+            if old_sources:
+                s.execute(
+                    delete(Interview).where(
+                        Interview.code.in_([o.interview_code for o in old_sources])
+                    )
+                )
+                s.flush()
+            for row, code in zip(rows, codes, strict=True):
+                _write_interview(s, row, code, file_format)
+            known = set(s.scalars(select(IdentifierFingerprint.fingerprint)))
+            for form, label in new_forms:
+                digest_form = fingerprint(key, form, label)
+                if digest_form not in known:
+                    known.add(digest_form)
+                    s.add(
+                        IdentifierFingerprint(
+                            fingerprint=digest_form, label=label, tokens=len(form.split())
+                        )
+                    )
+            for row, code in zip(rows, codes, strict=True):
+                audit.append(
+                    s,
+                    project.actor(actor),
+                    "replace" if old_sources else "import",
+                    code,
+                    format=file_format,
+                    excerpts=len(row["excerpts"]),
+                    words=row["words"],
+                    identifiers=row["mentions"],
+                )
+    except Exception:
+        _rollback_vault(project, source_ids, [o.id for o in old_sources])
+        raise
+
+    # 3. vault: done.
+    with project.vault_session() as vs, vs.begin():
+        vs.execute(update(Source).where(Source.id.in_(source_ids)).values(status="done"))
+        if old_sources:
+            vs.execute(delete(Source).where(Source.id.in_([o.id for o in old_sources])))
+    return FileResult(
+        path,
+        "replaced" if old_sources else "imported",
+        interviews=codes,
+        excerpts=sum(len(r["excerpts"]) for r in rows),
+        words=sum(r["words"] for r in rows),
+        identifiers=sum(r["mentions"] for r in rows),
+    )
+
+
+def _raw_text(item: _Interview) -> str:
+    parts = []
+    for excerpt in item.excerpts:
+        parts.append(f"{excerpt.speaker}: {excerpt.text}" if excerpt.speaker else excerpt.text)
+    return "\n\n".join(parts)
+
+
+def _interview_codes(project: Project, olds: list[Source | None]) -> list[str]:
+    with project.session() as s:
+        existing = list(s.scalars(select(Interview.code)))
+    numbers = [int(c.split("-")[-1]) for c in existing if c.split("-")[-1].isdigit()]
+    next_number = max(numbers, default=0) + 1
+    codes = []
+    for old in olds:
+        if old is not None:
+            codes.append(old.interview_code)
+        else:
+            codes.append(f"INT-{next_number:03d}")
+            next_number += 1
+    return codes
+
+
+def _redact_interview(vs, resolver: EntityResolver, source: Source, item: _Interview) -> dict:  # noqa: ANN001
+    """Resolve entities, render pseudonymized text, and store raw segments and mentions."""
+    mentions = 0
+
+    def redact(text: _Text) -> str:
+        nonlocal mentions
+        spans = []
+        for d in text.detections:
+            surface = text.raw[d.start : d.end]
+            entity_id, pseudonym = resolver.resolve(surface, d.label)
+            spans.append((d.start, d.end, entity_id, pseudonym))
+            vs.add(
+                Mention(
+                    source_id=source.id,
+                    field=text.field,
+                    start=d.start,
+                    end=d.end,
+                    text=surface,
+                    label=d.label,
+                    entity_id=entity_id,
+                    detector=d.detector,
+                    score=d.score,
+                )
+            )
+            mentions += 1
+        out, text.replacements = render(text.raw, spans)
+        return out
+
+    def whole(value: str, label: str, field_name: str) -> str:
+        nonlocal mentions
+        titles, bare = split_title(value)
+        entity_id, pseudonym = resolver.resolve(bare, label)
+        vs.add(
+            Mention(
+                source_id=source.id,
+                field=field_name,
+                start=len(value) - len(bare),
+                end=len(value),
+                text=bare,
+                label=label,
+                entity_id=entity_id,
+                detector="field",
+            )
+        )
+        mentions += 1
+        return f"{titles} {pseudonym}" if titles else pseudonym
+
+    speakers = {
+        raw: (raw if is_role_word(raw) else whole(raw, "PERSON", "speaker"), role)
+        for raw, role in item.speakers.items()
+    }
+    attributes = []
+    for name, text, label in item.attributes:
+        raw_value = item.doc.attributes[name]
+        if text is None:
+            attributes.append((name, whole(raw_value, label, f"attr:{name}")))
+        else:
+            attributes.append((name, redact(text) if text.raw else ""))
+    title = redact(item.title) if item.title.raw else ""
+    excerpts = []
+    words = 0
+    for position, (raw, text) in enumerate(zip(item.excerpts, item.texts, strict=True), start=1):
+        clean = redact(text)
+        words += len(clean.split())
+        vs.add(
+            RawSegment(
+                source_id=source.id,
+                position=position,
+                speaker=raw.speaker,
+                text=raw.text,
+                start_ms=raw.start_ms,
+                end_ms=raw.end_ms,
+                replacements=json.dumps([r.as_list() for r in text.replacements]),
+            )
+        )
+        excerpts.append((position, speakers[raw.speaker][0] if raw.speaker else None, clean, raw))
+    return {
+        "source_id": source.id,
+        "title": title,
+        "attributes": attributes,
+        "speakers": speakers,
+        "excerpts": excerpts,
+        "words": words,
+        "mentions": mentions,
+    }
+
+
+def _write_interview(s, row: dict, code: str, file_format: str) -> None:  # noqa: ANN001
+    interview = Interview(
+        code=code,
+        title=row["title"] or code,
+        source_format=file_format,
+        vault_source_id=row["source_id"],
+        word_count=row["words"],
+    )
+    s.add(interview)
+    s.flush()
+    for name, value in row["attributes"]:
+        s.add(InterviewAttribute(interview_id=interview.id, name=name, value=value))
+    speaker_ids: dict[str, int] = {}
+    for label, role in row["speakers"].values():
+        if label not in speaker_ids:
+            speaker = Speaker(interview_id=interview.id, label=label, role=role)
+            s.add(speaker)
+            s.flush()
+            speaker_ids[label] = speaker.id
+    s.add_all(
+        Excerpt(
+            interview_id=interview.id,
+            position=position,
+            speaker_id=speaker_ids[label] if label else None,
+            text=text,
+            start_ms=raw.start_ms,
+            end_ms=raw.end_ms,
+            word_count=len(text.split()),
+        )
+        for position, label, text, raw in row["excerpts"]
+    )
+
+
+def _rollback_vault(project: Project, source_ids: list[int], replaced_ids: list[int]) -> None:
+    with project.vault_session() as vs, vs.begin():
+        vs.execute(delete(Source).where(Source.id.in_(source_ids)))
+        if replaced_ids:
+            vs.execute(update(Source).where(Source.id.in_(replaced_ids)).values(status="done"))
+
+
+def recover_pending(project: Project) -> tuple[int, int]:
+    """Finish or undo an import a crash interrupted; returns (completed, rolled back)."""
+    with project.vault_session() as vs:
+        unfinished = list(
+            vs.scalars(select(Source).where(Source.status.in_(("pending", "replacing"))))
+        )
+    if not unfinished:
+        return 0, 0
+    with project.session() as s:
+        present = set(s.scalars(select(Interview.vault_source_id)))
+    completed = rolled_back = 0
+    with project.vault_session() as vs, vs.begin():
+        for source in unfinished:
+            in_project = source.id in present
+            if source.status == "pending":
+                if in_project:
+                    vs.execute(update(Source).where(Source.id == source.id).values(status="done"))
+                    completed += 1
+                else:
+                    vs.execute(delete(Source).where(Source.id == source.id))
+                    rolled_back += 1
+            elif in_project:  # replacing, but the replacement never reached the project
+                vs.execute(update(Source).where(Source.id == source.id).values(status="done"))
+            else:
+                vs.execute(delete(Source).where(Source.id == source.id))
+    return completed, rolled_back

@@ -1,0 +1,135 @@
+"""Project settings: the commented testimony.yaml a user edits by hand."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from testimony.errors import SettingsError
+
+SETTINGS_FILE = "testimony.yaml"
+
+TEMPLATE = """\
+# testimony project settings. Edit by hand; every key is optional.
+# Lines starting with '#' are comments. Run `testimony --help` for commands.
+
+# A name for this project, shown in the coding tool and in reports.
+name: {name}
+
+# Who you are when you code (overridden by `testimony code --coder NAME`
+# or the TESTIMONY_CODER environment variable).
+coder: null
+
+# Where the coding database lives. null means project.db in this folder.
+# For a team, a PostgreSQL URL, e.g. postgresql://user@host/dbname
+database_url: null
+
+# The identifier vault (original transcripts and the identifier map).
+# Keep it with the reviewers only; never share it with coders.
+vault: vault.db
+
+import:
+  # Files larger than this are refused (megabytes).
+  max_file_mb: 50
+  # Column names for CSV transcripts (one row per speaker turn).
+  # Other header names are recognised too: see `testimony import --help`.
+  csv_columns:
+    interview: interview
+    speaker: speaker
+    text: text
+    time: time
+
+redaction:
+  # Entity types the engine redacts.
+  labels: [PERSON, GPE, LOC, FAC, ORG, EMAIL, PHONE]
+  # Strings that are always redacted (names the model may miss).
+  deny_list: []
+  # Strings that are never redacted (the organisation running the study,
+  # the country, public officials the team decides to name).
+  allow_list: []
+"""
+
+
+@dataclass
+class Settings:
+    """The settings a command needs, with defaults for every missing key."""
+
+    name: str = "testimony project"
+    coder: str | None = None
+    database_url: str | None = None
+    vault: str = "vault.db"
+    max_file_mb: float = 50.0
+    csv_columns: dict[str, str] = field(
+        default_factory=lambda: {
+            "interview": "interview",
+            "speaker": "speaker",
+            "text": "text",
+            "time": "time",
+        }
+    )
+    labels: list[str] = field(
+        default_factory=lambda: ["PERSON", "GPE", "LOC", "FAC", "ORG", "EMAIL", "PHONE"]
+    )
+    deny_list: list[str] = field(default_factory=list)
+    allow_list: list[str] = field(default_factory=list)
+
+
+def write_template(folder: Path, name: str) -> Path:
+    """Write a fresh, commented testimony.yaml into folder."""
+    path = folder / SETTINGS_FILE
+    path.write_text(TEMPLATE.format(name=yaml.safe_dump(name).strip().removesuffix("...").strip()))
+    return path
+
+
+def load_settings(folder: Path) -> Settings:
+    """Read testimony.yaml in folder; missing keys take their defaults."""
+    path = folder / SETTINGS_FILE
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
+        raise SettingsError(f"{path}{where}: not valid YAML") from None
+    except OSError as exc:
+        raise SettingsError(f"{path}: cannot read ({exc.strerror})") from None
+    if not isinstance(data, dict):
+        raise SettingsError(f"{path}: expected a mapping of settings")
+    settings = Settings()
+    _set(settings, "name", data.get("name"), str, path)
+    _set(settings, "coder", data.get("coder"), str, path)
+    _set(settings, "database_url", data.get("database_url"), str, path)
+    _set(settings, "vault", data.get("vault"), str, path)
+    imp = _section(data, "import", path)
+    _set(settings, "max_file_mb", imp.get("max_file_mb"), (int, float), path)
+    if imp.get("csv_columns") is not None:
+        columns = imp["csv_columns"]
+        if not isinstance(columns, dict):
+            raise SettingsError(f"{path}: import.csv_columns must be a mapping")
+        settings.csv_columns.update({str(k): str(v) for k, v in columns.items()})
+    red = _section(data, "redaction", path)
+    for key in ("labels", "deny_list", "allow_list"):
+        value = red.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, list):
+            raise SettingsError(f"{path}: redaction.{key} must be a list")
+        setattr(settings, key, [str(v) for v in value])
+    return settings
+
+
+def _section(data: dict[str, Any], key: str, path: Path) -> dict[str, Any]:
+    value = data.get(key) or {}
+    if not isinstance(value, dict):
+        raise SettingsError(f"{path}: {key} must be a mapping")
+    return value
+
+
+def _set(settings: Settings, attr: str, value: Any, kind: Any, path: Path) -> None:
+    if value is None:
+        return
+    if not isinstance(value, kind):
+        raise SettingsError(f"{path}: {attr} has the wrong type")
+    setattr(settings, attr, value)

@@ -1,0 +1,108 @@
+"""Tables of vault.db. Raw text lives here and nowhere else."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class VaultMeta(Base):
+    __tablename__ = "vault_meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Source(Base):
+    """One imported file: its bytes' hash, its decoded text, and the import state.
+
+    status is 'pending' from the first write until project.db holds the interview,
+    then 'done'; a pending source found later is completed or rolled back.
+    """
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    file_name: Mapped[str] = mapped_column(Text)
+    path: Mapped[str] = mapped_column(Text)
+    format: Mapped[str] = mapped_column(String(16))
+    encoding: Mapped[str] = mapped_column(String(32))
+    size: Mapped[int] = mapped_column(Integer)
+    raw_text: Mapped[str] = mapped_column(Text)
+    interview_key: Mapped[str] = mapped_column(Text, default="")  # CSV: which interview
+    title: Mapped[str] = mapped_column(Text, default="")
+    interview_code: Mapped[str] = mapped_column(String(32), default="")
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class RawSegment(Base):
+    """The raw text of one excerpt, position-aligned with project.db's excerpts."""
+
+    __tablename__ = "raw_segments"
+    __table_args__ = (UniqueConstraint("source_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    speaker: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    start_ms: Mapped[int | None] = mapped_column(Integer)
+    end_ms: Mapped[int | None] = mapped_column(Integer)
+    replacements: Mapped[str] = mapped_column(Text, default="[]")  # JSON replacement map
+
+
+class Entity(Base):
+    """One real-world referent (a person, a place, a number) and its pseudonym."""
+
+    __tablename__ = "entities"
+    __table_args__ = (UniqueConstraint("pseudonym"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    label: Mapped[str] = mapped_column(String(16))
+    pseudonym: Mapped[str] = mapped_column(String(64))
+    canonical: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="proposed")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class EntityForm(Base):
+    """A normalised surface form that links a mention to its entity."""
+
+    __tablename__ = "entity_forms"
+    __table_args__ = (UniqueConstraint("label", "form"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"))
+    label: Mapped[str] = mapped_column(String(16))
+    form: Mapped[str] = mapped_column(Text)
+
+
+class Mention(Base):
+    """One detected occurrence of an identifier in a source."""
+
+    __tablename__ = "mentions"
+    __table_args__ = (Index("ix_mentions_source", "source_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    field: Mapped[str] = mapped_column(String(64))  # text:<position> | speaker | title | attr:<n>
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    label: Mapped[str] = mapped_column(String(16))
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id"))
+    detector: Mapped[str] = mapped_column(String(32))
+    score: Mapped[float] = mapped_column(Float, default=1.0)
+    status: Mapped[str] = mapped_column(String(16), default="proposed")

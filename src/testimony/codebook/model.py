@@ -20,6 +20,7 @@ class ThemeSpec:
     key: str | None = None
     children: list[ThemeSpec] = field(default_factory=list)
     line: int = field(default=0, compare=False)
+    column: int = field(default=0, compare=False)
 
 
 @dataclass

@@ -185,7 +185,12 @@ def _theme(
         problem(fields["id"], f"theme id '{theme_id}' may hold only letters, digits, '-', '_', '.'")
     if not name:
         problem(fields.get("name", node), f"theme '{theme_id or '?'}' has no 'name'")
-    theme = ThemeSpec(id=theme_id or "", name=name or "", line=node.start_mark.line + 1)
+    theme = ThemeSpec(
+        id=theme_id or "",
+        name=name or "",
+        line=node.start_mark.line + 1,
+        column=node.start_mark.column + 1,
+    )
     for key in TEXT_KEYS:
         setattr(theme, key, _scalar(fields.get(key), problem, key) or "")
     examples = fields.get("examples")
@@ -226,7 +231,7 @@ def _check_identity(codebook: Codebook, parents, problem, file: str, problems) -
                 CodebookProblem(
                     file,
                     theme.line,
-                    1,
+                    theme.column,
                     f"duplicate theme id '{theme.id}' (first at line {by_id[theme.id].line})",
                 )
             )
@@ -239,7 +244,7 @@ def _check_identity(codebook: Codebook, parents, problem, file: str, problems) -
                     CodebookProblem(
                         file,
                         theme.line,
-                        1,
+                        theme.column,
                         f"shortcut key '{theme.key}' of '{theme.id}' is already used by "
                         f"'{first.id}' (line {first.line})",
                     )

@@ -34,9 +34,9 @@ class InterviewSummary:
 def list_interviews(session: Session) -> list[InterviewSummary]:
     """Every interview in import order, with counts computed in three queries."""
     excerpts = dict(
-        session.execute(select(Excerpt.interview_id, func.count()).group_by(Excerpt.interview_id))
-        .tuples()
-        .all()
+        session.execute(
+            select(Excerpt.interview_id, func.count()).group_by(Excerpt.interview_id)
+        ).all()
     )
     coded = {
         row[0]: (row[1], row[2])

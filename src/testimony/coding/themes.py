@@ -193,4 +193,4 @@ def _set_meta(session: Session, key: str, value: str) -> None:
 def _counts(session: Session) -> dict[int, int]:
     """Codings per theme id."""
     rows = session.execute(select(Coding.theme_id, func.count()).group_by(Coding.theme_id))
-    return dict(rows.tuples().all())
+    return dict(rows.all())  # Result has .keys(), so dict(result) would misread it

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -41,13 +42,70 @@ def decode_bytes(data: bytes) -> DecodedText:
         return DecodedText(_clean(data.decode("utf-8")), "utf-8")
     except UnicodeDecodeError:
         pass
+    text, encoding = _single_byte_or_detected(data)
+    return DecodedText(_clean(text), encoding)
+
+
+def _single_byte_or_detected(data: bytes) -> tuple[str, str]:
+    """Pick the decoding whose non-ASCII words look like words.
+
+    Transcripts are mostly ASCII English with a few Cyrillic or accented words,
+    too little for statistical detectors (charset-normalizer reads a cp1251
+    file of English with Russian quotes as cp1250). So every candidate is judged
+    on the words that hold non-ASCII letters: a word in one script, or ASCII
+    with an accented letter, is plausible; mojibake mixes scripts or is made
+    only of accented Latin letters.
+    """
+    candidates: list[tuple[str, str]] = []
+    for encoding in PREFERRED_SINGLE_BYTE:
+        try:
+            candidates.append((encoding, data.decode(encoding)))
+        except UnicodeDecodeError:
+            continue
     best = from_bytes(data).best()
-    if best is None or best.encoding is None:
+    if best is not None and best.encoding and best.encoding not in PREFERRED_SINGLE_BYTE:
+        candidates.append((best.encoding, str(best)))
+    if not candidates:
         raise NotText("not text in a known encoding")
-    text = str(best)
-    if _looks_binary(text):
-        raise NotText("binary data, not a text transcript")
-    return DecodedText(_clean(text), best.encoding)
+    scored = [
+        (_plausibility(text), -rank, encoding, text)
+        for rank, (encoding, text) in enumerate(candidates)
+    ]
+    _score, _rank, encoding, text = max(scored)
+    return text, encoding
+
+
+PREFERRED_SINGLE_BYTE = ("cp1251", "cp1252", "latin-1", "koi8-r", "cp1250", "cp1254")
+_NON_ASCII_WORD = re.compile(r"\w*[^\x00-\x7f]\w*")
+
+
+def _plausibility(text: str) -> int:
+    score = 0
+    for word in _NON_ASCII_WORD.findall(text):
+        letters = [ch for ch in word if ch.isalpha()]
+        if not letters:
+            continue
+        scripts = {_script(ch) for ch in letters}
+        ascii_letters = sum(ch.isascii() for ch in letters)
+        cased = word.islower() or word.isupper() or word.istitle() or len(letters) == 1
+        one_script = scripts == {"cyrillic"}
+        accented_latin = scripts == {"latin"} and ascii_letters * 2 >= len(letters) > ascii_letters
+        if (one_script or accented_latin) and cased:
+            score += 1
+        elif scripts != {"other"}:
+            score -= 1
+    return score
+
+
+def _script(ch: str) -> str:
+    if ch.isascii():
+        return "latin"
+    name = unicodedata.name(ch, "")
+    if name.startswith("CYRILLIC"):
+        return "cyrillic"
+    if name.startswith("LATIN"):
+        return "latin"
+    return "other"
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

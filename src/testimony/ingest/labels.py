@@ -121,12 +121,17 @@ def match_label(line: str) -> LabelMatch | None:
 
 
 def accepted_labels(lines: list[str]) -> set[str]:
-    """Labels trusted in this document: role words, and names used as labels at least twice."""
+    """Labels trusted in this document: role words, and names used as labels at least twice.
+
+    A stray "Note:" or "He said:" once at the start of a line is text, not a speaker.
+    """
     counts: Counter[str] = Counter()
     for line in lines:
         found = match_label(line)
         if found:
             counts[found.label] += 1
     accepted = {label for label, n in counts.items() if is_role_word(label) or n >= 2}
-    # A single stray "Note:" next to real labels is not a speaker; alone it may be.
+    if accepted:
+        # Beside trusted labels, a name in capitals is a speaker even if they speak once.
+        accepted |= {label for label in counts if label.isupper() and len(label) > 1}
     return accepted

@@ -41,3 +41,12 @@ class RawExcerpt:
     text: str
     start_ms: int | None = None
     end_ms: int | None = None
+
+
+@dataclass
+class ReadResult:
+    """What a reader found in one file: its interviews, its whole text, and how it was decoded."""
+
+    documents: list[ParsedDocument]
+    text: str
+    encoding: str

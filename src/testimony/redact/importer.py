@@ -37,7 +37,7 @@ from testimony.db.models import (
 )
 from testimony.errors import ImportRefused
 from testimony.ingest.labels import is_role_word, role_of
-from testimony.ingest.model import ParsedDocument, RawExcerpt
+from testimony.ingest.model import ParsedDocument, RawExcerpt, ReadResult
 from testimony.ingest.readers import READERS, SUPPORTED
 from testimony.ingest.readers.errors import ReadError
 from testimony.ingest.segment import excerpts_from_turns
@@ -126,20 +126,11 @@ def import_files(
             if old == "unchanged":
                 report.results.append(FileResult(path, "unchanged"))
                 continue
-            docs, file_format, encoding = _parse(path, data, dict(options))
+            read, file_format = _parse(path, data, dict(options))
             if pipeline is None:
                 pipeline = _pipeline(project)
             result = _import_parsed(
-                project,
-                pipeline,
-                path,
-                digest,
-                len(data),
-                file_format,
-                encoding,
-                docs,
-                old or [],
-                actor,
+                project, pipeline, path, digest, len(data), file_format, read, old or [], actor
             )
             report.results.append(result)
         except ImportRefused as refused:
@@ -203,17 +194,17 @@ def _previous_import(project: Project, path: Path, digest: str, replace: bool):
     return old
 
 
-def _parse(path: Path, data: bytes, options: dict) -> tuple[list[ParsedDocument], str, str]:
+def _parse(path: Path, data: bytes, options: dict) -> tuple[ReadResult, str]:
     file_format, reader = READERS[path.suffix.lower()]
     try:
-        docs = reader(path, data, options)
+        result = reader(path, data, options)
     except ReadError as exc:
         raise ImportRefused(path, str(exc)) from None
     except RecursionError:
         raise ImportRefused(path, "too deeply nested to read") from None
-    if not docs or not any(excerpts_from_turns(d.turns) for d in docs):
+    if not result.documents or not any(excerpts_from_turns(d.turns) for d in result.documents):
         raise ImportRefused(path, "no transcript text found")
-    return docs, file_format, options.get("encoding", "")
+    return result, file_format
 
 
 def _pipeline(project: Project) -> RedactionPipeline:
@@ -269,12 +260,11 @@ def _import_parsed(
     digest: str,
     size: int,
     file_format: str,
-    encoding: str,
-    docs: list[ParsedDocument],
+    read: ReadResult,
     old_sources: list[Source],
     actor: str | None,
 ) -> FileResult:
-    prepared = [_prepare(doc, path, pipeline) for doc in docs]
+    prepared = [_prepare(doc, path, pipeline) for doc in read.documents]
     pending = [t for item in prepared for t in (item.title, *item.texts) if t.raw]
     pending += [t for item in prepared for _n, t, _l in item.attributes if t is not None and t.raw]
     for text, found in zip(pending, pipeline.detect([t.raw for t in pending]), strict=True):
@@ -294,9 +284,9 @@ def _import_parsed(
                 file_name=path.name,
                 path=str(path.resolve()),
                 format=file_format,
-                encoding=encoding,
+                encoding=read.encoding,
                 size=size,
-                raw_text=_raw_text(item),
+                raw_text=read.text,
                 interview_key=item.doc.key,
                 title=item.title.raw,
                 interview_code=code,
@@ -352,10 +342,7 @@ def _import_parsed(
         raise
 
     # 3. vault: done.
-    with project.vault_session() as vs, vs.begin():
-        vs.execute(update(Source).where(Source.id.in_(source_ids)).values(status="done"))
-        if old_sources:
-            vs.execute(delete(Source).where(Source.id.in_([o.id for o in old_sources])))
+    _mark_done(project, source_ids, [o.id for o in old_sources])
     return FileResult(
         path,
         "replaced" if old_sources else "imported",
@@ -364,13 +351,6 @@ def _import_parsed(
         words=sum(r["words"] for r in rows),
         identifiers=sum(r["mentions"] for r in rows),
     )
-
-
-def _raw_text(item: _Interview) -> str:
-    parts = []
-    for excerpt in item.excerpts:
-        parts.append(f"{excerpt.speaker}: {excerpt.text}" if excerpt.speaker else excerpt.text)
-    return "\n\n".join(parts)
 
 
 def _interview_codes(project: Project, olds: list[Source | None]) -> list[str]:
@@ -506,6 +486,13 @@ def _write_interview(s, row: dict, code: str, file_format: str) -> None:  # noqa
         )
         for position, label, text, raw in row["excerpts"]
     )
+
+
+def _mark_done(project: Project, source_ids: list[int], replaced_ids: list[int]) -> None:
+    with project.vault_session() as vs, vs.begin():
+        vs.execute(update(Source).where(Source.id.in_(source_ids)).values(status="done"))
+        if replaced_ids:
+            vs.execute(delete(Source).where(Source.id.in_(replaced_ids)))
 
 
 def _rollback_vault(project: Project, source_ids: list[int], replaced_ids: list[int]) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from testimony.ingest.model import ParsedDocument
+from testimony.ingest.model import ReadResult
 from testimony.ingest.readers import csvfile, docx, markdown, subtitles, text
 
-Reader = Callable[[Path, bytes, dict], list[ParsedDocument]]
+Reader = Callable[[Path, bytes, dict], ReadResult]
 
 READERS: dict[str, tuple[str, Reader]] = {
     ".txt": ("txt", text.read),

@@ -10,7 +10,7 @@ import csv
 from pathlib import Path
 
 from testimony.ingest.labels import parse_time_ms
-from testimony.ingest.model import ParsedDocument, Piece, Turn
+from testimony.ingest.model import ParsedDocument, Piece, ReadResult, Turn
 from testimony.ingest.readers.errors import ReadError
 from testimony.ingest.readers.text import decode
 
@@ -32,9 +32,8 @@ REQUIRED = ("speaker", "text")
 MAX_FIELD = 10 * 1024 * 1024
 
 
-def read(path: Path, data: bytes, options: dict) -> list[ParsedDocument]:
+def read(path: Path, data: bytes, options: dict) -> ReadResult:
     text, encoding = decode(data)
-    options["encoding"] = encoding
     csv.field_size_limit(MAX_FIELD)
     sample = text[:8192]
     try:
@@ -74,9 +73,10 @@ def read(path: Path, data: bytes, options: dict) -> list[ParsedDocument]:
         raise ReadError(f"malformed CSV at line {reader.line_num} ({exc})") from None
     if not turns_by_interview:
         raise ReadError("the CSV file has a header but no rows with text")
-    return [
+    documents = [
         ParsedDocument(title=key, key=key, turns=turns) for key, turns in turns_by_interview.items()
     ]
+    return ReadResult(documents, text, encoding)
 
 
 def _lines(text: str):

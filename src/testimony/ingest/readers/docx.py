@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 
 from testimony.ingest.labels import normalise_label
-from testimony.ingest.model import ParsedDocument
+from testimony.ingest.model import ParsedDocument, ReadResult
 from testimony.ingest.readers.errors import ReadError
 from testimony.ingest.segment import turns_from_lines
 
@@ -49,7 +49,7 @@ def check_zip(data: bytes) -> None:
                 raise ReadError("Word document declares XML entities (a known attack); refused")
 
 
-def read(path: Path, data: bytes, options: dict) -> list[ParsedDocument]:
+def read(path: Path, data: bytes, options: dict) -> ReadResult:
     check_zip(data)
     try:
         import docx  # python-docx; imported here so other formats start fast
@@ -61,7 +61,6 @@ def read(path: Path, data: bytes, options: dict) -> list[ParsedDocument]:
         raise
     except Exception:  # noqa: BLE001 - python-docx raises many kinds on broken files
         raise ReadError("corrupt Word document (python-docx cannot read it)") from None
-    options["encoding"] = "docx"
     title = (document.core_properties.title or "").strip()
     lines: list[str] = []
     bold_labels: set[str] = set()
@@ -74,8 +73,8 @@ def read(path: Path, data: bytes, options: dict) -> list[ParsedDocument]:
             if not text:
                 continue
             style = (paragraph.style.name if paragraph.style is not None else "") or ""
-            if style.startswith(("Heading", "Title")) and not title:
-                title = text
+            if style.startswith(("Heading", "Title")) and not lines:
+                title = title or text  # the document's own heading, not an excerpt
                 continue
             label = _bold_label(paragraph)
             if label:
@@ -91,7 +90,8 @@ def read(path: Path, data: bytes, options: dict) -> list[ParsedDocument]:
     turns = turns_from_lines(lines, known_labels=bold_labels)
     if not turns:
         raise ReadError("the Word document holds no text")
-    return [ParsedDocument(title=title, turns=turns)]
+    text = "\n".join(([title, ""] if title else []) + lines)
+    return ReadResult([ParsedDocument(title=title, turns=turns)], text, "docx")
 
 
 def _bold_label(paragraph) -> str | None:  # noqa: ANN001

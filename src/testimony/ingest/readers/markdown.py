@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from testimony.ingest.model import ParsedDocument
+from testimony.ingest.model import ParsedDocument, ReadResult
 from testimony.ingest.readers.errors import ReadError
 from testimony.ingest.readers.text import decode
 from testimony.ingest.segment import turns_from_lines
@@ -17,9 +17,9 @@ FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)\n(?:---|\.\.\.)[ \t]*(?:\
 HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(?P<text>.*?)[ \t#]*$")
 
 
-def read(path: Path, data: bytes, options: dict) -> list[ParsedDocument]:
+def read(path: Path, data: bytes, options: dict) -> ReadResult:
     text, encoding = decode(data)
-    options["encoding"] = encoding
+    whole = text
     attributes: dict[str, str] = {}
     match = FRONT_MATTER.match(text)
     if match:
@@ -29,17 +29,19 @@ def read(path: Path, data: bytes, options: dict) -> list[ParsedDocument]:
     lines: list[str] = []
     for line in text.split("\n"):
         heading = HEADING.match(line)
-        if heading:
-            if not title:
-                title = heading.group("text")
-                continue
-            lines.extend(["", heading.group("text"), ""])  # a heading is its own paragraph
+        if heading and not any(x.strip() for x in lines):
+            # The document's own heading: its title, not an excerpt to code.
+            title = title or heading.group("text")
+        elif heading:
+            lines.extend(["", heading.group("text"), ""])  # a section heading: own paragraph
         else:
             lines.append(line)
     turns = turns_from_lines(lines)
     if not turns:
         raise ReadError("the Markdown file holds no transcript text")
-    return [ParsedDocument(title=title, attributes=attributes, turns=turns)]
+    return ReadResult(
+        [ParsedDocument(title=title, attributes=attributes, turns=turns)], whole, encoding
+    )
 
 
 def _front_matter(source: str) -> dict[str, str]:

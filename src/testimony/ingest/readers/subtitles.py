@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from testimony.ingest.labels import accepted_labels, match_label, parse_time_ms
-from testimony.ingest.model import ParsedDocument, Piece, Turn
+from testimony.ingest.model import ParsedDocument, Piece, ReadResult, Turn
 from testimony.ingest.readers.errors import ReadError
 from testimony.ingest.readers.text import decode
 
@@ -30,18 +30,18 @@ class Cue:
     line: int
 
 
-def read_vtt(path: Path, data: bytes, options: dict) -> list[ParsedDocument]:
+def read_vtt(path: Path, data: bytes, options: dict) -> ReadResult:
     text, encoding = decode(data)
-    options["encoding"] = encoding
     if not text.lstrip().startswith("WEBVTT"):
         raise ReadError("not a WebVTT file (it must start with WEBVTT)")
-    return [ParsedDocument(turns=_turns(_cues(text, skip_header=True)))]
+    return ReadResult([ParsedDocument(turns=_turns(_cues(text, skip_header=True)))], text, encoding)
 
 
-def read_srt(path: Path, data: bytes, options: dict) -> list[ParsedDocument]:
+def read_srt(path: Path, data: bytes, options: dict) -> ReadResult:
     text, encoding = decode(data)
-    options["encoding"] = encoding
-    return [ParsedDocument(turns=_turns(_cues(text, skip_header=False)))]
+    return ReadResult(
+        [ParsedDocument(turns=_turns(_cues(text, skip_header=False)))], text, encoding
+    )
 
 
 def _cues(text: str, skip_header: bool) -> list[Cue]:

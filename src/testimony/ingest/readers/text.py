@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from testimony.ingest.decode import NotText, decode_bytes
-from testimony.ingest.model import ParsedDocument
+from testimony.ingest.model import ParsedDocument, ReadResult
 from testimony.ingest.readers.errors import ReadError
 from testimony.ingest.segment import turns_from_lines
 
@@ -20,7 +20,6 @@ def decode(data: bytes) -> tuple[str, str]:
     return decoded.text, decoded.encoding
 
 
-def read(path: Path, data: bytes, options: dict) -> list[ParsedDocument]:
+def read(path: Path, data: bytes, options: dict) -> ReadResult:
     body, encoding = decode(data)
-    options["encoding"] = encoding
-    return [ParsedDocument(turns=turns_from_lines(body.split("\n")))]
+    return ReadResult([ParsedDocument(turns=turns_from_lines(body.split("\n")))], body, encoding)

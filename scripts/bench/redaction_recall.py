@@ -1,0 +1,89 @@
+"""How many of the corpus's gold identifiers survive redaction, per label.
+
+Imports corpus/ into a fresh project and, for each file, checks every gold
+identifier of corpus/identifiers.yaml: is it still present (as a whole word,
+same case) anywhere in the pseudonymized text that reached project.db (titles,
+attributes, speaker labels, excerpts)? Recall = share of gold entries that
+no longer appear. Also prints the share of words replaced by pseudonyms, a
+rough check that the engine does not black out everything.
+
+    python scripts/bench/redaction_recall.py [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+import yaml
+from sqlalchemy import select
+
+from testimony.db.models import Excerpt, Interview, InterviewAttribute, Speaker
+from testimony.demo import demo_files, shipped_material
+from testimony.project import init_project
+from testimony.redact.importer import import_files
+from testimony.vault.models import Source
+
+PSEUDONYM = re.compile(r"\[[A-Z]+-\d+\]")
+
+
+def project_text(session, codes: list[str]) -> str:
+    parts: list[str] = []
+    for interview in session.scalars(select(Interview).where(Interview.code.in_(codes))):
+        parts.append(interview.title)
+        parts += session.scalars(
+            select(InterviewAttribute.value).where(InterviewAttribute.interview_id == interview.id)
+        )
+        parts += session.scalars(select(Speaker.label).where(Speaker.interview_id == interview.id))
+        parts += session.scalars(select(Excerpt.text).where(Excerpt.interview_id == interview.id))
+    return "\n".join(parts)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--keep", type=Path, help="build the project here and keep it")
+    args = parser.parse_args()
+    root = shipped_material()
+    gold = yaml.safe_load((root / "corpus" / "identifiers.yaml").read_text(encoding="utf-8"))
+    folder = args.keep or Path(tempfile.mkdtemp()) / "recall"
+    project = init_project(folder)
+    report = import_files(project, demo_files(root))
+    if report.failed:
+        print("refused:", [(r.path.name, r.reason) for r in report.failed], file=sys.stderr)
+    with project.vault_session() as vs:
+        codes_by_file: dict[str, list[str]] = {}
+        for name, code in vs.execute(select(Source.file_name, Source.interview_code)):
+            codes_by_file.setdefault(name, []).append(code)
+    found: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    leaked: list[tuple[str, str]] = []
+    words = replaced = 0
+    with project.session() as s:
+        for file_name, entries in gold.items():
+            text = project_text(s, codes_by_file.get(file_name, []))
+            words += len(text.split())
+            replaced += len(PSEUDONYM.findall(text))
+            for entry in entries:
+                label = entry["label"]
+                total[label] += 1
+                pattern = r"(?<!\w)" + re.escape(entry["text"]) + r"(?!\w)"
+                if re.search(pattern, text):
+                    leaked.append((file_name, label))
+                else:
+                    found[label] += 1
+    print(f"{'label':<10}{'gold':>6}{'redacted':>10}{'recall':>8}")
+    for label in sorted(total, key=lambda k: -total[k]):
+        print(f"{label:<10}{total[label]:>6}{found[label]:>10}{found[label] / total[label]:>8.1%}")
+    all_total, all_found = sum(total.values()), sum(found.values())
+    print(f"{'all':<10}{all_total:>6}{all_found:>10}{all_found / all_total:>8.1%}")
+    print(f"pseudonyms per 100 words of output: {100 * replaced / max(words, 1):.1f}")
+    project.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,82 @@
+"""Shared set-up: real project folders in tmp_path, the shipped corpus, the real spaCy model."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from testimony.cli import cli
+from testimony.project import Project, init_project
+from testimony.redact.importer import import_files
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO / "corpus"
+CODEBOOK = REPO / "codebooks" / "domestic-violence.yaml"
+TRANSCRIPTS = sorted(
+    p for p in CORPUS.iterdir() if p.suffix in {".txt", ".md", ".docx", ".vtt", ".srt", ".csv"}
+)
+
+
+@pytest.fixture
+def project(tmp_path: Path):
+    """A fresh, empty project with the shipped codebook."""
+    from testimony.codebook import load_codebook
+    from testimony.coding.themes import import_codebook
+
+    project = init_project(tmp_path / "proj")
+    with project.session() as s, s.begin():
+        import_codebook(s, load_codebook(CODEBOOK))
+    yield project
+    project.close()
+
+
+@pytest.fixture(scope="session")
+def corpus_project_dir(tmp_path_factory) -> Path:
+    """The whole corpus imported once; tests copy it before changing anything."""
+    folder = tmp_path_factory.mktemp("corpus") / "proj"
+    project = init_project(folder)
+    report = import_files(project, TRANSCRIPTS)
+    assert not report.failed, [(r.path.name, r.reason) for r in report.failed]
+    project.close()
+    return folder
+
+
+@pytest.fixture
+def corpus_project(corpus_project_dir: Path, tmp_path: Path):
+    """A private copy of the imported corpus project."""
+    folder = tmp_path / "copy"
+    shutil.copytree(corpus_project_dir, folder)
+    project = Project.open(folder)
+    yield project
+    project.close()
+
+
+@pytest.fixture
+def run():
+    """Run the CLI in-process; returns the click Result (exit_code, stdout, stderr)."""
+    runner = CliRunner()
+
+    def invoke(*args: str, env: dict | None = None):
+        return runner.invoke(cli, [str(a) for a in args], env=env, catch_exceptions=False)
+
+    return invoke
+
+
+def dump_databases(folder: Path) -> dict[str, list[str]]:
+    """Every row of both databases as text, to compare a project before and after."""
+    dumps = {}
+    for name in ("project.db", "vault.db"):
+        connection = sqlite3.connect(folder / name)
+        try:
+            dumps[name] = [
+                line
+                for line in connection.iterdump()
+                if not line.startswith('INSERT INTO "excerpts_fts_')  # FTS shadow pages
+            ]
+        finally:
+            connection.close()
+    return dumps

@@ -30,3 +30,24 @@ def find_phones(text: str) -> Iterator[tuple[int, int]]:
             if span not in seen:
                 seen.add(span)
                 yield span
+
+
+URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'»)]+[^\s<>\"'»).,;:!?]", re.IGNORECASE)
+HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?")
+# A lowercase dotted name ("oksana.hair.krg", "northbridge-fund.org"): a page, a
+# handle or a domain. Needs two groups with letters, so "e.g." and dates are left alone.
+DOTTED = re.compile(
+    r"(?<![\w@.])[a-z0-9_-]*[a-z][a-z0-9_-]*(?:\.[a-z0-9_-]*[a-z][a-z0-9_-]*)+(?:/[^\s]*[^\s.,;:!?)])?"
+)
+
+
+def find_handles(text: str) -> Iterator[tuple[int, int, str]]:
+    """URLs, @handles and dotted names (pages, usernames, domains)."""
+    for match in URL.finditer(text):
+        yield match.start(), match.end(), "URL"
+    for match in HANDLE.finditer(text):
+        if len(match.group()) > 2:
+            yield match.start(), match.end(), "HANDLE"
+    for match in DOTTED.finditer(text):
+        if len(match.group()) >= 6:
+            yield match.start(), match.end(), "HANDLE"

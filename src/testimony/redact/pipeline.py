@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from spacy.matcher import PhraseMatcher
-
-from testimony.redact.forms import is_name_word, normalise
+from testimony.ingest.labels import is_role_word
+from testimony.redact.forms import is_name_word
+from testimony.redact.known import KnownForms
 from testimony.redact.nlp import load_nlp
-from testimony.redact.patterns import find_emails, find_phones
+from testimony.redact.patterns import find_emails, find_handles, find_phones
 
 NER_LABELS = {"PERSON", "GPE", "LOC", "FAC", "ORG"}
 # Longer spans win an overlap; at equal length, the more certain detector.
@@ -43,69 +43,91 @@ class RedactionPipeline:
     ) -> None:
         self.nlp = load_nlp()
         self.labels = set(labels)
-        self.allow = {normalise(a) for a in allow_list}
-        self.known: dict[str, str] = {}  # normalised form -> label
-        self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.allow = KnownForms()
+        for entry in allow_list:
+            self.allow.add(entry, "ALLOW")
+        self.known = KnownForms()
         for entry in deny_list:
-            self.add_known(entry, "MISC", detector="list")
+            self.known.add(entry, "MISC", detector="list")
 
     def add_known(self, surface: str, label: str, detector: str = "known") -> None:
         """Find this identifier wherever it occurs from now on (case-insensitively)."""
-        form = normalise(surface, label)
-        if len(form) < 2 or form in self.known or form in self.allow:
-            return
-        self.known[form] = label
-        self.matcher.add(f"{detector}|{label}", [self.nlp.make_doc(surface.strip())])
+        if surface not in self.allow and not is_role_word(surface.strip()):
+            self.known.add(surface, label, detector)
 
     def detect(self, texts: Sequence[str]) -> list[list[Detection]]:
-        """Identifiers in each text, non-overlapping and in order."""
-        docs = list(self.nlp.pipe(texts, batch_size=BATCH_SIZE))
+        """Identifiers in each text, non-overlapping and in order.
+
+        A batch is one file: what NER finds anywhere in it is found everywhere
+        in it; only confident finds are remembered for later files.
+        """
         found: list[list[Detection]] = []
-        for text, doc in zip(texts, docs, strict=True):
+        local = KnownForms()
+        for text, doc in zip(texts, self.nlp.pipe(texts, batch_size=BATCH_SIZE), strict=True):
             spans = [
                 Detection(ent.start_char, ent.end_char, ent.label_, "ner", 0.8)
                 for ent in doc.ents
                 if ent.label_ in self.labels
                 and _worth_redacting(text[ent.start_char : ent.end_char])
             ]
-            for start, end in find_emails(text):
-                spans.append(Detection(start, end, "EMAIL", "pattern"))
-            for start, end in find_phones(text):
-                spans.append(Detection(start, end, "PHONE", "pattern"))
-            found.append(spans)
-        # Names found anywhere in this batch are found everywhere in it (propagation).
-        for text, doc, spans in zip(texts, docs, found, strict=True):
+            spans += [Detection(a, b, "EMAIL", "pattern") for a, b in find_emails(text)]
+            spans += [Detection(a, b, "PHONE", "pattern") for a, b in find_phones(text)]
+            spans += [Detection(a, b, label, "pattern") for a, b, label in find_handles(text)]
             for span in spans:
-                if span.label == "PERSON":
-                    self._learn_person(text, doc, span)
-                elif span.detector == "ner":
-                    self.add_known(text[span.start : span.end], span.label)
-        for doc, spans in zip(docs, found, strict=True):
-            for match_id, start, end in self.matcher(doc):
-                detector, label = self.nlp.vocab.strings[match_id].split("|", 1)
-                span = doc[start:end]
-                spans.append(Detection(span.start_char, span.end_char, label, detector))
+                if span.detector == "ner":
+                    self._learn(text, span, local)
+            found.append(spans)
+        for text, spans in zip(texts, found, strict=True):
+            for forms in (self.known, local):
+                spans += [Detection(m.start, m.end, m.label, m.detector) for m in forms.find(text)]
         return [self._resolve(text, spans) for text, spans in zip(texts, found, strict=True)]
 
-    def _learn_person(self, text: str, doc, span: Detection) -> None:  # noqa: ANN001
-        """A full name and each of its name words become known forms."""
-        self.add_known(text[span.start : span.end], "PERSON")
-        tokens = [t for t in doc.char_span(span.start, span.end, alignment_mode="expand") or []]
-        for index, token in enumerate(tokens):
-            sentence_start = token.i == 0 or doc[token.i - 1].text in {".", "!", "?", '"', "«", ":"}
-            if index == 0 and sentence_start and len(tokens) > 1:
-                continue  # "Call Olga Sidorenko": the first word may be an ordinary word
-            if token.text[:1].isupper() and is_name_word(token.text):
-                self.add_known(token.text, "PERSON")
+    def _learn(self, text: str, span: Detection, local: KnownForms) -> None:
+        """Spread an NER find: through this batch always, to later batches when confident."""
+        surface = text[span.start : span.end]
+        if surface in self.allow or is_role_word(surface):
+            return
+        local.add(surface, span.label)
+        confident = _propagates(text, span)
+        if confident:
+            self.add_known(surface, span.label)
+        if span.label != "PERSON" or " " not in surface.strip():
+            return
+        for word in surface.split()[0 if confident else 1 :]:
+            word = word.strip(".,'’")
+            if word[:1].isupper() and is_name_word(word):
+                local.add(word, "PERSON")
+                self.add_known(word, "PERSON")
 
     def _resolve(self, text: str, spans: list[Detection]) -> list[Detection]:
-        spans = [s for s in spans if normalise(text[s.start : s.end], s.label) not in self.allow]
+        spans = [
+            s
+            for s in spans
+            if not self.allow.find(text[s.start : s.end])
+            and not is_role_word(text[s.start : s.end])
+        ]
         spans.sort(key=lambda s: (-(s.end - s.start), -DETECTOR_RANK.get(s.detector, 0), s.start))
         taken: list[Detection] = []
         for span in spans:
             if all(span.end <= t.start or span.start >= t.end for t in taken):
                 taken.append(span)
         return sorted(taken, key=lambda s: s.start)
+
+
+def _propagates(text: str, span: Detection) -> bool:
+    """Whether an NER find is sure enough to be redacted everywhere else too.
+
+    A lone capitalised word at the start of a sentence ("Stupid of me.", "Time
+    limits...") is where the small model errs most; spreading such a guess would
+    black out ordinary words across the project. Lowercase finds are not spread.
+    """
+    surface = text[span.start : span.end]
+    if not surface[:1].isupper():
+        return False
+    if " " in surface.strip():
+        return True
+    before = text[: span.start].rstrip(" \t\"'«“(—-")
+    return bool(before) and before[-1] not in ".!?:\n"
 
 
 def _worth_redacting(text: str) -> bool:

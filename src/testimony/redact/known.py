@@ -1,0 +1,72 @@
+"""Finding known identifiers everywhere: case-insensitive, on word boundaries.
+
+Text is cut into runs of letters and digits, so a known name is found in its
+possessive ("Gaukhar's"), hyphenated ("Vostok-5", "Ukrainian-origin") and
+lowercase ("yerlan") forms alike. Lookup is by n-grams of those runs in a dict,
+so the cost grows with the text, not with the number of known identifiers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+WORD = re.compile(r"[^\W_]+")
+MAX_WORDS = 6
+
+
+@dataclass(frozen=True)
+class KnownMatch:
+    start: int
+    end: int
+    label: str
+    detector: str
+
+
+class KnownForms:
+    """A set of identifier forms (as word sequences) with their label and source."""
+
+    def __init__(self) -> None:
+        self.forms: dict[tuple[str, ...], tuple[str, str]] = {}
+        self.longest = 1
+
+    def __contains__(self, surface: str) -> bool:
+        return words_of(surface) in self.forms
+
+    def __len__(self) -> int:
+        return len(self.forms)
+
+    def add(self, surface: str, label: str, detector: str = "known") -> bool:
+        """Remember a form; False if it is empty, too long or already known."""
+        key = words_of(surface)
+        if not key or len(key) > MAX_WORDS or key in self.forms:
+            return False
+        self.forms[key] = (label, detector)
+        self.longest = max(self.longest, len(key))
+        return True
+
+    def find(self, text: str) -> list[KnownMatch]:
+        """Every occurrence of a known form in text, longest first where they overlap."""
+        if not self.forms:
+            return []
+        tokens = [(m.start(), m.end(), m.group().casefold()) for m in WORD.finditer(text)]
+        words = [t[2] for t in tokens]
+        found: list[KnownMatch] = []
+        i = 0
+        while i < len(tokens):
+            for n in range(min(self.longest, len(tokens) - i), 0, -1):
+                hit = self.forms.get(tuple(words[i : i + n]))
+                if hit:
+                    found.append(KnownMatch(tokens[i][0], tokens[i + n - 1][1], *hit))
+                    i += n
+                    break
+            else:
+                i += 1
+        return found
+
+
+def words_of(surface: str) -> tuple[str, ...]:
+    words = [w.casefold() for w in WORD.findall(surface)]
+    if len(words) > 1 and words[-1] == "s" and surface.rstrip()[-2:] in {"'s", "’s"}:
+        words.pop()  # a possessive names the same person
+    return tuple(words)

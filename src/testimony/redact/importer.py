@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from testimony.db import audit
 from testimony.db.models import (
@@ -112,11 +112,15 @@ def import_files(
     csv_columns: dict[str, str] | None = None,
     actor: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    pipeline: RedactionPipeline | None = None,
 ) -> ImportReport:
-    """Import each file whole or not at all; one file's failure does not stop the others."""
+    """Import each file whole or not at all; one file's failure does not stop the others.
+
+    The redaction pipeline is built from the project's settings unless one is given.
+    """
     recover_pending(project)
     report = ImportReport()
-    pipeline: RedactionPipeline | None = None
+    seeded = False  # the pipeline (and spaCy) is made only when a file needs it
     options = {"csv_columns": {**project.settings.csv_columns, **(csv_columns or {})}}
     for index, path in enumerate(paths):
         try:
@@ -127,8 +131,10 @@ def import_files(
                 report.results.append(FileResult(path, "unchanged"))
                 continue
             read, file_format = _parse(path, data, dict(options))
-            if pipeline is None:
-                pipeline = _pipeline(project)
+            if not seeded:
+                pipeline = pipeline or _pipeline(project)
+                _seed_known_forms(project, pipeline)
+                seeded = True
             result = _import_parsed(
                 project, pipeline, path, digest, len(data), file_format, read, old or [], actor
             )
@@ -209,11 +215,14 @@ def _parse(path: Path, data: bytes, options: dict) -> tuple[ReadResult, str]:
 
 def _pipeline(project: Project) -> RedactionPipeline:
     settings = project.settings
-    pipeline = RedactionPipeline(settings.labels, settings.deny_list, settings.allow_list)
+    return RedactionPipeline(settings.labels, settings.deny_list, settings.allow_list)
+
+
+def _seed_known_forms(project: Project, pipeline: RedactionPipeline) -> None:
+    """Identifiers already in the vault are found in every new file (propagation)."""
     with project.vault_session() as vs:
         for form, label in EntityResolver(vs).known_forms():
             pipeline.add_known(form, label)
-    return pipeline
 
 
 def _prepare(doc: ParsedDocument, path: Path, pipeline: RedactionPipeline) -> _Interview:
@@ -273,7 +282,7 @@ def _import_parsed(
     # 1. vault: everything raw, marked pending.
     old_by_key = {s.interview_key: s for s in old_sources}
     codes = _interview_codes(project, [old_by_key.get(item.doc.key) for item in prepared])
-    rows: list[dict] = []
+    rows: list[_Rendered] = []
     with project.vault_session() as vs, vs.begin():
         key = bytes.fromhex(vs.get(VaultMeta, "hmac_key").value)
         resolver = EntityResolver(vs)
@@ -302,7 +311,7 @@ def _import_parsed(
             (f, resolver.entities[resolver.forms[f]][0])
             for f in resolver.forms.keys() - forms_before
         ]
-        source_ids = [row["source_id"] for row in rows]
+        source_ids = [row.source_id for row in rows]
 
     # 2. project: pseudonymized text only.
     try:
@@ -333,9 +342,9 @@ def _import_parsed(
                     "replace" if old_sources else "import",
                     code,
                     format=file_format,
-                    excerpts=len(row["excerpts"]),
-                    words=row["words"],
-                    identifiers=row["mentions"],
+                    excerpts=len(row.excerpts),
+                    words=row.words,
+                    identifiers=row.mentions,
                 )
     except Exception:
         _rollback_vault(project, source_ids, [o.id for o in old_sources])
@@ -347,9 +356,9 @@ def _import_parsed(
         path,
         "replaced" if old_sources else "imported",
         interviews=codes,
-        excerpts=sum(len(r["excerpts"]) for r in rows),
-        words=sum(r["words"] for r in rows),
-        identifiers=sum(r["mentions"] for r in rows),
+        excerpts=sum(len(r.excerpts) for r in rows),
+        words=sum(r.words for r in rows),
+        identifiers=sum(r.mentions for r in rows),
     )
 
 
@@ -368,51 +377,63 @@ def _interview_codes(project: Project, olds: list[Source | None]) -> list[str]:
     return codes
 
 
-def _redact_interview(vs, resolver: EntityResolver, source: Source, item: _Interview) -> dict:  # noqa: ANN001
+@dataclass
+class _Rendered:
+    """One interview's pseudonymized parts, ready for project.db."""
+
+    source_id: int
+    title: str
+    attributes: list[tuple[str, str]]
+    speakers: dict[str, tuple[str, str]]  # raw label -> (pseudonymized label, role)
+    excerpts: list[tuple[int, str | None, str, RawExcerpt]]
+    words: int
+    mentions: int
+
+
+def _redact_interview(vs, resolver: EntityResolver, source: Source, item: _Interview) -> _Rendered:  # noqa: ANN001
     """Resolve entities, render pseudonymized text, and store raw segments and mentions."""
-    mentions = 0
+    mention_rows: list[dict] = []
+
+    def mention(
+        field_name: str,
+        start: int,
+        end: int,
+        surface: str,
+        label: str,
+        detector: str,
+        score: float,
+        entity_id: int,
+    ) -> None:
+        mention_rows.append(
+            {
+                "source_id": source.id,
+                "field": field_name,
+                "start": start,
+                "end": end,
+                "text": surface,
+                "label": label,
+                "entity_id": entity_id,
+                "detector": detector,
+                "score": score,
+            }
+        )
 
     def redact(text: _Text) -> str:
-        nonlocal mentions
         spans = []
         for d in text.detections:
             surface = text.raw[d.start : d.end]
             entity_id, pseudonym = resolver.resolve(surface, d.label)
             spans.append((d.start, d.end, entity_id, pseudonym))
-            vs.add(
-                Mention(
-                    source_id=source.id,
-                    field=text.field,
-                    start=d.start,
-                    end=d.end,
-                    text=surface,
-                    label=d.label,
-                    entity_id=entity_id,
-                    detector=d.detector,
-                    score=d.score,
-                )
-            )
-            mentions += 1
+            mention(text.field, d.start, d.end, surface, d.label, d.detector, d.score, entity_id)
         out, text.replacements = render(text.raw, spans)
         return out
 
     def whole(value: str, label: str, field_name: str) -> str:
-        nonlocal mentions
         titles, bare = split_title(value)
         entity_id, pseudonym = resolver.resolve(bare, label)
-        vs.add(
-            Mention(
-                source_id=source.id,
-                field=field_name,
-                start=len(value) - len(bare),
-                end=len(value),
-                text=bare,
-                label=label,
-                entity_id=entity_id,
-                detector="field",
-            )
+        mention(
+            field_name, len(value) - len(bare), len(value), bare, label, "field", 1.0, entity_id
         )
-        mentions += 1
         return f"{titles} {pseudonym}" if titles else pseudonym
 
     speakers = {
@@ -428,63 +449,69 @@ def _redact_interview(vs, resolver: EntityResolver, source: Source, item: _Inter
             attributes.append((name, redact(text) if text.raw else ""))
     title = redact(item.title) if item.title.raw else ""
     excerpts = []
-    words = 0
+    segment_rows = []
     for position, (raw, text) in enumerate(zip(item.excerpts, item.texts, strict=True), start=1):
         clean = redact(text)
-        words += len(clean.split())
-        vs.add(
-            RawSegment(
-                source_id=source.id,
-                position=position,
-                speaker=raw.speaker,
-                text=raw.text,
-                start_ms=raw.start_ms,
-                end_ms=raw.end_ms,
-                replacements=json.dumps([r.as_list() for r in text.replacements]),
-            )
+        segment_rows.append(
+            {
+                "source_id": source.id,
+                "position": position,
+                "speaker": raw.speaker,
+                "text": raw.text,
+                "start_ms": raw.start_ms,
+                "end_ms": raw.end_ms,
+                "replacements": json.dumps([r.as_list() for r in text.replacements]),
+            }
         )
         excerpts.append((position, speakers[raw.speaker][0] if raw.speaker else None, clean, raw))
-    return {
-        "source_id": source.id,
-        "title": title,
-        "attributes": attributes,
-        "speakers": speakers,
-        "excerpts": excerpts,
-        "words": words,
-        "mentions": mentions,
-    }
+    vs.flush()  # new entities first: mentions refer to them
+    if mention_rows:
+        vs.execute(insert(Mention), mention_rows)
+    vs.execute(insert(RawSegment), segment_rows)
+    return _Rendered(
+        source_id=source.id,
+        title=title,
+        attributes=attributes,
+        speakers=speakers,
+        excerpts=excerpts,
+        words=sum(len(e[2].split()) for e in excerpts),
+        mentions=len(mention_rows),
+    )
 
 
-def _write_interview(s, row: dict, code: str, file_format: str) -> None:  # noqa: ANN001
+def _write_interview(s, row: _Rendered, code: str, file_format: str) -> None:  # noqa: ANN001
     interview = Interview(
         code=code,
-        title=row["title"] or code,
+        title=row.title or code,
         source_format=file_format,
-        vault_source_id=row["source_id"],
-        word_count=row["words"],
+        vault_source_id=row.source_id,
+        word_count=row.words,
     )
     s.add(interview)
     s.flush()
-    for name, value in row["attributes"]:
+    for name, value in row.attributes:
         s.add(InterviewAttribute(interview_id=interview.id, name=name, value=value))
     speaker_ids: dict[str, int] = {}
-    for label, role in row["speakers"].values():
+    for label, role in row.speakers.values():
         if label not in speaker_ids:
             speaker = Speaker(interview_id=interview.id, label=label, role=role)
             s.add(speaker)
             s.flush()
             speaker_ids[label] = speaker.id
-    s.add_all(
-        Excerpt(
-            interview_id=interview.id,
-            position=position,
-            speaker_id=speaker_ids[label] if label else None,
-            text=text,
-            start_ms=raw.start_ms,
-            end_ms=raw.end_ms,
-            word_count=len(text.split()),
-        )
-        for position, label, text, raw in row["excerpts"]
+    s.execute(
+        insert(Excerpt),
+        [
+            {
+                "interview_id": interview.id,
+                "position": position,
+                "speaker_id": speaker_ids[label] if label else None,
+                "text": text,
+                "start_ms": raw.start_ms,
+                "end_ms": raw.end_ms,
+                "word_count": len(text.split()),
+            }
+            for position, label, text, raw in row.excerpts
+        ],
     )
 
 

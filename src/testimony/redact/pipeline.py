@@ -40,8 +40,9 @@ class RedactionPipeline:
         labels: Iterable[str] = (*NER_LABELS, "EMAIL", "PHONE"),
         deny_list: Iterable[str] = (),
         allow_list: Iterable[str] = (),
+        use_ner: bool = True,
     ) -> None:
-        self.nlp = load_nlp()
+        self.nlp = load_nlp() if use_ner else None
         self.labels = set(labels)
         self.allow = KnownForms()
         for entry in allow_list:
@@ -63,10 +64,11 @@ class RedactionPipeline:
         """
         found: list[list[Detection]] = []
         local = KnownForms()
-        for text, doc in zip(texts, self.nlp.pipe(texts, batch_size=BATCH_SIZE), strict=True):
+        docs = self.nlp.pipe(texts, batch_size=BATCH_SIZE) if self.nlp else [None] * len(texts)
+        for text, doc in zip(texts, docs, strict=True):
             spans = [
                 Detection(ent.start_char, ent.end_char, ent.label_, "ner", 0.8)
-                for ent in doc.ents
+                for ent in (doc.ents if doc is not None else ())
                 if ent.label_ in self.labels
                 and _worth_redacting(text[ent.start_char : ent.end_char])
             ]

@@ -337,13 +337,17 @@ def codebook_show(obj: Context, as_json: bool) -> None:
     if not rows:
         click.echo("the project has no codebook yet: testimony codebook import FILE")
         return
+    from rich.text import Text
+
     for r in rows:
-        key = f"[{r.key}]" if r.key else "   "
-        colour = r.color or "default"
-        console.print(
-            f"{key} {'  ' * r.depth}[{colour}]■[/] {r.name} [dim]{r.id}[/]"
-            + (f"  ({r.codings})" if r.codings else "")
-        )
+        line = Text(f"[{r.key}] " if r.key else "    ")
+        line.append("  " * r.depth)
+        line.append("■ ", style=r.color or "default")
+        line.append(r.name)
+        line.append(f"  {r.id}", style="dim")
+        if r.codings:
+            line.append(f"  ({r.codings})")
+        console.print(line, overflow="ellipsis", no_wrap=True)
 
 
 @codebook_group.command("import")

@@ -6,6 +6,7 @@ engine issue replaces the detectors behind this same interface (`detect`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -67,10 +68,11 @@ class RedactionPipeline:
         docs = self.nlp.pipe(texts, batch_size=BATCH_SIZE) if self.nlp else [None] * len(texts)
         for text, doc in zip(texts, docs, strict=True):
             spans = [
-                Detection(ent.start_char, ent.end_char, ent.label_, "ner", 0.8)
+                span
                 for ent in (doc.ents if doc is not None else ())
                 if ent.label_ in self.labels
-                and _worth_redacting(text[ent.start_char : ent.end_char])
+                for span in [_trimmed(text, ent.start_char, ent.end_char, ent.label_)]
+                if span is not None
             ]
             spans += [Detection(a, b, "EMAIL", "pattern") for a, b in find_emails(text)]
             spans += [Detection(a, b, "PHONE", "pattern") for a, b in find_phones(text)]
@@ -130,6 +132,28 @@ def _propagates(text: str, span: Detection) -> bool:
         return True
     before = text[: span.start].rstrip(" \t\"'«“(—-")
     return bool(before) and before[-1] not in ".!?:\n"
+
+
+_CODE_WORD = re.compile(r"^\S*\d\S*\s+|\s+\S*\d\S*$")
+
+
+def _trimmed(text: str, start: int, end: int, label: str) -> Detection | None:
+    """An NER span without the words it should not hold; None if nothing is left.
+
+    The small model glues file codes and numbers to names ("int02 olga");
+    a person's name has no digits.
+    """
+    if label == "PERSON":
+        surface = text[start:end]
+        while (cut := _CODE_WORD.search(surface)) and cut.group().strip() != surface.strip():
+            if cut.start() == 0:
+                start += cut.end()
+            else:
+                end -= len(surface) - cut.start()
+            surface = text[start:end]
+    if not _worth_redacting(text[start:end]):
+        return None
+    return Detection(start, end, label, "ner", 0.8)
 
 
 def _worth_redacting(text: str) -> bool:

@@ -135,7 +135,8 @@ QUESTIONS = [
 SENTENCES = [
     "My {rel} {person} hit me in front of the children, and then he said it was my fault.",
     "We lived in {place}, in a rented flat on {street} street, number {n}.",
-    "I called the police, the district inspector came, his name was {person}, and he said there were no visible wounds.",
+    "I called the police, the district inspector came, his name was {person}, "
+    "and he said there were no visible wounds.",
     "{person} told me, um, you are a woman, you must endure, sabyr, every family has this.",
     "I went to {org} and the woman there, {person}, asked me why I made him angry.",
     "He took my passport and my phone, I only had the number of {person}, {phone}.",
@@ -168,9 +169,9 @@ class Generator:
         return f"{given} {self.random.choice(SURNAMES[origin])}"
 
     def phone(self) -> str:
-        digits = [self.random.randint(0, 9) for _ in range(7)]
+        d = "".join(str(self.random.randint(0, 9)) for _ in range(7))
         code = self.random.choice(["701", "707", "747", "777", "705"])
-        return f"+7 {code} {digits[0]}{digits[1]}{digits[2]} {digits[3]}{digits[4]} {digits[5]}{digits[6]}"
+        return f"+7 {code} {d[:3]} {d[3:5]} {d[5:]}"
 
     def sentence(self) -> str:
         template = self.random.choice(SENTENCES)

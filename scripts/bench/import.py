@@ -22,7 +22,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from make_corpus import write_files  # noqa: E402
-
 from testimony.ingest.readers import READERS  # noqa: E402
 from testimony.ingest.segment import excerpts_from_turns  # noqa: E402
 from testimony.project import init_project  # noqa: E402

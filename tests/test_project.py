@@ -123,3 +123,11 @@ def test_demo_builds_the_project_and_reuses_it(tmp_path, run):
     assert len(json.loads(interviews.stdout)) >= 12
     again = run("demo", "--no-tui", tmp_path / "demo")
     assert again.exit_code == 0
+
+
+@pytest.mark.parametrize("package", ["testimony.db", "testimony.vault"])
+def test_the_known_schema_head_matches_the_migration_scripts(package, tmp_path):
+    from testimony.db.migrate import HEADS, script_head
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    assert HEADS[package] == script_head(package, engine)

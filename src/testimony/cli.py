@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -300,6 +301,76 @@ def _highlight(snippet: str, highlights: list[tuple[int, int]]) -> str:
         cursor = end
     out.append(escape(snippet[cursor:]))
     return "".join(out).replace("\n", " ")
+
+
+# --- redaction -------------------------------------------------------------------------------
+
+
+@cli.command("redact-text")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the redacted text and its spans as JSON."
+)
+@click.option(
+    "--jsonl",
+    "as_jsonl",
+    is_flag=True,
+    help='Read {"id","text"} lines; write {"id","spans","text"} lines.',
+)
+@pass_ctx
+def redact_text(obj: Context, as_json: bool, as_jsonl: bool) -> None:
+    """Redact text from stdin, without a project or with one's lists (--project).
+
+    Plain: stdin is one document; the redacted text goes to stdout. --json adds
+    the spans. --jsonl reads one JSON object per line, {"id": ..., "text": ...},
+    and writes {"id", "spans": [{"start", "end", "label", "entity"}], "text"}
+    per line, offsets in code points of the input text. Mentions of one person
+    within a document share an entity (its pseudonym). Nothing is stored.
+    """
+    from testimony.redact.pipeline import RedactionPipeline
+    from testimony.redact.text import redact_texts, scratch_vault
+
+    if as_json and as_jsonl:
+        raise click.UsageError("--json and --jsonl cannot be used together")
+    settings = None
+    if obj.project_dir or os.environ.get("TESTIMONY_PROJECT"):
+        settings = obj.project.settings
+    pipeline = (
+        RedactionPipeline(settings.labels, settings.deny_list, settings.allow_list)
+        if settings
+        else RedactionPipeline()
+    )
+    stdin = click.get_text_stream("stdin")
+    if as_jsonl:
+        records = []
+        for number, line in enumerate(stdin, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                records.append((record["id"], str(record["text"])))
+            except (json.JSONDecodeError, KeyError, TypeError):
+                raise click.UsageError(f'stdin line {number}: expected {{"id", "text"}}') from None
+    else:
+        records = [(None, stdin.read())]
+    with scratch_vault() as session:
+        results = redact_texts(pipeline, [text for _id, text in records], session)
+        for (record_id, _text), result in zip(records, results, strict=True):
+            spans = [
+                {"start": s.start, "end": s.end, "label": s.label, "entity": s.entity}
+                for s in result.spans
+            ]
+            if as_jsonl:
+                click.echo(
+                    json.dumps(
+                        {"id": record_id, "spans": spans, "text": result.text}, ensure_ascii=False
+                    )
+                )
+            elif as_json:
+                click.echo(
+                    json.dumps({"spans": spans, "text": result.text}, ensure_ascii=False, indent=2)
+                )
+            else:
+                click.echo(result.text, nl=False)
 
 
 # --- codebook ----------------------------------------------------------------------------------

@@ -11,6 +11,22 @@ import yaml
 from testimony.errors import SettingsError
 
 SETTINGS_FILE = "testimony.yaml"
+DEFAULT_LABELS = (
+    "PERSON",
+    "GPE",
+    "LOC",
+    "FAC",
+    "ORG",
+    "NORP",
+    "DATE",
+    "AGE",
+    "ADDRESS",
+    "PHONE",
+    "EMAIL",
+    "URL",
+    "HANDLE",
+    "ID",
+)
 
 TEMPLATE = """\
 # testimony project settings. Edit by hand; every key is optional.
@@ -43,8 +59,10 @@ import:
     time: time
 
 redaction:
-  # Entity types the engine redacts.
-  labels: [PERSON, GPE, LOC, FAC, ORG, EMAIL, PHONE]
+  # Identifier types the engine redacts: people, places, facilities,
+  # organisations, nationalities/communities (NORP), dates, ages, addresses,
+  # contact details and ID numbers. Remove a type to keep it in the text.
+  labels: [PERSON, GPE, LOC, FAC, ORG, NORP, DATE, AGE, ADDRESS, PHONE, EMAIL, URL, HANDLE, ID]
   # Strings that are always redacted (names the model may miss).
   deny_list: []
   # Strings that are never redacted (the organisation running the study,
@@ -70,9 +88,7 @@ class Settings:
             "time": "time",
         }
     )
-    labels: list[str] = field(
-        default_factory=lambda: ["PERSON", "GPE", "LOC", "FAC", "ORG", "EMAIL", "PHONE"]
-    )
+    labels: list[str] = field(default_factory=lambda: list(DEFAULT_LABELS))
     deny_list: list[str] = field(default_factory=list)
     allow_list: list[str] = field(default_factory=list)
 

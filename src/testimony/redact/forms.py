@@ -18,7 +18,10 @@ def normalise(text: str, label: str = "") -> str:
         return digits[-10:] if len(digits) >= 10 else digits
     text = _SPACE.sub(" ", text).casefold()
     text = _POSSESSIVE.sub("", text)
-    return text.strip(" .,;:!?\"'«»()[]")
+    text = text.strip(" .,;:!?\"'«»()[]")
+    if label == "PERSON":
+        _title, text = split_title(text)
+    return text
 
 
 TITLES = {

@@ -42,10 +42,11 @@ from testimony.ingest.readers import READERS, SUPPORTED
 from testimony.ingest.readers.errors import ReadError
 from testimony.ingest.segment import excerpts_from_turns
 from testimony.project import Project
+from testimony.redact.detectors.base import Detection
 from testimony.redact.entities import EntityResolver
 from testimony.redact.fingerprint import fingerprint
 from testimony.redact.forms import is_name_word, split_title
-from testimony.redact.pipeline import Detection, RedactionPipeline
+from testimony.redact.pipeline import RedactionPipeline
 from testimony.redact.render import Replacement, render
 from testimony.vault.models import Mention, RawSegment, Source, VaultMeta
 

@@ -1,36 +1,61 @@
-"""The first redaction pipeline: spaCy NER, e-mail and phone patterns, and propagation.
+"""The redaction pipeline: every detector over a batch of texts, then propagation.
 
-It proposes spans; linking and pseudonyms are the resolver's job. The redaction
-engine issue replaces the detectors behind this same interface (`detect`).
+It proposes spans; linking and pseudonyms are the resolver's job. spaCy runs
+once per batch through `nlp.pipe`; the other detectors are pure functions.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from testimony.ingest.labels import is_role_word
+from testimony.redact.detectors.addresses import find_addresses
+from testimony.redact.detectors.base import Detection
+from testimony.redact.detectors.contact import find_emails, find_links, find_phones
+from testimony.redact.detectors.context import (
+    TITLES,
+    find_names_in_context,
+    find_names_in_lists,
+    find_places_in_context,
+)
+from testimony.redact.detectors.dates import find_ages, find_dates
+from testimony.redact.detectors.names import lexicon
+from testimony.redact.detectors.numbers import find_numbers
 from testimony.redact.forms import is_name_word
 from testimony.redact.known import KnownForms
 from testimony.redact.nlp import load_nlp
-from testimony.redact.patterns import find_emails, find_handles, find_phones
+from testimony.settings import DEFAULT_LABELS
 
-NER_LABELS = {"PERSON", "GPE", "LOC", "FAC", "ORG"}
+__all__ = ["DEFAULT_LABELS", "Detection", "RedactionPipeline"]
+
+NER_LABELS = {"PERSON", "GPE", "LOC", "FAC", "ORG", "NORP", "DATE"}
 # Longer spans win an overlap; at equal length, the more certain detector.
-DETECTOR_RANK = {"pattern": 3, "list": 2, "known": 1, "ner": 0}
+DETECTOR_RANK = {
+    "iin": 6,
+    "card": 5,
+    "iban": 5,
+    "email": 5,
+    "url": 5,
+    "phone": 4,
+    "document": 4,
+    "case-number": 4,
+    "plate": 4,
+    "handle": 4,
+    "address": 4,
+    "date": 3,
+    "year": 3,
+    "age": 3,
+    "field": 3,
+    "list": 3,
+    "context": 2,
+    "known": 1.5,
+    "name-list": 1,
+    "ner": 0,
+    "digits": 0,
+}
+PROPAGATING = {"ner", "context", "name-list"}
 BATCH_SIZE = 256
-
-
-@dataclass(frozen=True)
-class Detection:
-    """A proposed identifier: code-point offsets into the text, a type and who found it."""
-
-    start: int
-    end: int
-    label: str
-    detector: str
-    score: float = 1.0
 
 
 class RedactionPipeline:
@@ -38,13 +63,14 @@ class RedactionPipeline:
 
     def __init__(
         self,
-        labels: Iterable[str] = (*NER_LABELS, "EMAIL", "PHONE"),
+        labels: Iterable[str] = DEFAULT_LABELS,
         deny_list: Iterable[str] = (),
         allow_list: Iterable[str] = (),
         use_ner: bool = True,
     ) -> None:
         self.nlp = load_nlp() if use_ner else None
         self.labels = set(labels)
+        self.lexicon = lexicon()
         self.allow = KnownForms()
         for entry in allow_list:
             self.allow.add(entry, "ALLOW")
@@ -57,43 +83,77 @@ class RedactionPipeline:
         if surface not in self.allow and not is_role_word(surface.strip()):
             self.known.add(surface, label, detector)
 
-    def detect(self, texts: Sequence[str]) -> list[list[Detection]]:
+    def detect(
+        self, texts: Sequence[str], remember: bool = True, separate: bool = False
+    ) -> list[list[Detection]]:
         """Identifiers in each text, non-overlapping and in order.
 
-        A batch is one file: what NER finds anywhere in it is found everywhere
-        in it; only confident finds are remembered for later files.
+        A batch is one file: what is found anywhere in it is found everywhere in
+        it; only confident finds are remembered for later batches (unless
+        remember is False). With separate, every text is its own document.
         """
-        found: list[list[Detection]] = []
-        local = KnownForms()
         docs = self.nlp.pipe(texts, batch_size=BATCH_SIZE) if self.nlp else [None] * len(texts)
+        found: list[list[Detection]] = []
+        scopes: list[KnownForms] = []
+        local = KnownForms()
+        previous = ""
         for text, doc in zip(texts, docs, strict=True):
-            spans = [
-                span
-                for ent in (doc.ents if doc is not None else ())
-                if ent.label_ in self.labels
-                for span in [_trimmed(text, ent.start_char, ent.end_char, ent.label_)]
-                if span is not None
-            ]
-            spans += [Detection(a, b, "EMAIL", "pattern") for a, b in find_emails(text)]
-            spans += [Detection(a, b, "PHONE", "pattern") for a, b in find_phones(text)]
-            spans += [Detection(a, b, label, "pattern") for a, b, label in find_handles(text)]
+            if separate:
+                local, previous = KnownForms(), ""
+            spans = [d for d in self._detect_one(text, doc, previous) if d.label in self.labels]
             for span in spans:
-                if span.detector == "ner":
-                    self._learn(text, span, local)
+                if span.detector in PROPAGATING:
+                    self._learn(text, span, local, remember)
             found.append(spans)
-        for text, spans in zip(texts, found, strict=True):
-            for forms in (self.known, local):
-                spans += [Detection(m.start, m.end, m.label, m.detector) for m in forms.find(text)]
-        return [self._resolve(text, spans) for text, spans in zip(texts, found, strict=True)]
+            scopes.append(local)
+            previous = text
+        for text, spans, scope in zip(texts, found, scopes, strict=True):
+            for forms in (self.known, scope):
+                spans += [
+                    Detection(m.start, m.end, m.label, m.detector, 0.9)
+                    for m in forms.find(text)
+                    if m.label in self.labels or m.detector == "list"
+                ]
+        return [
+            self._resolve(text, [_with_title(text, span) for span in spans])
+            for text, spans in zip(texts, found, strict=True)
+        ]
 
-    def _learn(self, text: str, span: Detection, local: KnownForms) -> None:
-        """Spread an NER find: through this batch always, to later batches when confident."""
+    def _detect_one(self, text: str, doc, previous: str) -> list[Detection]:  # noqa: ANN001
+        spans: list[Detection] = []
+        if doc is not None:
+            for ent in doc.ents:
+                if ent.label_ in NER_LABELS:
+                    span = _trimmed(text, ent.start_char, ent.end_char, ent.label_)
+                    if span is not None:
+                        spans.append(span)
+        for finder in (
+            find_emails,
+            find_phones,
+            find_links,
+            find_numbers,
+            find_dates,
+            find_addresses,
+        ):
+            spans.extend(finder(text))
+        spans.extend(find_ages(text, previous))
+        spans.extend(find_names_in_context(text, self.lexicon))
+        spans.extend(find_names_in_lists(text, self.lexicon))
+        spans.extend(find_places_in_context(text, self.lexicon))
+        return spans
+
+    def _learn(self, text: str, span: Detection, local: KnownForms, remember: bool) -> None:
+        """Spread a name or place: through this batch always, to later batches when confident."""
+        if span.label not in {"PERSON", "GPE", "LOC", "FAC", "ORG", "NORP"}:
+            return
         surface = text[span.start : span.end]
         if surface in self.allow or is_role_word(surface):
             return
         local.add(surface, span.label)
-        confident = _propagates(text, span)
-        if confident:
+        confident = span.detector == "context" or (
+            span.detector == "ner" and _propagates(text, span)
+        )
+        if confident and remember:
             self.add_known(surface, span.label)
         if span.label != "PERSON" or " " not in surface.strip():
             return
@@ -101,25 +161,27 @@ class RedactionPipeline:
             word = word.strip(".,'’")
             if word[:1].isupper() and is_name_word(word):
                 local.add(word, "PERSON")
-                self.add_known(word, "PERSON")
+                if remember:
+                    self.add_known(word, "PERSON")
 
     def _resolve(self, text: str, spans: list[Detection]) -> list[Detection]:
-        spans = [
+        kept = [
             s
             for s in spans
-            if not self.allow.find(text[s.start : s.end])
+            if s.end > s.start
+            and not self.allow.find(text[s.start : s.end])
             and not is_role_word(text[s.start : s.end])
         ]
-        spans.sort(key=lambda s: (-(s.end - s.start), -DETECTOR_RANK.get(s.detector, 0), s.start))
+        kept.sort(key=lambda s: (-(s.end - s.start), -DETECTOR_RANK.get(s.detector, 0), s.start))
         taken: list[Detection] = []
-        for span in spans:
+        for span in kept:
             if all(span.end <= t.start or span.start >= t.end for t in taken):
                 taken.append(span)
         return sorted(taken, key=lambda s: s.start)
 
 
 def _propagates(text: str, span: Detection) -> bool:
-    """Whether an NER find is sure enough to be redacted everywhere else too.
+    """Whether an NER find is sure enough to be redacted in later files too.
 
     A lone capitalised word at the start of a sentence ("Stupid of me.", "Time
     limits...") is where the small model errs most; spreading such a guess would
@@ -132,6 +194,20 @@ def _propagates(text: str, span: Detection) -> bool:
         return True
     before = text[: span.start].rstrip(" \t\"'«“(—-")
     return bool(before) and before[-1] not in ".!?:\n"
+
+
+_TITLE_BEFORE = re.compile(rf"\b(?:{TITLES})\.?\s+$")
+
+
+def _with_title(text: str, span: Detection) -> Detection:
+    """'Mr Jaroslaw Niedzwiecki', 'Major Abdrakhmanov': a title says gender and rank,
+    which identify too, so it goes with the name."""
+    if span.label != "PERSON":
+        return span
+    match = _TITLE_BEFORE.search(text, max(0, span.start - 30), span.start)
+    if not match:
+        return span
+    return Detection(match.start(), span.end, span.label, span.detector, span.score)
 
 
 _CODE_WORD = re.compile(r"^\S*\d\S*\s+|\s+\S*\d\S*$")
@@ -151,12 +227,15 @@ def _trimmed(text: str, start: int, end: int, label: str) -> Detection | None:
             else:
                 end -= len(surface) - cut.start()
             surface = text[start:end]
-    if not _worth_redacting(text[start:end]):
+    stripped = text[start:end].strip()
+    if len(stripped) < 2 or not any(ch.isalpha() for ch in stripped):
         return None
+    if label == "DATE" and not _SPECIFIC_DATE.search(stripped):
+        return None  # "every day", "Friday", "two years": not a date that points anywhere
     return Detection(start, end, label, "ner", 0.8)
 
 
-def _worth_redacting(text: str) -> bool:
-    """NER sometimes tags bare numbers or single letters; those are not names."""
-    stripped = text.strip()
-    return len(stripped) >= 2 and any(ch.isalpha() for ch in stripped)
+_SPECIFIC_DATE = re.compile(
+    r"\d|\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b|(?i:\bnauryz\b|\bnew year)"
+)

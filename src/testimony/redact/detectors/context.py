@@ -1,0 +1,177 @@
+"""Names and places that NER misses in speech, found by the words around them.
+
+"my husband Yerlan", "her sister-in-law Asel", "a man called Serik", "his name
+is Bauyrzhan", "Major Abdrakhmanov", "Saule apa", "A. Demetriades",
+"Zhanar Omarovna", vocatives in quoted speech ("Dinara, you are a mother"),
+possessives before a relation ("Gaukhar's mother-in-law"), "Kaskasu village",
+"school No. 48". Candidates that are ordinary words are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from testimony.redact.detectors.base import Detection
+from testimony.redact.detectors.names import NameLexicon, lexicon
+
+UPPER = "A-ZА-ЯЁÀ-ÖØ-ÞĀ-Ž"
+LOWER = "a-zа-яёß-öø-ÿā-ž"
+WORD = rf"[{UPPER}][{LOWER}'’]+(?:-[{UPPER}]?[{LOWER}'’]+)*"
+NAME = rf"{WORD}(?:\s+{WORD}){{0,2}}"
+LOWER_WORD = rf"[{LOWER}]{{3,}}"
+
+RELATIONS = (
+    r"husband|wife|ex-husband|ex-wife|ex|partner|boyfriend|girlfriend|fianc[ée]e?|son|daughter|"
+    r"brother|sister|mother|father|mum|mom|dad|mama|papa|mother-in-law|father-in-law|"
+    r"sister-in-law|brother-in-law|daughter-in-law|son-in-law|aunt|auntie|uncle|cousin|nephew|"
+    r"niece|grandmother|grandfather|granny|grandma|grandpa|grandson|granddaughter|neighbou?r|"
+    r"friend|colleague|classmate|boss|director|manager|lawyer|advocate|attorney|inspector|"
+    r"officer|policeman|policewoman|investigator|prosecutor|judge|doctor|nurse|teacher|"
+    r"psychologist|social worker|driver|landlord|landlady|child|baby|kelin|abysyn|kudagi|"
+    r"relative|stepfather|stepmother|stepson|stepdaughter|twin|co-worker|client|roommate"
+)
+TITLES = (
+    r"Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Judge|Major|Captain|Capt|Lieutenant|Lt|Colonel|Col|Sergeant|"
+    r"Sgt|Inspector|Officer|Investigator|Prosecutor|Advocate|Lawyer|Doctor|Nurse|Aunt|Uncle|"
+    r"Apa|Aga|Agai|Apai|Ata|Tate|Baba|Imam|Mullah|Akim|General|Senior Lieutenant|Private"
+)
+HONORIFICS_AFTER = r"apa|apai|aga|agai|ata|aje|tate|khanum|hanum|bey|bek|jan|zhan|hanim|eje"
+NAMING = (
+    r"called|named|name\s+is|name\s+was|name's|names\s+are|names\s+were|nicknamed|"
+    r"known\s+as|surname\s+is|surname\s+was|goes\s+by|introduced\s+himself\s+as|"
+    r"introduced\s+herself\s+as|call\s+her|call\s+him|called\s+her|called\s+him|"
+    r"whose\s+name\s+is|whose\s+name\s+was"
+)
+PLACE_AFTER = r"village|aul|settlement|town|city|district|region|oblast|raion|rayon|province"
+PLACE_BEFORE = r"village|aul|settlement|town|city|district|region|oblast"
+NUMBERED_PLACE = (
+    r"school|lyceum|gymnasium|hospital|polyclinic|clinic|kindergarten|maternity\s+hospital|"
+    r"police\s+station|police\s+point|precinct|department|court|college|boarding\s+school|"
+    r"prison|colony|detention\s+centre|detention\s+center|penal\s+colony|unit|branch|office"
+)
+
+RELATION_NAME = re.compile(
+    rf"\b(?i:{RELATIONS})\b[,]?\s+(?P<name>{NAME})"
+    rf"|\b(?i:{RELATIONS})\b[,]?\s+(?P<low>{LOWER_WORD})\b"
+)
+NAMING_NAME = re.compile(
+    rf"\b(?i:{NAMING})\s+(?:(?:was|is)\s+)?[\"«“]?(?P<name>{NAME})"
+    rf"|\b(?i:{NAMING})\s+[\"«“]?(?P<low>{LOWER_WORD})\b"
+)
+TITLE_NAME = re.compile(rf"\b(?:{TITLES})\.?\s+(?P<name>{NAME})")
+NAME_HONORIFIC = re.compile(rf"\b(?P<name>{WORD})\s+(?i:{HONORIFICS_AFTER})\b")
+INITIALS_BEFORE = re.compile(rf"(?<![\w.])(?P<name>(?:[{UPPER}]\.\s?){{1,3}}{WORD})")
+INITIALS_AFTER = re.compile(
+    rf"\b(?!(?:{TITLES})\b)(?P<name>{WORD}\s+(?:[{UPPER}]\.\s?){{1,2}})(?=[\s,;:)]|$)"
+)
+VOCATIVE = re.compile(
+    rf"[\"«“„]\s*(?P<name>{NAME})\s*[,!]"
+    rf"|,\s*(?P<name2>{NAME})\s*[!?.]?\s*[\"»”]"
+)
+POSSESSIVE = re.compile(rf"\b(?P<name>{NAME})['’]s\s+(?i:{RELATIONS})\b")
+PATRONYMIC = re.compile(rf"\b(?P<name>{WORD}\s+{WORD}(?:\s+{WORD})?)")
+PLACE_NAME_AFTER = re.compile(rf"\b(?P<name>{NAME})\s+(?i:{PLACE_AFTER})\b")
+PLACE_NAME_BEFORE = re.compile(rf"\b(?i:{PLACE_BEFORE})\s+(?:of\s+)?(?P<name>{NAME})")
+NUMBERED = re.compile(
+    rf"\b(?i:{NUMBERED_PLACE})\s+(?:(?i:No\.?|number|nr\.?|#|№)\s*)?\d+[A-Za-z]?\b"
+)
+
+
+def _ordinary(word: str, lex: NameLexicon) -> bool:
+    if re.fullmatch(rf"[{UPPER}]\.?", word):
+        return False  # an initial
+    key = word.casefold().strip("'’")
+    return key in STOP_WORDS or (key in lex.common_words and not lex.is_safe_name(word))
+
+
+def _trim_name(text: str, start: int, end: int, lex: NameLexicon) -> tuple[int, int] | None:
+    """Keep the run of name-like words: drop ordinary words from either end."""
+    words = list(re.finditer(r"\S+", text[start:end]))
+    while words and _ordinary(words[-1].group().strip(",.;:!?\"'»”"), lex):
+        words.pop()
+    while words and _ordinary(words[0].group().strip(",.;:!?\"'«“"), lex):
+        words.pop(0)
+    if not words:
+        return None
+    first, last = words[0], words[-1]
+    end_trim = len(last.group()) - len(last.group().rstrip(",.;:!?\"'»”’"))
+    return start + first.start(), start + last.end() - end_trim
+
+
+def _lower_name(word: str, lex: NameLexicon) -> bool:
+    return lex.is_safe_name(word) and word.casefold() not in STOP_WORDS
+
+
+def find_names_in_context(text: str, lex: NameLexicon | None = None) -> Iterator[Detection]:
+    """PERSON candidates from relation words, naming verbs, titles, initials, vocatives."""
+    lex = lex or lexicon()
+    for pattern, score in ((RELATION_NAME, 0.9), (NAMING_NAME, 0.9)):
+        for match in pattern.finditer(text):
+            if match.group("name"):
+                span = _trim_name(text, match.start("name"), match.end("name"), lex)
+                if span and not re.fullmatch(rf"(?i:{RELATIONS})", text[span[0] : span[1]]):
+                    yield Detection(*span, "PERSON", "context", score)
+            elif match.group("low") and _lower_name(match.group("low"), lex):
+                yield Detection(match.start("low"), match.end("low"), "PERSON", "context", 0.8)
+    for pattern in (TITLE_NAME, NAME_HONORIFIC, INITIALS_BEFORE, INITIALS_AFTER, POSSESSIVE):
+        for match in pattern.finditer(text):
+            span = _trim_name(text, match.start("name"), match.end("name"), lex)
+            if span:
+                yield Detection(*span, "PERSON", "context", 0.9)
+    for match in VOCATIVE.finditer(text):
+        group = "name" if match.group("name") else "name2"
+        span = _trim_name(text, match.start(group), match.end(group), lex)
+        if span and _plausible_name(text[span[0] : span[1]], lex):
+            yield Detection(*span, "PERSON", "context", 0.8)
+    for match in PATRONYMIC.finditer(text):
+        words = match.group("name").split()
+        if any(lex.looks_like_patronymic(w) for w in words[1:]) and not _ordinary(words[0], lex):
+            yield Detection(match.start("name"), match.end("name"), "PERSON", "context", 0.9)
+
+
+def _plausible_name(candidate: str, lex: NameLexicon) -> bool:
+    """A vocative is a name if a list knows it or it is shaped like a surname."""
+    words = candidate.split()
+    return any(lex.is_name(w) or lex.looks_like_surname(w) for w in words)
+
+
+def find_names_in_lists(text: str, lex: NameLexicon | None = None) -> Iterator[Detection]:
+    """Capitalised (or ALL-CAPS) words the name lists know and that are not ordinary words,
+    with a following surname or patronymic; lowercase ones only if long and list-only."""
+    lex = lex or lexicon()
+    if not lex.given:
+        return
+    for match in re.finditer(rf"\b[{UPPER}][{UPPER}{LOWER}'’-]+\b|\b[{LOWER}]{{5,}}\b", text):
+        word = match.group()
+        if not lex.is_safe_name(word) or word.casefold() in STOP_WORDS:
+            continue
+        lowercase = word.islower()
+        if lowercase and word.casefold() not in lex.given and word.casefold() not in lex.surnames:
+            continue
+        end = match.end()
+        follow = re.match(rf"\s+({WORD})", text[end:])
+        if (
+            follow
+            and not lowercase
+            and (
+                lex.looks_like_surname(follow.group(1))
+                or lex.looks_like_patronymic(follow.group(1))
+            )
+        ):
+            end += follow.end()
+        yield Detection(match.start(), end, "PERSON", "name-list", 0.6 if lowercase else 0.75)
+
+
+def find_places_in_context(text: str, lex: NameLexicon | None = None) -> Iterator[Detection]:
+    """'Kaskasu village', 'the village of Zhanatalap', 'school No. 48'."""
+    lex = lex or lexicon()
+    for pattern in (PLACE_NAME_AFTER, PLACE_NAME_BEFORE):
+        for match in pattern.finditer(text):
+            span = _trim_name(text, match.start("name"), match.end("name"), lex)
+            if span:
+                yield Detection(*span, "GPE", "context", 0.8)
+    for match in NUMBERED.finditer(text):
+        yield Detection(match.start(), match.end(), "FAC", "context", 0.9)

@@ -1,0 +1,78 @@
+"""Dates and ages: quasi-identifiers that, with a place, can point at one person."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from testimony.redact.detectors.base import Detection
+
+MONTHS = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+)
+DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+YEAR = r"(?:1[89]\d\d|20\d\d)"
+SEASON = r"(?:spring|summer|autumn|fall|winter)"
+TEXT_DATE = re.compile(
+    rf"\b(?:(?:the\s+)?{DAY}\s+(?:of\s+)?{MONTHS}(?:,?\s+{YEAR})?"
+    rf"|{MONTHS}\s+{DAY}(?:,?\s+{YEAR})?"
+    rf"|(?:(?:early|late|mid)[- ])?{MONTHS}(?:\s+(?:of\s+)?{YEAR})"
+    rf"|(?i:{SEASON})\s+(?:of\s+)?{YEAR})\b"
+)
+NUMERIC_DATE = re.compile(
+    r"(?<![\d.,/-])(?:(?:0?[1-9]|[12]\d|3[01])[./-](?:0?[1-9]|1[0-2])[./-](?:\d{4}|\d{2})"
+    r"|\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))(?![\d.,/-]?\d)"
+)
+DAY_MONTH = re.compile(r"(?<![\d.,/-])(?:0[1-9]|[12]\d|3[01])\.(?:0[1-9]|1[0-2])(?![\d.,]?\d)")
+YEAR_ALONE = re.compile(r"(?<![\d/.,-])(?:19\d\d|20[0-4]\d)(?![\d/]|\.\d|,\d)")
+DAY_RANGE = re.compile(
+    rf"\b{DAY}(?:\s*(?:and|-|–|to)\s*{DAY})+\s+(?:of\s+)?{MONTHS}(?:,?\s+{YEAR})?\b"
+)
+TIME = re.compile(
+    r"(?<![\d.:])(?:[01]?\d|2[0-3]):[0-5]\d(?:\s?(?i:a\.m\.|p\.m\.|am|pm|h|hrs))?(?![\d])"
+    r"|(?<![\d.:])(?:[01]?\d|2[0-3])\.[0-5]\d\s?(?i:a\.m\.|p\.m\.|am\b|pm\b|h\b|hrs\b)"
+    r"|\b(?:1[0-2]|0?[1-9])\s?(?i:a\.m\.|p\.m\.|am\b|pm\b|o'clock)|\b12\s+(?i:noon|midnight)\b"
+)
+_UNITS = "one|two|three|four|five|six|seven|eight|nine"
+_TEENS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+NUMBER = rf"(?:\d{{1,2}}|(?:{_TENS})(?:[- ](?:{_UNITS}))?|{_TEENS}|{_UNITS})"
+AGE = re.compile(
+    rf"(?i:\b(?P<a>{NUMBER})[- ]years?[- ]old\b"
+    rf"|\b(?P<b>{NUMBER})-year-old\b"
+    rf"|\baged?\s+(?P<c>{NUMBER})\b"
+    rf"|\bat\s+(?:the\s+)?age\s+of\s+(?P<d>{NUMBER})\b"
+    rf"|\b(?:I\s+am|I'm|I\s+was|she\s+is|she's|he\s+is|he's|she\s+was|he\s+was|"
+    rf"she\s+turned|he\s+turned|I\s+turned)\s+(?P<e>{NUMBER})(?=\s*(?:[,.;!?)]|$|now|this|"
+    rf"and|but|when|already|years)))"
+)
+# The answer to "How old are you?" is often the number alone, first thing in the turn.
+AGE_ANSWER = re.compile(rf"^\s*(?P<n>(?i:{NUMBER}))(?=\s*[.,!])")
+_OLD_QUESTION = re.compile(r"(?i)how old|your age|age\?")
+
+
+def find_dates(text: str) -> Iterator[Detection]:
+    for match in TEXT_DATE.finditer(text):
+        yield Detection(match.start(), match.end(), "DATE", "date")
+    for match in NUMERIC_DATE.finditer(text):
+        yield Detection(match.start(), match.end(), "DATE", "date")
+    for match in DAY_MONTH.finditer(text):
+        yield Detection(match.start(), match.end(), "DATE", "date", 0.6)
+    for match in YEAR_ALONE.finditer(text):
+        yield Detection(match.start(), match.end(), "DATE", "year", 0.6)
+    for match in DAY_RANGE.finditer(text):
+        yield Detection(match.start(), match.end(), "DATE", "date")
+    for match in TIME.finditer(text):
+        yield Detection(match.start(), match.end(), "DATE", "time", 0.6)
+
+
+def find_ages(text: str, previous: str = "") -> Iterator[Detection]:
+    """Ages: '23 years old', 'aged 41', 'I'm fifty,'; a bare number answering 'how old'."""
+    for match in AGE.finditer(text):
+        group = next(g for g in "abcde" if match.group(g))
+        yield Detection(match.start(group), match.end(group), "AGE", "age")
+    if previous and _OLD_QUESTION.search(previous[-200:]):
+        match = AGE_ANSWER.match(text)
+        if match:
+            yield Detection(match.start("n"), match.end("n"), "AGE", "age", 0.8)

@@ -339,7 +339,7 @@ def redact_text(obj: Context, as_json: bool, as_jsonl: bool) -> None:
         if settings
         else RedactionPipeline()
     )
-    stdin = click.get_text_stream("stdin")
+    stdin = sys.stdin
     if as_jsonl:
         records = []
         for number, line in enumerate(stdin, start=1):
@@ -371,6 +371,60 @@ def redact_text(obj: Context, as_json: bool, as_jsonl: bool) -> None:
                 )
             else:
                 click.echo(result.text, nl=False)
+
+
+@cli.command("leak-check")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--key",
+    "key_file",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="A key file from `testimony key export`, for editors without the vault.",
+)
+@pass_ctx
+def leak_check(obj: Context, paths: tuple[Path, ...], key_file: Path | None) -> None:
+    """Scan files or folders for any known identifier of the project.
+
+    Exit 1 and list each finding as file:line:column, type and pseudonym; the
+    identifier itself is never printed. Exit 0 when clean. Needs the vault or
+    a key file: without the key, fingerprints cannot be checked.
+    """
+    from testimony.redact.keys import load_key, pseudonyms_by_fingerprint
+    from testimony.redact.leak import FingerprintSet, scan_paths
+
+    project = obj.project
+    for path in paths:
+        if not path.exists():
+            raise TestimonyError(f"{path}: no such file or folder")
+    key = load_key(project, key_file)
+    with project.session() as s:
+        prints = FingerprintSet.load(s, key)
+    leaks = scan_paths(list(paths), prints)
+    names = pseudonyms_by_fingerprint(project, key) if key_file is None else {}
+    for leak in leaks:
+        who = names.get(leak.fingerprint, "")
+        click.echo(f"{leak.path}:{leak.line}:{leak.column}: {leak.label} {who}".rstrip())
+    if leaks:
+        click.echo(f"{len(leaks)} identifiers found; nothing here is safe to publish", err=True)
+        sys.exit(1)
+    click.echo(f"clean: no known identifier in {len(paths)} path(s)")
+
+
+@cli.group("key", cls=TestimonyGroup)
+def key_group() -> None:
+    """The fingerprint key, for editors who check exports without the vault."""
+
+
+@key_group.command("export")
+@click.argument("file", type=click.Path(path_type=Path))
+@pass_ctx
+def key_export(obj: Context, file: Path) -> None:
+    """Write the fingerprint key to FILE (mode 0600). Whoever holds it can confirm guesses."""
+    from testimony.redact.keys import export_key
+
+    export_key(obj.project, file)
+    click.echo(f"wrote {file}; keep it as carefully as the vault")
 
 
 # --- codebook ----------------------------------------------------------------------------------

@@ -1,16 +1,33 @@
 """Keyed fingerprints of identifiers: HMAC-SHA256 of normalised forms.
 
 project.db stores only these; without the vault's key they reveal nothing,
-so a coder holding project.db cannot confirm a guessed name.
+so a coder holding project.db cannot confirm a guessed name. The form is the
+identifier's words, case-folded, NFKC, without diacritics, possessive or title
+(a phone number: its last ten digits), so that the leak gate finds "GAUKHAR'S"
+and "Gaukhar" alike.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import unicodedata
 
-from testimony.redact.forms import normalise
+from testimony.redact.forms import split_title
+from testimony.redact.known import words_of
+
+
+def fingerprint_form(surface: str, label: str = "") -> str:
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", surface))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if label == "PHONE":
+        digits = "".join(ch for ch in text if ch.isdigit())
+        return digits[-10:]
+    if label == "PERSON":
+        _title, text = split_title(text)
+    return " ".join(words_of(text))
 
 
 def fingerprint(key: bytes, surface: str, label: str = "") -> str:
-    return hmac.new(key, normalise(surface, label).encode("utf-8"), hashlib.sha256).hexdigest()
+    form = fingerprint_form(surface, label)
+    return hmac.new(key, form.encode("utf-8"), hashlib.sha256).hexdigest()

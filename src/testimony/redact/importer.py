@@ -42,9 +42,10 @@ from testimony.ingest.readers import READERS, SUPPORTED
 from testimony.ingest.readers.errors import ReadError
 from testimony.ingest.segment import excerpts_from_turns
 from testimony.project import Project
+from testimony.redact.common import DROP_AT, is_common
 from testimony.redact.detectors.base import Detection
 from testimony.redact.entities import EntityResolver
-from testimony.redact.fingerprint import fingerprint
+from testimony.redact.fingerprint import fingerprint, fingerprint_form
 from testimony.redact.forms import is_name_word, split_title
 from testimony.redact.pipeline import RedactionPipeline
 from testimony.redact.render import Replacement, render
@@ -326,16 +327,7 @@ def _import_parsed(
                 s.flush()
             for row, code in zip(rows, codes, strict=True):
                 _write_interview(s, row, code, file_format)
-            known = set(s.scalars(select(IdentifierFingerprint.fingerprint)))
-            for form, label in new_forms:
-                digest_form = fingerprint(key, form, label)
-                if digest_form not in known:
-                    known.add(digest_form)
-                    s.add(
-                        IdentifierFingerprint(
-                            fingerprint=digest_form, label=label, tokens=len(form.split())
-                        )
-                    )
+            _add_fingerprints(s, key, new_forms)
             for row, code in zip(rows, codes, strict=True):
                 audit.append(
                     s,
@@ -514,6 +506,45 @@ def _write_interview(s, row: _Rendered, code: str, file_format: str) -> None:  #
             for position, label, text, raw in row.excerpts
         ],
     )
+
+
+FINGERPRINTED = {
+    "PERSON",
+    "GPE",
+    "LOC",
+    "FAC",
+    "ORG",
+    "ADDRESS",
+    "PHONE",
+    "EMAIL",
+    "URL",
+    "HANDLE",
+    "ID",
+    "MISC",
+}
+
+
+def _add_fingerprints(s, key: bytes, forms: list[tuple[str, str]]) -> None:  # noqa: ANN001
+    """Keyed fingerprints of new identifier forms, for the leak gate.
+
+    Dates, ages and nationalities are not fingerprinted: they identify only
+    where they are said of someone, and a report may name them elsewhere.
+    """
+    known = set(s.scalars(select(IdentifierFingerprint.fingerprint)))
+    for form, label in forms:
+        words = fingerprint_form(form, label)
+        if label not in FINGERPRINTED or not words or (label == "PHONE" and len(words) < 7):
+            continue
+        if label != "PERSON" and is_common(words, DROP_AT - 0.5):
+            continue  # "date" as an ORG: a false alarm in every report, not a safeguard
+        digest = fingerprint(key, form, label)
+        if digest not in known:
+            known.add(digest)
+            s.add(
+                IdentifierFingerprint(
+                    fingerprint=digest, label=label, tokens=max(1, len(words.split()))
+                )
+            )
 
 
 def _mark_done(project: Project, source_ids: list[int], replaced_ids: list[int]) -> None:

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from testimony.ingest.labels import is_role_word
+from testimony.redact.common import DROP_AT, is_common
 from testimony.redact.detectors.addresses import find_addresses
 from testimony.redact.detectors.base import Detection
 from testimony.redact.detectors.contact import find_emails, find_links, find_phones
@@ -55,6 +56,9 @@ DETECTOR_RANK = {
     "digits": 0,
 }
 PROPAGATING = {"ner", "context", "name-list"}
+# Types whose one-word NER guesses are often ordinary words ("Date" as ORG, "God" as PERSON);
+# place names and nationalities are common words more rarely, and are spread as found.
+WORDLIKE_LABELS = {"PERSON", "ORG", "FAC"}
 BATCH_SIZE = 256
 
 
@@ -149,9 +153,14 @@ class RedactionPipeline:
         surface = text[span.start : span.end]
         if surface in self.allow or is_role_word(surface):
             return
-        local.add(surface, span.label)
-        confident = span.detector == "context" or (
-            span.detector == "ner" and _propagates(text, span)
+        local.add(surface, span.label)  # one document, one decision: found everywhere in it
+        wordlike = (
+            span.label in WORDLIKE_LABELS
+            and is_common(surface)
+            and not self.lexicon.is_safe_name(surface)
+        )  # "Date", "Stupid": a lone common word is not spread to other documents
+        confident = not wordlike and (
+            span.detector == "context" or (span.detector == "ner" and _propagates(text, span))
         )
         if confident and remember:
             self.add_known(surface, span.label)
@@ -232,6 +241,8 @@ def _trimmed(text: str, start: int, end: int, label: str) -> Detection | None:
         return None
     if label == "DATE" and not _SPECIFIC_DATE.search(stripped):
         return None  # "every day", "Friday", "two years": not a date that points anywhere
+    if label in WORDLIKE_LABELS and is_common(stripped, DROP_AT):
+        return None  # a lone very common word ("God", "Time") is not a name
     return Detection(start, end, label, "ner", 0.8)
 
 

@@ -14,12 +14,13 @@ from collections.abc import Iterator
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from testimony.redact.common import zipf
 from testimony.redact.detectors.base import Detection
 from testimony.redact.detectors.names import NameLexicon, lexicon
 
 UPPER = "A-ZА-ЯЁÀ-ÖØ-ÞĀ-Ž"
 LOWER = "a-zа-яёß-öø-ÿā-ž"
-WORD = rf"[{UPPER}][{LOWER}'’]+(?:-[{UPPER}]?[{LOWER}'’]+)*"
+WORD = rf"[{UPPER}][{LOWER}][{LOWER}'’]*(?:-[{UPPER}]?[{LOWER}'’]+)*"
 NAME = rf"{WORD}(?:\s+{WORD}){{0,2}}"
 LOWER_WORD = rf"[{LOWER}]{{3,}}"
 
@@ -102,7 +103,8 @@ def _trim_name(text: str, start: int, end: int, lex: NameLexicon) -> tuple[int, 
 
 
 def _lower_name(word: str, lex: NameLexicon) -> bool:
-    return lex.is_safe_name(word) and word.casefold() not in STOP_WORDS
+    """A lowercase word taken for a name (automatic transcripts): listed, and rare in English."""
+    return lex.is_safe_name(word) and word.casefold() not in STOP_WORDS and zipf(word) < 3.0
 
 
 def find_names_in_context(text: str, lex: NameLexicon | None = None) -> Iterator[Detection]:
@@ -149,7 +151,7 @@ def find_names_in_lists(text: str, lex: NameLexicon | None = None) -> Iterator[D
         if not lex.is_safe_name(word) or word.casefold() in STOP_WORDS:
             continue
         lowercase = word.islower()
-        if lowercase and word.casefold() not in lex.given and word.casefold() not in lex.surnames:
+        if lowercase and not _lower_name(word, lex):
             continue
         end = match.end()
         follow = re.match(rf"\s+({WORD})", text[end:])

@@ -51,6 +51,27 @@ AGE = re.compile(
 AGE_ANSWER = re.compile(rf"^\s*(?P<n>(?i:{NUMBER}))(?=\s*[.,!])")
 _OLD_QUESTION = re.compile(r"(?i)how old|your age|age\?")
 
+# Ages as speech gives them: "he is twenty-four", "she was 26 then", "maybe twenty-two",
+# "a girl, twenty-seven, from...", "Fifty." as a sentence, "at fifty", "sixty-something".
+_OLDER_TEENS = "thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+ADULT = rf"(?:(?:{_TENS})(?:[- ](?:{_UNITS}))?|{_OLDER_TEENS})"
+NOT_AN_AGE = (
+    r"(?!\s*(?:thousand|hundred|million|billion|percent|per\b|%|times|o'clock|a\.?m|p\.?m|"
+    r"days?|weeks?|months?|years?\b(?!\s+old)|minutes?|hours?|km|kilomet|calls?|people|women|men|"
+    r"children|kids|girls|boys|beds?|places|of\b|tenge|dollars|euros|roubles|rubles|som|cases|"
+    r"metres|meters|kg|grams|degrees|lessons|pages|stops|floors|houses|flats|families|"
+    r"complaints|times|seconds|steps|or\b))"
+)
+AGE_IN_SPEECH = re.compile(
+    rf"(?i:\b(?:is|was|be|turned|turns|am|i'm|he's|she's|aged|now)\s+(?:[—–-]\s*)?"
+    rf"(?:maybe\s+|about\s+|around\s+|almost\s+|nearly\s+|only\s+|just\s+|already\s+)?)"
+    rf"(?P<n>(?i:{NUMBER}))(?![\w-]){NOT_AN_AGE}"
+    rf"|,\s*(?P<m>(?i:{ADULT})(?:-something)?)\s*,"
+    rf"|(?:^|(?<=[.!?])\s+|(?<=\]\.)\s+)(?P<s>(?i:{ADULT})(?:-something)?)(?=\s*[.!?])"
+    rf"|(?i:\bat\s+)(?P<a>(?i:{ADULT}))(?=\s*[.,!?;])"
+    rf"|\b(?P<t>(?i:{ADULT})-something)\b"
+)
+
 
 def find_dates(text: str) -> Iterator[Detection]:
     for match in TEXT_DATE.finditer(text):
@@ -72,6 +93,9 @@ def find_ages(text: str, previous: str = "") -> Iterator[Detection]:
     for match in AGE.finditer(text):
         group = next(g for g in "abcde" if match.group(g))
         yield Detection(match.start(group), match.end(group), "AGE", "age")
+    for match in AGE_IN_SPEECH.finditer(text):
+        group = next(g for g in "nmsat" if match.group(g))
+        yield Detection(match.start(group), match.end(group), "AGE", "age", 0.7)
     if previous and _OLD_QUESTION.search(previous[-200:]):
         match = AGE_ANSWER.match(text)
         if match:

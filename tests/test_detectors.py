@@ -1,0 +1,190 @@
+"""Each detector's hits and near-misses, on sentences shaped like testimony and court text."""
+
+from __future__ import annotations
+
+import pytest
+
+from testimony.redact.detectors.addresses import find_addresses
+from testimony.redact.detectors.contact import find_emails, find_links, find_phones
+from testimony.redact.detectors.context import find_names_in_context, find_places_in_context
+from testimony.redact.detectors.dates import find_ages, find_dates
+from testimony.redact.detectors.numbers import (
+    find_numbers,
+    iban_ok,
+    iin_birth_date,
+    iin_check_digit_ok,
+    luhn_ok,
+)
+
+
+def found(finder, text: str, **kwargs) -> list[str]:
+    return [text[d.start : d.end] for d in finder(text, **kwargs)]
+
+
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "+7 701 234 56 78",
+        "8 (707) 123-45-67",
+        "87771234567",
+        "+996 555 12 34 56",
+        "+998 90 123 45 67",
+        "8 701\n234 56 78",
+    ],
+)
+def test_phone_numbers_in_local_and_international_forms(phone):
+    assert found(find_phones, f"Call me at {phone}, please.") == [phone]
+
+
+@pytest.mark.parametrize(
+    "text", ["In 2019 there were 150 calls.", "Article 73-1 of the code", "It cost 25 000 tenge."]
+)
+def test_numbers_that_are_not_phones(text):
+    assert found(find_phones, text) == []
+
+
+def test_emails_urls_and_handles():
+    text = (
+        "Write to dina.abenova@mail.kz or see https://komek.kz/help, @dina_abenova, oksana.hair.krg"
+    )
+    assert found(find_emails, text) == ["dina.abenova@mail.kz"]
+    assert set(found(find_links, text)) >= {
+        "https://komek.kz/help",
+        "@dina_abenova",
+        "oksana.hair.krg",
+    }
+    assert found(find_links, "e.g. this, i.e. that, on 17.01.2021") == []
+
+
+def test_iin_structure_and_check_digit():
+    valid = "900101300012"  # born 1 January 1990; control digit computed by the algorithm
+    digits = [int(c) for c in valid[:11]]
+    control = sum(d * w for d, w in zip(digits, range(1, 12), strict=True)) % 11
+    valid = valid[:11] + str(control)
+    assert iin_check_digit_ok(valid)
+    assert iin_birth_date(valid).isoformat() == "1990-01-01"
+    assert not iin_check_digit_ok(valid[:11] + str((control + 1) % 10))
+    assert iin_birth_date("901301300012") is None  # month 13
+    detections = list(find_numbers(f"Her IIN is {valid}."))
+    assert detections[0].detector == "iin" and detections[0].score == 1.0
+
+
+def test_cards_ibans_documents_plates_and_case_numbers():
+    text = (
+        "card 4111 1111 1111 1111, IBAN KZ86125KZT5004100100, passport N12345678, "
+        "ID card 043567812, plate 123 ABC 02, application no. 18403/91"
+    )
+    hits = set(found(find_numbers, text))
+    assert {
+        "4111 1111 1111 1111",
+        "KZ86125KZT5004100100",
+        "N12345678",
+        "043567812",
+        "123 ABC 02",
+        "18403/91",
+    } <= hits
+    assert luhn_ok("4111111111111111") and not luhn_ok("4111111111111112")
+    assert iban_ok("KZ86125KZT5004100100") and not iban_ok("KZ86125KZT5004100101")
+
+
+def test_plain_numbers_are_not_ids():
+    assert found(find_numbers, "She paid 25000 tenge for 3 nights in 2019.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("on 14 March 2019 he", "14 March 2019"),
+        ("the 3rd of June", "the 3rd of June"),
+        ("on 17.01.2021", "17.01.2021"),
+        ("in autumn 2018", "autumn 2018"),
+        ("May 5, 2020", "May 5, 2020"),
+        ("on 29 and 30 June 1992", "29 and 30 June 1992"),
+    ],
+)
+def test_dates(text, date):
+    assert date in found(find_dates, text)
+
+
+def test_not_dates():
+    assert found(find_dates, "Article 25, version 3.14, 1,995 people, page 12") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("She was 23 years old", "23"),
+        ("aged 41", "41"),
+        ("a 35-year-old man", "35"),
+        ("I'm twenty-three.", "twenty-three"),
+        ("a Tatar girl, twenty-seven, she", "twenty-seven"),
+        ("So where do I go at fifty?", "fifty"),
+        ("she is sixty-something, she", "sixty-something"),
+    ],
+)
+def test_ages(text, age):
+    assert age in found(find_ages, text)
+
+
+@pytest.mark.parametrize(
+    "text", ["I pay eighty thousand for it", "There were fifteen beds.", "It was two years ago"]
+)
+def test_numbers_that_are_not_ages(text):
+    assert found(find_ages, text) == []
+
+
+def test_a_number_said_alone_is_taken_for_an_age():
+    answer = "Forty-four. I was born in Taldykorgan."
+    detections = list(find_ages(answer, previous="How old are you?"))
+    assert {answer[d.start : d.end] for d in detections} == {"Forty-four"}
+    assert max(d.score for d in detections) == 0.8  # surer after "how old"
+    assert found(find_ages, "Seven. Maybe eight.") == []  # children's counts, not adult ages
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("at Abay avenue 150, flat 34.", "Abay avenue 150, flat 34"),
+        ("on ul. Pushkina 12-7 there", "ul. Pushkina 12-7"),
+        ("in mkr Samal-2, house 58.", "mkr Samal-2, house 58"),
+        ("to microdistrict Aksai-4", "microdistrict Aksai-4"),
+        ("on Tole bi street 5.", "Tole bi street 5"),
+    ],
+)
+def test_street_addresses(text, address):
+    assert address in found(find_addresses, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("My husband Yerlan came home.", "Yerlan"),
+        ("Her sister-in-law Asel called.", "Asel"),
+        ("a man called Serik Tulegenov", "Serik Tulegenov"),
+        ("Major Abdrakhmanov said", "Abdrakhmanov"),
+        ("Saule apa knew everything", "Saule"),
+        ("represented by Mr A. Demetriades, a lawyer", "A. Demetriades"),
+        ("her name is Zhanar Omarovna and", "Zhanar Omarovna"),
+        ("Gaukhar's mother-in-law shouted", "Gaukhar"),
+    ],
+)
+def test_names_found_by_the_words_around_them(text, name):
+    assert name in found(find_names_in_context, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My husband then left.",
+        "I called the police.",
+        "my husband and my son",
+        "The officer said nothing.",
+    ],
+)
+def test_context_words_without_a_name(text):
+    assert found(find_names_in_context, text) == []
+
+
+def test_places_in_context():
+    text = "We lived in Kaskasu village, then the village of Zhanatalap, near school No. 48."
+    assert found(find_places_in_context, text) == ["Kaskasu", "Zhanatalap", "school No. 48"]

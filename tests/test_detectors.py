@@ -188,3 +188,52 @@ def test_context_words_without_a_name(text):
 def test_places_in_context():
     text = "We lived in Kaskasu village, then the village of Zhanatalap, near school No. 48."
     assert found(find_places_in_context, text) == ["Kaskasu", "Zhanatalap", "school No. 48"]
+
+
+def test_misspelled_and_affectionate_forms_of_a_known_name():
+    from testimony.redact.variants import VariantIndex, find_variants
+
+    index = VariantIndex()
+    for name in ("Aigerim", "Dinara", "Malika", "Pak"):
+        index.add(name)
+    text = "They wrote aigrim and Dinarra; she calls her Malichka. The Paks are rich. Police came."
+    assert [text[d.start : d.end] for d in find_variants(text, index, [])] == [
+        "aigrim",
+        "Dinarra",
+        "Malichka",
+        "Paks",
+    ]
+
+
+def test_cyrillic_names_are_known_through_transliteration():
+    from testimony.redact.detectors.names import lexicon
+
+    assert lexicon().is_name("Саша") and lexicon().is_name("Ольга")
+    assert not lexicon().is_name("терпи")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "«Дина, терпи», she said.",
+        "She said, Roza, go home.",
+        "My neighbour Bakhyt helped.",
+        "aigerim said no",
+        "AIGERIM: yes",
+        "Dana, Mira and Nur came with their husbands.",
+    ],
+)
+def test_hard_cases_names_that_are_words_lowercase_caps_and_quoted(text):
+    (spans,) = _pipeline().detect([text], remember=False)
+    assert any(s.label == "PERSON" for s in spans), text
+
+
+_PIPELINE: list = []
+
+
+def _pipeline():
+    from testimony.redact.pipeline import RedactionPipeline
+
+    if not _PIPELINE:
+        _PIPELINE.append(RedactionPipeline())
+    return _PIPELINE[0]

@@ -26,6 +26,7 @@ from testimony.redact.detectors.numbers import find_numbers
 from testimony.redact.forms import is_name_word
 from testimony.redact.known import KnownForms
 from testimony.redact.nlp import load_nlp
+from testimony.redact.variants import VariantIndex, find_variants
 from testimony.settings import DEFAULT_LABELS
 
 __all__ = ["DEFAULT_LABELS", "Detection", "RedactionPipeline"]
@@ -56,6 +57,8 @@ DETECTOR_RANK = {
     "digits": 0,
 }
 PROPAGATING = {"ner", "context", "name-list"}
+LEARNING_ORDER = {"context": 0, "name-list": 1, "ner": 2}
+VARIANT_LABELS = {"PERSON", "GPE", "LOC", "ORG", "FAC"}
 # Types whose one-word NER guesses are often ordinary words ("Date" as ORG, "God" as PERSON);
 # place names and nationalities are common words more rarely, and are spread as found.
 WORDLIKE_LABELS = {"PERSON", "ORG", "FAC"}
@@ -105,12 +108,14 @@ class RedactionPipeline:
             if separate:
                 local, previous = KnownForms(), ""
             spans = [d for d in self._detect_one(text, doc, previous) if d.label in self.labels]
-            for span in spans:
+            # Context and the name lists type a name better than NER does: they learn first.
+            for span in sorted(spans, key=lambda d: LEARNING_ORDER.get(d.detector, 9)):
                 if span.detector in PROPAGATING:
                     self._learn(text, span, local, remember)
             found.append(spans)
             scopes.append(local)
             previous = text
+        variants: dict[int, VariantIndex] = {}
         for text, spans, scope in zip(texts, found, scopes, strict=True):
             for forms in (self.known, scope):
                 spans += [
@@ -118,10 +123,24 @@ class RedactionPipeline:
                     for m in forms.find(text)
                     if m.label in self.labels or m.detector == "list"
                 ]
+            if "PERSON" in self.labels:
+                if id(scope) not in variants:
+                    variants[id(scope)] = self._variant_index(scope)
+                covered = [(s.start, s.end) for s in spans]
+                spans += find_variants(text, variants[id(scope)], covered)
         return [
             self._resolve(text, [_with_title(text, span) for span in spans])
             for text, spans in zip(texts, found, strict=True)
         ]
+
+    def _variant_index(self, scope: KnownForms) -> VariantIndex:
+        """Every one-word name known here and in the project, for misspellings."""
+        index = VariantIndex()
+        for forms in (scope, self.known):
+            for words, (label, _detector) in forms.forms.items():
+                if label in VARIANT_LABELS and len(words) == 1:
+                    index.add(words[0], label)
+        return index
 
     def _detect_one(self, text: str, doc, previous: str) -> list[Detection]:  # noqa: ANN001
         spans: list[Detection] = []

@@ -67,8 +67,8 @@ class NameLexicon:
     spellings: dict[str, set[str]] = field(default_factory=dict)  # variant -> variants
 
     def is_name(self, word: str) -> bool:
-        """A given name, surname or patronymic (case-insensitive)."""
-        key = word.casefold()
+        """A given name, surname or patronymic (case-insensitive; Cyrillic is transliterated)."""
+        key = latin(word.casefold())
         return key in self.given or key in self.surnames or key in self.patronymics
 
     def is_safe_name(self, word: str) -> bool:
@@ -82,6 +82,65 @@ class NameLexicon:
     def looks_like_patronymic(self, word: str) -> bool:
         key = word.casefold()
         return key in self.patronymics or (len(key) > 6 and key.endswith(PATRONYMIC_ENDINGS))
+
+
+CYRILLIC = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі",
+        [
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "e",
+            "yo",
+            "zh",
+            "z",
+            "i",
+            "y",
+            "k",
+            "l",
+            "m",
+            "n",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "f",
+            "kh",
+            "ts",
+            "ch",
+            "sh",
+            "shch",
+            "",
+            "y",
+            "",
+            "e",
+            "yu",
+            "ya",
+            "a",
+            "g",
+            "k",
+            "n",
+            "o",
+            "u",
+            "u",
+            "h",
+            "i",
+        ],
+        strict=True,
+    )
+)
+
+
+def latin(word: str) -> str:
+    """Lowercase Cyrillic (Russian and Kazakh letters) in the spelling the lists use."""
+    if word.isascii():
+        return word
+    return "".join(CYRILLIC.get(ch, ch) for ch in word)
 
 
 def _lines(name: str) -> list[str]:

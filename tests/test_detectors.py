@@ -237,3 +237,44 @@ def _pipeline():
     if not _PIPELINE:
         _PIPELINE.append(RedactionPipeline())
     return _PIPELINE[0]
+
+
+def test_places_from_the_gazetteer_with_context_for_ambiguous_names():
+    from testimony.redact.detectors.places import find_places
+
+    text = "She works in Boralday, lives in Orbita-3, came to taldy korgan from Osh."
+    assert [text[d.start : d.end] for d in find_places(text)] == [
+        "Boralday",
+        "Orbita-3",
+        "taldy korgan",
+        "Osh",
+    ]
+    assert [d for d in find_places("The orbita of the moon. Orbita was a word.")] == []
+    street = "We met on Tole bi, near the market."
+    assert [(street[d.start : d.end], d.label) for d in find_places(street)] == [("Tole bi", "GPE")]
+
+
+def test_money_and_sentence_lengths():
+    from testimony.redact.detectors.quantities import find_quantities
+
+    text = (
+        "a fine of 15,000 tenge, then EUR 4,000 and 200,000 Turkish liras (TRY); "
+        "sentenced him to three years' imprisonment; ten days of administrative arrest"
+    )
+    assert [text[d.start : d.end] for d in find_quantities(text)] == [
+        "15,000 tenge",
+        "EUR 4,000",
+        "200,000 Turkish liras (TRY)",
+        "three years'",
+        "ten days",
+    ]
+    assert list(find_quantities("In 2019 she had two children and three sisters.")) == []
+
+
+def test_states_and_national_institutions_are_not_identifiers():
+    from testimony.redact.detectors.public import is_public_body
+
+    assert is_public_body("The Turkish Government")
+    assert is_public_body("the Ministry of Foreign Affairs")
+    assert not is_public_body("the Auezov district police department")
+    assert not is_public_body("Crisis Centre Komek")

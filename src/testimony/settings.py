@@ -26,6 +26,7 @@ DEFAULT_LABELS = (
     "URL",
     "HANDLE",
     "ID",
+    "QUANTITY",
 )
 
 TEMPLATE = """\
@@ -61,8 +62,10 @@ import:
 redaction:
   # Identifier types the engine redacts: people, places, facilities,
   # organisations, nationalities/communities (NORP), dates, ages, addresses,
-  # contact details and ID numbers. Remove a type to keep it in the text.
-  labels: [PERSON, GPE, LOC, FAC, ORG, NORP, DATE, AGE, ADDRESS, PHONE, EMAIL, URL, HANDLE, ID]
+  # contact details, ID numbers, and amounts of money and lengths of sentences
+  # (QUANTITY). Remove a type to keep it in the text.
+  labels: [PERSON, GPE, LOC, FAC, ORG, NORP, DATE, AGE, ADDRESS, PHONE, EMAIL, URL, HANDLE, ID,
+           QUANTITY]
   # Strings that are always redacted (names the model may miss).
   deny_list: []
   # Strings that are never redacted (the organisation running the study,

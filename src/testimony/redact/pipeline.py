@@ -23,6 +23,9 @@ from testimony.redact.detectors.context import (
 from testimony.redact.detectors.dates import find_ages, find_dates
 from testimony.redact.detectors.names import lexicon
 from testimony.redact.detectors.numbers import find_numbers
+from testimony.redact.detectors.places import find_places
+from testimony.redact.detectors.public import is_public_body
+from testimony.redact.detectors.quantities import find_quantities
 from testimony.redact.forms import is_name_word
 from testimony.redact.known import KnownForms
 from testimony.redact.nlp import load_nlp
@@ -34,6 +37,9 @@ __all__ = ["DEFAULT_LABELS", "Detection", "RedactionPipeline"]
 NER_LABELS = {"PERSON", "GPE", "LOC", "FAC", "ORG", "NORP", "DATE"}
 # Longer spans win an overlap; at equal length, the more certain detector.
 DETECTOR_RANK = {
+    "money": 3,
+    "gazetteer": 1.2,
+    "term": 3,
     "iin": 6,
     "card": 5,
     "iban": 5,
@@ -56,7 +62,7 @@ DETECTOR_RANK = {
     "ner": 0,
     "digits": 0,
 }
-PROPAGATING = {"ner", "context", "name-list"}
+PROPAGATING = {"ner", "context", "name-list", "gazetteer"}
 LEARNING_ORDER = {"context": 0, "name-list": 1, "ner": 2}
 VARIANT_LABELS = {"PERSON", "GPE", "LOC", "ORG", "FAC"}
 # Types whose one-word NER guesses are often ordinary words ("Date" as ORG, "God" as PERSON);
@@ -157,6 +163,8 @@ class RedactionPipeline:
             find_numbers,
             find_dates,
             find_addresses,
+            find_quantities,
+            find_places,
         ):
             spans.extend(finder(text))
         spans.extend(find_ages(text, previous))
@@ -260,8 +268,10 @@ def _trimmed(text: str, start: int, end: int, label: str) -> Detection | None:
         return None
     if label == "DATE" and not _SPECIFIC_DATE.search(stripped):
         return None  # "every day", "Friday", "two years": not a date that points anywhere
-    if label in WORDLIKE_LABELS and is_common(stripped, DROP_AT):
-        return None  # a lone very common word ("God", "Time") is not a name
+    if label in WORDLIKE_LABELS and is_common(stripped, DROP_AT if label == "PERSON" else 4.3):
+        return None  # a lone very common word ("God", "Time", "FACTS") is not a name
+    if label in {"ORG", "FAC", "GPE", "NORP"} and is_public_body(stripped):
+        return None  # "the Turkish Government", "the Supreme Court" identify no one
     return Detection(start, end, label, "ner", 0.8)
 
 

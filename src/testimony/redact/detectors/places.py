@@ -1,0 +1,101 @@
+"""Places from the shipped gazetteer: towns, villages, districts, microdistricts, streets.
+
+spaCy's small model knows Almaty but not Boralday, Orbita-3 or "taldy korgan"
+as an automatic transcript writes it. A listed place is taken when it is
+capitalised, or lowercase and rare in English; a place whose name is also a
+word (Mira, Orbita, Oral) only after "in", "from", "to", "near", "at"; a
+street name only after "on", "at", "along" or "corner of".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from testimony.redact.common import zipf
+from testimony.redact.detectors.base import Detection
+
+WORD = re.compile(r"[^\W_]+")
+PLACE_CONTEXT = re.compile(
+    r"(?i:\b(?:in|from|to|near|at|of|into|around|towards|outside)\s+(?:the\s+)?)$"
+)
+STREET_CONTEXT = re.compile(r"(?i:\b(?:on|at|along|off|corner\s+of|and|near)\s+(?:the\s+)?)$")
+FILES = {
+    "settlements.txt": "GPE",
+    "districts.txt": "GPE",
+    "neighbourhoods.txt": "GPE",
+    "streets.txt": "ADDRESS",
+}
+
+
+@dataclass(frozen=True)
+class Place:
+    label: str
+    ambiguous: bool
+
+
+def _plain(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> tuple[dict[tuple[str, ...], Place], int]:
+    entries: dict[tuple[str, ...], Place] = {}
+    for name, label in FILES.items():
+        try:
+            text = (
+                resources.files("testimony.redact")
+                .joinpath("data", "places", name)
+                .read_text(encoding="utf-8")
+            )
+        except (FileNotFoundError, OSError):
+            continue
+        for line in text.splitlines():
+            line = line.split("#", 1)[0].rstrip()
+            if not line.strip():
+                continue
+            fields = line.split("\t")
+            key = tuple(WORD.findall(_plain(fields[0])))
+            if key and key not in entries:
+                entries[key] = Place(label, len(fields) > 3 and fields[3].strip() == "ambiguous")
+    longest = max((len(k) for k in entries), default=1)
+    return entries, longest
+
+
+def find_places(text: str) -> Iterator[Detection]:
+    entries, longest = gazetteer()
+    if not entries:
+        return
+    tokens = list(WORD.finditer(text))
+    words = [_plain(t.group()) for t in tokens]
+    i = 0
+    while i < len(tokens):
+        for n in range(min(longest, len(tokens) - i), 0, -1):
+            place = entries.get(tuple(words[i : i + n]))
+            if place is None:
+                continue
+            start, end = tokens[i].start(), tokens[i + n - 1].end()
+            surface = text[start:end]
+            if _acceptable(text, start, surface, place):
+                yield Detection(start, end, place.label, "gazetteer", 0.8)
+                i += n
+                break
+        else:
+            i += 1
+            continue
+
+
+def _acceptable(text: str, start: int, surface: str, place: Place) -> bool:
+    before = text[max(0, start - 20) : start]
+    if place.label == "ADDRESS":
+        return surface[:1].isupper() and bool(STREET_CONTEXT.search(before))
+    if place.ambiguous:
+        return surface[:1].isupper() and bool(PLACE_CONTEXT.search(before))
+    if surface[:1].isupper():
+        return surface.isupper() is False or len(surface) > 3
+    return zipf(surface) < 2.5  # "taldy korgan" in an automatic transcript

@@ -28,6 +28,7 @@ class KnownForms:
 
     def __init__(self) -> None:
         self.forms: dict[tuple[str, ...], tuple[str, str]] = {}
+        self.firsts: set[str] = set()
         self.longest = 1
 
     def __contains__(self, surface: str) -> bool:
@@ -42,18 +43,22 @@ class KnownForms:
         if not key or len(key) > MAX_WORDS or key in self.forms:
             return False
         self.forms[key] = (label, detector)
+        self.firsts.add(key[0])
         self.longest = max(self.longest, len(key))
         return True
 
-    def find(self, text: str) -> list[KnownMatch]:
+    def find(self, text: str, tokens: list[Token] | None = None) -> list[KnownMatch]:
         """Every occurrence of a known form in text, longest first where they overlap."""
         if not self.forms:
             return []
-        tokens = [(m.start(), m.end(), m.group().casefold()) for m in WORD.finditer(text)]
+        tokens = tokens if tokens is not None else tokenize(text)
         words = [t[2] for t in tokens]
         found: list[KnownMatch] = []
         i = 0
         while i < len(tokens):
+            if words[i] not in self.firsts:
+                i += 1
+                continue
             for n in range(min(self.longest, len(tokens) - i), 0, -1):
                 hit = self.forms.get(tuple(words[i : i + n]))
                 if hit:
@@ -63,6 +68,14 @@ class KnownForms:
             else:
                 i += 1
         return found
+
+
+Token = tuple[int, int, str]  # start, end, case-folded word
+
+
+def tokenize(text: str) -> list[Token]:
+    """Runs of letters and digits, case-folded: shared by every word-level matcher."""
+    return [(m.start(), m.end(), m.group().casefold()) for m in WORD.finditer(text)]
 
 
 def words_of(surface: str) -> tuple[str, ...]:

@@ -27,7 +27,7 @@ from testimony.redact.detectors.places import find_places
 from testimony.redact.detectors.public import is_public_body
 from testimony.redact.detectors.quantities import find_quantities
 from testimony.redact.forms import is_name_word
-from testimony.redact.known import KnownForms
+from testimony.redact.known import KnownForms, tokenize
 from testimony.redact.nlp import load_nlp
 from testimony.redact.variants import VariantIndex, find_variants
 from testimony.settings import DEFAULT_LABELS
@@ -110,10 +110,13 @@ class RedactionPipeline:
         scopes: list[KnownForms] = []
         local = KnownForms()
         previous = ""
-        for text, doc in zip(texts, docs, strict=True):
+        tokenized = [tokenize(text) for text in texts]
+        for text, doc, tokens in zip(texts, docs, tokenized, strict=True):
             if separate:
                 local, previous = KnownForms(), ""
-            spans = [d for d in self._detect_one(text, doc, previous) if d.label in self.labels]
+            spans = [
+                d for d in self._detect_one(text, doc, previous, tokens) if d.label in self.labels
+            ]
             # Context and the name lists type a name better than NER does: they learn first.
             for span in sorted(spans, key=lambda d: LEARNING_ORDER.get(d.detector, 9)):
                 if span.detector in PROPAGATING:
@@ -122,18 +125,18 @@ class RedactionPipeline:
             scopes.append(local)
             previous = text
         variants: dict[int, VariantIndex] = {}
-        for text, spans, scope in zip(texts, found, scopes, strict=True):
+        for text, spans, scope, tokens in zip(texts, found, scopes, tokenized, strict=True):
             for forms in (self.known, scope):
                 spans += [
                     Detection(m.start, m.end, m.label, m.detector, 0.9)
-                    for m in forms.find(text)
+                    for m in forms.find(text, tokens)
                     if m.label in self.labels or m.detector == "list"
                 ]
             if "PERSON" in self.labels:
                 if id(scope) not in variants:
                     variants[id(scope)] = self._variant_index(scope)
                 covered = [(s.start, s.end) for s in spans]
-                spans += find_variants(text, variants[id(scope)], covered)
+                spans += find_variants(text, variants[id(scope)], covered, tokens)
         return [
             self._resolve(text, [_with_title(text, span) for span in spans])
             for text, spans in zip(texts, found, strict=True)
@@ -148,7 +151,7 @@ class RedactionPipeline:
                     index.add(words[0], label)
         return index
 
-    def _detect_one(self, text: str, doc, previous: str) -> list[Detection]:  # noqa: ANN001
+    def _detect_one(self, text: str, doc, previous: str, tokens) -> list[Detection]:  # noqa: ANN001
         spans: list[Detection] = []
         if doc is not None:
             for ent in doc.ents:
@@ -164,9 +167,9 @@ class RedactionPipeline:
             find_dates,
             find_addresses,
             find_quantities,
-            find_places,
         ):
             spans.extend(finder(text))
+        spans.extend(find_places(text, tokens))
         spans.extend(find_ages(text, previous))
         spans.extend(find_names_in_context(text, self.lexicon))
         spans.extend(find_names_in_lists(text, self.lexicon))

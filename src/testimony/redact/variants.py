@@ -91,14 +91,20 @@ FAMILY = re.compile(r"\b[Tt]he\s+(?P<name>[A-Z][a-z]{1,20})(?:s|es)\b")
 
 
 def find_variants(
-    text: str, index: VariantIndex, covered: list[tuple[int, int]]
+    text: str,
+    index: VariantIndex,
+    covered: list[tuple[int, int]],
+    tokens: list[tuple[int, int, str]] | None = None,
 ) -> Iterator[Detection]:
     """Name variants in text that no other detector has covered."""
-    for match in WORD.finditer(text):
-        start, end = match.span()
+    if tokens is None:
+        tokens = [(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
+    for start, end, _folded in tokens:
+        word = text[start:end]
+        if len(word) < 4 or not word.isalpha():
+            continue
         if any(a < end and start < b for a, b in covered):
             continue
-        word = match.group()
         if zipf(word) >= 3.0:
             continue
         name = index.close_to(word)

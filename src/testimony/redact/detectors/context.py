@@ -55,25 +55,30 @@ NUMBERED_PLACE = (
 )
 
 RELATION_NAME = re.compile(
-    rf"\b(?i:{RELATIONS})\b[,]?\s+(?P<name>{NAME})"
-    rf"|\b(?i:{RELATIONS})\b[,]?\s+(?P<low>{LOWER_WORD})\b"
+    rf"\b(?i:{RELATIONS})\b[,]?\s+(?:(?P<name>{NAME})|(?P<low>{LOWER_WORD})\b)"
 )
 NAMING_NAME = re.compile(
-    rf"\b(?i:{NAMING})\s+(?:(?:was|is)\s+)?[\"«“]?(?P<name>{NAME})"
-    rf"|\b(?i:{NAMING})\s+[\"«“]?(?P<low>{LOWER_WORD})\b"
+    rf"\b(?i:{NAMING})\s+(?:(?:was|is)\s+)?[\"«“]?(?:(?P<name>{NAME})|(?P<low>{LOWER_WORD})\b)"
 )
 TITLE_NAME = re.compile(rf"\b(?:{TITLES})\.?\s+(?P<name>{NAME})")
 NAME_HONORIFIC = re.compile(rf"\b(?P<name>{WORD})\s+(?i:{HONORIFICS_AFTER})\b")
+HONORIFIC_HINT = re.compile(rf"\s(?i:{HONORIFICS_AFTER})\b")
 INITIALS_BEFORE = re.compile(rf"(?<![\w.])(?P<name>(?:[{UPPER}]\.\s?){{1,3}}{WORD})")
 INITIALS_AFTER = re.compile(
     rf"\b(?!(?:{TITLES})\b)(?P<name>{WORD}\s+(?:[{UPPER}]\.\s?){{1,2}})(?=[\s,;:)]|$)"
 )
+INITIAL_HINT = re.compile(rf"\s[{UPPER}]\.")
 VOCATIVE = re.compile(
     rf"[\"«“„]\s*(?P<name>{NAME})\s*[,!]"
     rf"|,\s*(?P<name2>{NAME})\s*[!?.]?\s*[\"»”]"
 )
 POSSESSIVE = re.compile(rf"\b(?P<name>{NAME})['’]s\s+(?i:{RELATIONS})\b")
-PATRONYMIC = re.compile(rf"\b(?P<name>{WORD}\s+{WORD}(?:\s+{WORD})?)")
+PATRONYMIC_ENDING = (
+    r"(?:ovna|evna|ovich|evich|ichna|yevna|yevich|ievna|ievich|ovych|ivna|uly|kyzy|qyzy)"
+)
+PATRONYMIC = re.compile(
+    rf"\b(?P<name>{WORD}\s+[{UPPER}][{LOWER}]+{PATRONYMIC_ENDING}(?:\s+{WORD})?)\b"
+)
 PLACE_NAME_AFTER = re.compile(rf"\b(?P<name>{NAME})\s+(?i:{PLACE_AFTER})\b")
 PLACE_NAME_BEFORE = re.compile(rf"\b(?i:{PLACE_BEFORE})\s+(?:of\s+)?(?P<name>{NAME})")
 NUMBERED = re.compile(
@@ -118,7 +123,12 @@ def find_names_in_context(text: str, lex: NameLexicon | None = None) -> Iterator
                     yield Detection(*span, "PERSON", "context", score)
             elif match.group("low") and _lower_name(match.group("low"), lex):
                 yield Detection(match.start("low"), match.end("low"), "PERSON", "context", 0.8)
-    for pattern in (TITLE_NAME, NAME_HONORIFIC, INITIALS_BEFORE, INITIALS_AFTER, POSSESSIVE):
+    patterns = [TITLE_NAME, POSSESSIVE]
+    if HONORIFIC_HINT.search(text):
+        patterns.append(NAME_HONORIFIC)
+    if INITIAL_HINT.search(text) or INITIALS_BEFORE.search(text):
+        patterns += [INITIALS_BEFORE, INITIALS_AFTER]
+    for pattern in patterns:
         for match in pattern.finditer(text):
             span = _trim_name(text, match.start("name"), match.end("name"), lex)
             if span:

@@ -73,7 +73,12 @@ AGE_IN_SPEECH = re.compile(
 )
 
 
+_DATE_HINT = re.compile(rf"\d|{MONTHS}|(?i:{SEASON})")
+
+
 def find_dates(text: str) -> Iterator[Detection]:
+    if not _DATE_HINT.search(text):
+        return
     for match in TEXT_DATE.finditer(text):
         yield Detection(match.start(), match.end(), "DATE", "date")
     for match in NUMERIC_DATE.finditer(text):

@@ -39,6 +39,8 @@ class Place:
 
 
 def _plain(text: str) -> str:
+    if text.isascii():
+        return text.casefold()
     text = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
 
@@ -67,19 +69,29 @@ def gazetteer() -> tuple[dict[tuple[str, ...], Place], int]:
     return entries, longest
 
 
-def find_places(text: str) -> Iterator[Detection]:
+@lru_cache(maxsize=1)
+def _first_words() -> frozenset[str]:
+    return frozenset(key[0] for key in gazetteer()[0])
+
+
+def find_places(text: str, tokens: list[tuple[int, int, str]] | None = None) -> Iterator[Detection]:
     entries, longest = gazetteer()
     if not entries:
         return
-    tokens = list(WORD.finditer(text))
-    words = [_plain(t.group()) for t in tokens]
+    if tokens is None:
+        tokens = [(m.start(), m.end(), m.group().casefold()) for m in WORD.finditer(text)]
+    words = [_plain(word) for _start, _end, word in tokens]
+    firsts = _first_words()
     i = 0
     while i < len(tokens):
+        if words[i] not in firsts:
+            i += 1
+            continue
         for n in range(min(longest, len(tokens) - i), 0, -1):
             place = entries.get(tuple(words[i : i + n]))
             if place is None:
                 continue
-            start, end = tokens[i].start(), tokens[i + n - 1].end()
+            start, end = tokens[i][0], tokens[i + n - 1][1]
             surface = text[start:end]
             if _acceptable(text, start, surface, place):
                 yield Detection(start, end, place.label, "gazetteer", 0.8)

@@ -37,9 +37,19 @@ SENTENCE = re.compile(
 )
 
 
+_SENTENCE_WORDS = re.compile(
+    r"(?i)sentenced|period|lasted|arrest|detain|imprison|fine|suspended|detention|custody|"
+    r"prison|probation|restriction"
+)
+_MONEY_HINT = re.compile(r"\d|(?i:thousand|million|hundred)")
+
+
 def find_quantities(text: str) -> Iterator[Detection]:
-    for match in MONEY.finditer(text):
-        yield Detection(match.start(), match.end(), "QUANTITY", "money", 0.8)
+    if _MONEY_HINT.search(text):
+        for match in MONEY.finditer(text):
+            yield Detection(match.start(), match.end(), "QUANTITY", "money", 0.8)
+    if not _SENTENCE_WORDS.search(text):
+        return
     for match in SENTENCE.finditer(text):
         group = "term" if match.group("term") else "term2"
         yield Detection(match.start(group), match.end(group), "QUANTITY", "term", 0.8)

@@ -278,3 +278,18 @@ def test_states_and_national_institutions_are_not_identifiers():
     assert is_public_body("the Ministry of Foreign Affairs")
     assert not is_public_body("the Auezov district police department")
     assert not is_public_body("Crisis Centre Komek")
+
+
+def test_described_and_named_institutions():
+    text = (
+        "at the specialised interdistrict court, then the regional hospital, Polyclinic "
+        'number two; she worked at a beauty salon on Abay, "Silk", then Crisis Centre Sana. '
+        'He said "Stop". The court ruled.'
+    )
+    assert found(find_places_in_context, text) == [
+        "Polyclinic number two",
+        "specialised interdistrict court",
+        "regional hospital",
+        "Crisis Centre Sana",
+        "Silk",
+    ]

@@ -27,6 +27,7 @@ MICRO = re.compile(
     rf"\b(?i:mkr\.?|mkrn\.?|microdistrict|micro-district|mikrorayon|mikroraion|md\.)\s*"
     rf"[\"«]?{CAP}(?:[\s-]?\d+)?[\"»]?(?:,?\s*{NUMBER})?{UNIT}*"
     rf"|\b{CAP}(?:[\s-]?\d+)?\s+(?i:microdistrict|micro-district|mikrorayon|mkr)\b{UNIT}*"
+    rf"|\b(?i:microdistrict|micro-district|mkr\.?|mikrorayon)\s+\d+[A-Za-z]?\b{UNIT}*"
 )
 UNIT_ALONE = re.compile(r"\b(?i:house|flat|apartment|apt\.?|kv\.)\s*(?:No\.?\s*)?\d+[A-Za-z]?\b")
 

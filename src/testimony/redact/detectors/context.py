@@ -81,8 +81,35 @@ PATRONYMIC = re.compile(
 )
 PLACE_NAME_AFTER = re.compile(rf"\b(?P<name>{NAME})\s+(?i:{PLACE_AFTER})\b")
 PLACE_NAME_BEFORE = re.compile(rf"\b(?i:{PLACE_BEFORE})\s+(?:of\s+)?(?P<name>{NAME})")
+NUMBER_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
 NUMBERED = re.compile(
-    rf"\b(?i:{NUMBERED_PLACE})\s+(?:(?i:No\.?|number|nr\.?|#|№)\s*)?\d+[A-Za-z]?\b"
+    rf"\b(?i:{NUMBERED_PLACE}|courtroom|room|ward|cell|block|barracks)\s+"
+    rf"(?:(?:(?i:No\.?|number|nr\.?|#|№)\s*)?\d+[A-Za-z]?\b|(?i:number\s+(?:{NUMBER_WORDS}))\b)"
+)
+# "the regional hospital", "the specialised inter-district administrative court", "the city
+# police department": in a small town, each names one building and the people in it.
+DESCRIBED_PLACE = re.compile(
+    r"\b(?i:(?:city|regional|district|oblast|specialised|specialized|inter-?district|"
+    r"administrative|central|perinatal|maternity|rural|village|municipal)\s+"
+    r"(?:[a-z-]+\s+){0,2}"
+    r"(?:hospital|court|police\s+(?:department|station)|polyclinic|clinic|uvd|rovd|dvd|"
+    r"prosecutor's\s+office|akimat|perinatal\s+centre|maternity\s+(?:hospital|ward)|"
+    r"children's\s+home|orphanage|registry\s+office))\b"
+    r"|\b(?i:perinatal|maternity)\s+(?i:centre|center|hospital)\b"
+)
+ORG_NOUNS = (
+    r"salon|supermarket|shop|store|market|café|cafe|restaurant|canteen|centre|center|company|"
+    r"firm|shelter|society|club|boutique|bar|hotel|mine|factory|plant|workshop|bazaar|"
+    r"pharmacy|kindergarten|school|lyceum|gymnasium|college|university|clinic|fund|ngo|"
+    r"organisation|organization|association|cooperative|farm|brigade|taxi|bank"
+)
+QUOTED_NAME = re.compile(
+    rf"[\"«“](?P<name>[{UPPER}][\w'’.-]*(?:\s+[{UPPER}\d][\w'’.-]*){{0,2}})[\"»”]"
+)
+ORG_NOUN_BEFORE = re.compile(rf"(?i:\b(?:{ORG_NOUNS})\b)[^.!?]{{0,40}}$")
+NAMED_ORG = re.compile(
+    rf"\b(?:Crisis\s+Cent(?:re|er)|Shelter|Public\s+Fund|Foundation|Fund|NGO)"
+    rf"\s+(?P<name>{WORD}(?:\s+{WORD})?)"
 )
 
 
@@ -187,3 +214,15 @@ def find_places_in_context(text: str, lex: NameLexicon | None = None) -> Iterato
                 yield Detection(*span, "GPE", "context", 0.8)
     for match in NUMBERED.finditer(text):
         yield Detection(match.start(), match.end(), "FAC", "context", 0.9)
+    for match in DESCRIBED_PLACE.finditer(text):
+        yield Detection(match.start(), match.end(), "FAC", "context", 0.6)
+    for match in NAMED_ORG.finditer(text):
+        span = _trim_name(text, match.start("name"), match.end("name"), lex)
+        if span:
+            yield Detection(match.start(), span[1], "ORG", "context", 0.8)
+    for match in QUOTED_NAME.finditer(text):
+        name = match.group("name")
+        if ORG_NOUN_BEFORE.search(text[max(0, match.start() - 60) : match.start()]) and not (
+            " " not in name and zipf(name) >= 4.5
+        ):
+            yield Detection(match.start("name"), match.end("name"), "ORG", "context", 0.7)

@@ -66,8 +66,8 @@ AGE_IN_SPEECH = re.compile(
     rf"(?i:\b(?:is|was|be|turned|turns|am|i'm|he's|she's|aged|now)\s+(?:[—–-]\s*)?"
     rf"(?:maybe\s+|about\s+|around\s+|almost\s+|nearly\s+|only\s+|just\s+|already\s+)?)"
     rf"(?P<n>(?i:{NUMBER}))(?![\w-]){NOT_AN_AGE}"
-    rf"|,\s*(?P<m>(?i:{ADULT})(?:-something)?)\s*,"
-    rf"|(?:^|(?<=[.!?])\s+|(?<=\]\.)\s+)(?P<s>(?i:{ADULT})(?:-something)?)(?=\s*[.!?])"
+    rf"|,\s*(?P<m>(?i:{ADULT})(?:-something)?)\s*[,—–]"
+    rf"|(?:^|(?<=[.!?])\s+|(?<=\]\.)\s+)(?P<s>(?i:{ADULT})(?:-something)?)(?=\s*[.!?,])"
     rf"|(?i:\bat\s+)(?P<a>(?i:{ADULT}))(?=\s*[.,!?;])"
     rf"|\b(?P<t>(?i:{ADULT})-something)\b"
 )

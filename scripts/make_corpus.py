@@ -216,6 +216,18 @@ def write_files(
     return paths
 
 
+def excerpt_texts(paths: list[Path]) -> list[list[str]]:
+    """Each file's excerpt texts, cut as import cuts them (for benchmarks)."""
+    from testimony.ingest.readers import READERS
+    from testimony.ingest.segment import excerpts_from_turns
+
+    texts = []
+    for path in paths:
+        result = READERS[path.suffix][1](path, path.read_bytes(), {})
+        texts.append([e.text for d in result.documents for e in excerpts_from_turns(d.turns)])
+    return texts
+
+
 def name_lists() -> dict[str, list[str]]:
     """Every name, surname, place and organisation the generator uses: the redaction lists."""
     people = {n for pool in GIVEN.values() for n in pool}

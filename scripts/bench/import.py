@@ -21,22 +21,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from make_corpus import write_files  # noqa: E402
-from testimony.ingest.readers import READERS  # noqa: E402
-from testimony.ingest.segment import excerpts_from_turns  # noqa: E402
+from make_corpus import excerpt_texts, write_files  # noqa: E402
 from testimony.project import init_project  # noqa: E402
 from testimony.redact.importer import import_files  # noqa: E402
 from testimony.redact.nlp import load_nlp  # noqa: E402
 from testimony.redact.pipeline import BATCH_SIZE  # noqa: E402
-
-
-def excerpt_texts(paths: list[Path]) -> list[list[str]]:
-    texts = []
-    for path in paths:
-        _fmt, reader = READERS[path.suffix]
-        result = reader(path, path.read_bytes(), {})
-        texts.append([e.text for d in result.documents for e in excerpts_from_turns(d.turns)])
-    return texts
 
 
 def main() -> int:

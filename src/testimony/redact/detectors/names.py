@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
+
+from testimony.redact.data_files import data_lines
 
 PATRONYMIC_ENDINGS = (
     "ovna",
@@ -144,15 +145,7 @@ def latin(word: str) -> str:
 
 
 def _lines(name: str) -> list[str]:
-    try:
-        text = (
-            resources.files("testimony.redact")
-            .joinpath("data", "names", name)
-            .read_text(encoding="utf-8")
-        )
-    except (FileNotFoundError, OSError):
-        return []
-    return [line.split("#", 1)[0].rstrip() for line in text.splitlines() if line.strip()]
+    return data_lines("names", name)
 
 
 @lru_cache(maxsize=1)

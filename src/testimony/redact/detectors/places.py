@@ -14,9 +14,9 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from testimony.redact.common import zipf
+from testimony.redact.data_files import data_lines
 from testimony.redact.detectors.base import Detection
 
 WORD = re.compile(r"[^\W_]+")
@@ -49,18 +49,7 @@ def _plain(text: str) -> str:
 def gazetteer() -> tuple[dict[tuple[str, ...], Place], int]:
     entries: dict[tuple[str, ...], Place] = {}
     for name, label in FILES.items():
-        try:
-            text = (
-                resources.files("testimony.redact")
-                .joinpath("data", "places", name)
-                .read_text(encoding="utf-8")
-            )
-        except (FileNotFoundError, OSError):
-            continue
-        for line in text.splitlines():
-            line = line.split("#", 1)[0].rstrip()
-            if not line.strip():
-                continue
+        for line in data_lines("places", name):
             fields = line.split("\t")
             key = tuple(WORD.findall(_plain(fields[0])))
             if key and key not in entries:

@@ -97,3 +97,16 @@ def test_one_person_gets_one_pseudonym_across_interviews(project, tmp_path):
     pseudonym = re.search(r"\[PERSON-\d+\]", texts[1]).group(0)
     assert texts[3].count(pseudonym) == 2
     assert "Dinara" not in " ".join(texts)
+
+
+def test_diminutives_spellings_and_slips_of_a_name_share_one_pseudonym():
+    from testimony.redact.entities import EntityResolver
+    from testimony.redact.text import scratch_vault
+
+    with scratch_vault() as session:
+        resolver = EntityResolver(session)
+        dinara = resolver.resolve("Dinara Abenova", "PERSON")
+        sasha = resolver.resolve("Aleksandr", "PERSON")
+        assert {resolver.resolve(w, "PERSON") for w in ("Dina", "Dinka", "Dinarra")} == {dinara}
+        assert {resolver.resolve(w, "PERSON") for w in ("Sasha", "Alexander")} == {sasha}
+        assert resolver.resolve("Olga", "PERSON") not in {dinara, sasha}

@@ -293,3 +293,14 @@ def test_described_and_named_institutions():
         "Crisis Centre Sana",
         "Silk",
     ]
+
+
+def test_occupations_said_of_someone():
+    from testimony.redact.detectors.quantities import find_occupations
+
+    text = (
+        "I worked as a cashier. He is a bus driver, she was a ballet dancer. My lawyer said "
+        "he is a good man."
+    )
+    assert found(find_occupations, text) == ["cashier", "bus driver", "ballet dancer"]
+    assert "OCCUPATION" not in _pipeline().labels  # kept unless a project asks for it

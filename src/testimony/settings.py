@@ -63,7 +63,8 @@ redaction:
   # Identifier types the engine redacts: people, places, facilities,
   # organisations, nationalities/communities (NORP), dates, ages, addresses,
   # contact details, ID numbers, and amounts of money and lengths of sentences
-  # (QUANTITY). Remove a type to keep it in the text.
+  # (QUANTITY). Remove a type to keep it in the text; add OCCUPATION to redact
+  # jobs said of someone ("she worked as a nurse") too.
   labels: [PERSON, GPE, LOC, FAC, ORG, NORP, DATE, AGE, ADDRESS, PHONE, EMAIL, URL, HANDLE, ID,
            QUANTITY]
   # Strings that are always redacted (names the model may miss).

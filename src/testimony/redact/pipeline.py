@@ -25,7 +25,7 @@ from testimony.redact.detectors.names import lexicon
 from testimony.redact.detectors.numbers import find_numbers
 from testimony.redact.detectors.places import find_places
 from testimony.redact.detectors.public import is_public_body
-from testimony.redact.detectors.quantities import find_quantities
+from testimony.redact.detectors.quantities import find_occupations, find_quantities
 from testimony.redact.forms import is_name_word
 from testimony.redact.known import KnownForms, tokenize
 from testimony.redact.nlp import load_nlp
@@ -38,6 +38,7 @@ NER_LABELS = {"PERSON", "GPE", "LOC", "FAC", "ORG", "NORP", "DATE"}
 # Longer spans win an overlap; at equal length, the more certain detector.
 DETECTOR_RANK = {
     "money": 3,
+    "occupation": 2,
     "gazetteer": 1.2,
     "term": 3,
     "iin": 6,
@@ -167,6 +168,7 @@ class RedactionPipeline:
             find_dates,
             find_addresses,
             find_quantities,
+            find_occupations,
         ):
             spans.extend(finder(text))
         spans.extend(find_places(text, tokens))

@@ -42,7 +42,7 @@ AGE = re.compile(
     rf"(?i:\b(?P<a>{NUMBER})[- ]years?[- ]old\b"
     rf"|\b(?P<b>{NUMBER})-year-old\b"
     rf"|\baged?\s+(?P<c>{NUMBER})\b"
-    rf"|\bat\s+(?:the\s+)?age\s+of\s+(?P<d>{NUMBER})\b"
+    rf"|\b(?:at\s+(?:the\s+)?age\s+of|age\s+(?:is|was))\s+(?P<d>{NUMBER})\b"
     rf"|\b(?:I\s+am|I'm|I\s+was|she\s+is|she's|he\s+is|he's|she\s+was|he\s+was|"
     rf"she\s+turned|he\s+turned|I\s+turned)\s+(?P<e>{NUMBER})(?=\s*(?:[,.;!?)]|$|now|this|"
     rf"and|but|when|already|years)))"

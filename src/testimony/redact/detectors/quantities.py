@@ -53,3 +53,29 @@ def find_quantities(text: str) -> Iterator[Detection]:
     for match in SENTENCE.finditer(text):
         group = "term" if match.group("term") else "term2"
         yield Detection(match.start(group), match.end(group), "QUANTITY", "term", 0.8)
+
+
+# Occupations said of someone: "I worked as a cashier", "he is a bus driver", "she was a
+# ballet dancer". A job narrows a person down in a small place; "my lawyer" does not.
+def _occupation_pattern() -> re.Pattern[str]:
+    from testimony.redact.data_files import data_lines
+
+    heads = sorted(
+        {w.replace("-", r"\s+") for w in data_lines("occupations.txt")}, key=len, reverse=True
+    )
+    if not heads:
+        return re.compile(r"(?!x)x")
+    return re.compile(
+        r"(?i:\b(?:worked|works|work|working|employed|trained|served|hired|studied)\s+as|"
+        r"\b(?:is|was|am|i'm|he's|she's|became|become|been|were|are)|\b(?:a|an)\s+former)"
+        r"\s+(?:(?i:a|an|the)\s+)?(?P<job>(?:(?!(?i:and|or|but|the|of)\b)[a-z'-]+\s+){0,2}"
+        rf"(?i:{'|'.join(heads)})s?)\b"
+    )
+
+
+OCCUPATION = _occupation_pattern()
+
+
+def find_occupations(text: str) -> Iterator[Detection]:
+    for match in OCCUPATION.finditer(text):
+        yield Detection(match.start("job"), match.end("job"), "OCCUPATION", "occupation", 0.6)

@@ -106,3 +106,20 @@ def test_redacted_text_never_contains_what_was_detected(case):
     detected = {text[s.start : s.end] for s in result.spans}
     for surface in detected | names:
         assert not re.search(r"(?<!\w)" + re.escape(surface) + r"(?!\w)", result.text), surface
+
+
+def test_line_breaks_are_never_swallowed_by_a_name():
+    out = CliRunner().invoke(cli, ["redact-text"], input="Asel\nhello\n")
+    assert out.stdout.endswith("\nhello\n") and "Asel" not in out.stdout
+
+
+def test_binary_stdin_is_a_usage_error():
+    out = CliRunner().invoke(cli, ["redact-text"], input=b"\xff\xfe\x00\x91 junk")
+    assert out.exit_code == 2 and "not UTF-8" in out.stderr
+
+
+def test_project_option_after_the_command(project, tmp_path):
+    report = tmp_path / "r.txt"
+    report.write_text("nothing to see")
+    out = CliRunner().invoke(cli, ["leak-check", str(report), "--project", str(project.root)])
+    assert out.exit_code == 0 and out.stdout.startswith("clean")

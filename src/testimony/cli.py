@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -49,7 +48,25 @@ class Context:
         return self._project
 
 
-pass_ctx = click.make_pass_decorator(Context)
+_pass_context = click.make_pass_decorator(Context)
+
+
+def _set_project(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value:
+        ctx.find_object(Context).project_dir = value
+
+
+def pass_ctx(command):  # noqa: ANN001, ANN201
+    """Pass the Context, and accept --project after the command name too (as CLI.md writes it)."""
+    option = click.option(
+        "--project",
+        "project_dir_here",
+        metavar="DIR",
+        expose_value=False,
+        callback=_set_project,
+        help="The project folder (as the option before the command).",
+    )
+    return option(_pass_context(command))
 
 
 @click.group(cls=TestimonyGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -331,18 +348,19 @@ def redact_text(obj: Context, as_json: bool, as_jsonl: bool) -> None:
 
     if as_json and as_jsonl:
         raise click.UsageError("--json and --jsonl cannot be used together")
-    settings = None
-    if obj.project_dir or os.environ.get("TESTIMONY_PROJECT"):
-        settings = obj.project.settings
+    settings = obj.project.settings if obj.project_dir else None  # --project or the env var
     pipeline = (
         RedactionPipeline(settings.labels, settings.deny_list, settings.allow_list)
         if settings
         else RedactionPipeline()
     )
-    stdin = sys.stdin
+    try:
+        stdin = sys.stdin.buffer.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise click.UsageError("stdin is not UTF-8 text") from None
     if as_jsonl:
         records = []
-        for number, line in enumerate(stdin, start=1):
+        for number, line in enumerate(stdin.splitlines(), start=1):
             if not line.strip():
                 continue
             try:
@@ -351,7 +369,7 @@ def redact_text(obj: Context, as_json: bool, as_jsonl: bool) -> None:
             except (json.JSONDecodeError, KeyError, TypeError):
                 raise click.UsageError(f'stdin line {number}: expected {{"id", "text"}}') from None
     else:
-        records = [(None, stdin.read())]
+        records = [(None, stdin)]
     with scratch_vault() as session:
         results = redact_texts(pipeline, [text for _id, text in records], session)
         for (record_id, _text), result in zip(records, results, strict=True):

@@ -257,9 +257,12 @@ _CODE_WORD = re.compile(r"^\S*\d\S*\s+|\s+\S*\d\S*$")
 def _trimmed(text: str, start: int, end: int, label: str) -> Detection | None:
     """An NER span without the words it should not hold; None if nothing is left.
 
-    The small model glues file codes and numbers to names ("int02 olga");
-    a person's name has no digits.
+    The small model glues file codes and numbers to names ("int02 olga"), and
+    sometimes a line break; a person's name has neither.
     """
+    surface = text[start:end]
+    start += len(surface) - len(surface.lstrip())
+    end -= len(surface) - len(surface.rstrip())
     if label == "PERSON":
         surface = text[start:end]
         while (cut := _CODE_WORD.search(surface)) and cut.group().strip() != surface.strip():

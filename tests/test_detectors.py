@@ -304,3 +304,10 @@ def test_occupations_said_of_someone():
     )
     assert found(find_occupations, text) == ["cashier", "bus driver", "ballet dancer"]
     assert "OCCUPATION" not in _pipeline().labels  # kept unless a project asks for it
+
+
+def test_a_lone_word_shaped_like_a_surname_is_a_person():
+    from testimony.redact.detectors.context import find_surname_shapes
+
+    text = "This one I remember. Dzhanuzakov. Kassymova said so. Moscow, Pavlov, Government."
+    assert found(find_surname_shapes, text) == ["Dzhanuzakov", "Kassymova"]

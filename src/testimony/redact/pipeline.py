@@ -19,6 +19,7 @@ from testimony.redact.detectors.context import (
     find_names_in_context,
     find_names_in_lists,
     find_places_in_context,
+    find_surname_shapes,
 )
 from testimony.redact.detectors.dates import find_ages, find_dates
 from testimony.redact.detectors.names import lexicon
@@ -175,6 +176,7 @@ class RedactionPipeline:
         spans.extend(find_ages(text, previous))
         spans.extend(find_names_in_context(text, self.lexicon))
         spans.extend(find_names_in_lists(text, self.lexicon))
+        spans.extend(find_surname_shapes(text))
         spans.extend(find_places_in_context(text, self.lexicon))
         return spans
 

@@ -29,7 +29,9 @@ MICRO = re.compile(
     rf"|\b{CAP}(?:[\s-]?\d+)?\s+(?i:microdistrict|micro-district|mikrorayon|mkr)\b{UNIT}*"
     rf"|\b(?i:microdistrict|micro-district|mkr\.?|mikrorayon)\s+\d+[A-Za-z]?\b{UNIT}*"
 )
-UNIT_ALONE = re.compile(r"\b(?i:house|flat|apartment|apt\.?|kv\.)\s*(?:No\.?\s*)?\d+[A-Za-z]?\b")
+UNIT_ALONE = re.compile(
+    r"\b(?i:house|flat|apartment|apt\.?|kv\.|fl\.)\s*(?:No\.?\s*)?\d+[A-Za-z]?\b"
+)
 
 
 def find_addresses(text: str) -> Iterator[Detection]:

@@ -204,6 +204,20 @@ def find_names_in_lists(text: str, lex: NameLexicon | None = None) -> Iterator[D
         yield Detection(match.start(), end, "PERSON", "name-list", 0.6 if lowercase else 0.75)
 
 
+SURNAME_SHAPE = re.compile(
+    rf"\b[{UPPER}][{LOWER}]+(?:ov|ova|ev|eva|yev|yeva|enko|uly|kyzy|bayev|bayeva|bekov|bekova)\b"
+)
+
+
+def find_surname_shapes(text: str) -> Iterator[Detection]:
+    """'Dzhanuzakov.', 'Kassymova said': a capitalised word shaped like a Central Asian or
+    Slavic surname and unknown to English is a person, even alone."""
+    for match in SURNAME_SHAPE.finditer(text):
+        word = match.group()
+        if len(word) >= 6 and zipf(word) < 2.0:
+            yield Detection(match.start(), match.end(), "PERSON", "name-list", 0.6)
+
+
 def find_places_in_context(text: str, lex: NameLexicon | None = None) -> Iterator[Detection]:
     """'Kaskasu village', 'the village of Zhanatalap', 'school No. 48'."""
     lex = lex or lexicon()

@@ -67,7 +67,7 @@ AGE_IN_SPEECH = re.compile(
     rf"(?:maybe\s+|about\s+|around\s+|almost\s+|nearly\s+|only\s+|just\s+|already\s+)?)"
     rf"(?P<n>(?i:{NUMBER}))(?![\w-]){NOT_AN_AGE}"
     rf"|,\s*(?P<m>(?i:{ADULT})(?:-something)?)\s*[,—–]"
-    rf"|(?:^|(?<=[.!?])\s+|(?<=\]\.)\s+)(?P<s>(?i:{ADULT})(?:-something)?)(?=\s*[.!?,])"
+    rf"|(?:^|(?<=[.!?\]])\s+|(?<=\]\.)\s+)(?P<s>(?i:{ADULT})(?:-something)?)(?=\s*[.!?,])"
     rf"|(?i:\bat\s+)(?P<a>(?i:{ADULT}))(?=\s*[.,!?;])"
     rf"|\b(?P<t>(?i:{ADULT})-something)\b"
 )

@@ -311,3 +311,16 @@ def test_a_lone_word_shaped_like_a_surname_is_a_person():
 
     text = "This one I remember. Dzhanuzakov. Kassymova said so. Moscow, Pavlov, Government."
     assert found(find_surname_shapes, text) == ["Dzhanuzakov", "Kassymova"]
+
+
+def test_institutions_named_after_their_place():
+    from testimony.redact.detectors.context import find_named_institutions
+
+    text = (
+        "the Brandenburg Regional Labour Court quashed it; the Supreme Court and the Federal "
+        "Labour Court agreed; she was taken to Tekirdağ F-Type Prison."
+    )
+    assert found(find_named_institutions, text) == [
+        "Brandenburg Regional Labour Court",
+        "Tekirdağ F-Type Prison",
+    ]

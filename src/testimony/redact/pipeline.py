@@ -16,6 +16,7 @@ from testimony.redact.detectors.base import Detection
 from testimony.redact.detectors.contact import find_emails, find_links, find_phones
 from testimony.redact.detectors.context import (
     TITLES,
+    find_named_institutions,
     find_names_in_context,
     find_names_in_lists,
     find_places_in_context,
@@ -177,6 +178,7 @@ class RedactionPipeline:
         spans.extend(find_names_in_context(text, self.lexicon))
         spans.extend(find_names_in_lists(text, self.lexicon))
         spans.extend(find_surname_shapes(text))
+        spans.extend(find_named_institutions(text, self.lexicon))
         spans.extend(find_places_in_context(text, self.lexicon))
         return spans
 

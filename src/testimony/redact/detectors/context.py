@@ -225,6 +225,7 @@ ORG_HEADS = (
     r"Company|Factory|Plant|Mine|Market|Bazaar|Akimat|Prosecutor's Office|Bar"
 )
 CAPITALISED = rf"[{UPPER}][\w'’.-]*"
+ORG_HEAD_HINT = re.compile(rf"\s(?:{ORG_HEADS})\b")
 ORG_NAME = re.compile(
     rf"\b(?P<name>(?:{CAPITALISED}\s+){{1,5}}(?:{ORG_HEADS})"
     rf"(?:\s+(?:of|for)\s+(?:the\s+)?{CAPITALISED}(?:\s+{CAPITALISED}){{0,3}})?)"
@@ -236,9 +237,11 @@ def find_named_institutions(text: str, lex: NameLexicon | None = None) -> Iterat
     """'Brandenburg Regional Labour Court', 'Tekirdağ F-Type Prison (Amtsgericht)': an
     institution named after its place. Ones named only with generic and national words
     ('the Supreme Court') name no place and are left to the other detectors."""
-    from testimony.redact.detectors.public import INSTITUTION_WORDS, NATIONALITIES, country_words
+    from testimony.redact.detectors.public import generic_words
 
-    generic = INSTITUTION_WORDS | NATIONALITIES | country_words()
+    if not ORG_HEAD_HINT.search(text):
+        return
+    generic = generic_words()
     for match in ORG_NAME.finditer(text):
         words = [w.casefold().strip("'’.") for w in re.findall(r"[\w'’.-]+", match.group("name"))]
         proper = [

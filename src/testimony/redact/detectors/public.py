@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from testimony.redact.data_files import data_lines
+
 INSTITUTION_WORDS = {
     "government",
     "republic",
@@ -190,15 +192,15 @@ WORD = re.compile(r"[^\W_][\w'’]*")
 
 @lru_cache(maxsize=1)
 def country_words() -> frozenset[str]:
-    """Words of every country's English name (from libphonenumber's region names)."""
-    import phonenumbers
-    from phonenumbers.geocoder import _region_display_name
-
-    words: set[str] = set()
-    for region in phonenumbers.SUPPORTED_REGIONS:
-        name = _region_display_name(region, "en", None, None) or ""
-        words |= {w.casefold() for w in WORD.findall(name)}
+    """Words of every country's English name (redact/data/countries.txt)."""
+    words = {w.casefold() for line in data_lines("countries.txt") for w in WORD.findall(line)}
     return frozenset(words - GLUE)
+
+
+@lru_cache(maxsize=1)
+def generic_words() -> frozenset[str]:
+    """Words that name no particular place: institution words, nationalities, countries."""
+    return frozenset(INSTITUTION_WORDS | NATIONALITIES | country_words())
 
 
 # A court or a police body says where a case was heard, which can narrow down who it is;

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from testimony.db import audit
 from testimony.db.engine import make_engine, session_factory, sqlite_url
@@ -76,9 +76,6 @@ class Project:
 
     def vault_session(self) -> Session:
         return session_factory(self.vault_engine)()
-
-    def sessions(self) -> sessionmaker[Session]:
-        return session_factory(self.engine)
 
     def actor(self, override: str | None = None) -> str:
         """Who is acting: an explicit name, the environment, the settings, or the login."""

@@ -237,5 +237,5 @@ def is_public_body(surface: str) -> bool:
     content = [w for w in words if w not in GLUE]
     if not content or not any(w in STATE_WORDS for w in content):
         return False
-    countries = country_words()
-    return all(w in INSTITUTION_WORDS or w in NATIONALITIES or w in countries for w in content)
+    generic = generic_words()
+    return all(w in generic for w in content)

@@ -109,6 +109,8 @@ class Excerpt(Base):
     start_ms: Mapped[int | None] = mapped_column(Integer)
     end_ms: Mapped[int | None] = mapped_column(Integer)
     word_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Where the pseudonyms are in text: [[start, end, label], ...], for display and remapping.
+    pseudonyms: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
 
     interview: Mapped[Interview] = relationship(back_populates="excerpts")
     speaker: Mapped[Speaker | None] = relationship()

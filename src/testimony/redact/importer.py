@@ -95,6 +95,7 @@ class _Text:
     raw: str
     detections: list[Detection] = field(default_factory=list)
     replacements: list[Replacement] = field(default_factory=list)
+    marks: list[list] = field(default_factory=list)  # [start, end, label, entity] in the output
 
 
 @dataclass
@@ -378,7 +379,7 @@ class _Rendered:
     title: str
     attributes: list[tuple[str, str]]
     speakers: dict[str, tuple[str, str]]  # raw label -> (pseudonymized label, role)
-    excerpts: list[tuple[int, str | None, str, RawExcerpt]]
+    excerpts: list[tuple[int, str | None, str, RawExcerpt, list[list]]]
     words: int
     mentions: int
 
@@ -419,6 +420,10 @@ def _redact_interview(vs, resolver: EntityResolver, source: Source, item: _Inter
             spans.append((d.start, d.end, entity_id, pseudonym))
             mention(text.field, d.start, d.end, surface, d.label, d.detector, d.score, entity_id)
         out, text.replacements = render(text.raw, spans)
+        text.marks = [
+            [r.new_start, r.new_end, d.label, r.entity]
+            for r, d in zip(text.replacements, text.detections, strict=True)
+        ]
         return out
 
     def whole(value: str, label: str, field_name: str) -> str:
@@ -456,7 +461,8 @@ def _redact_interview(vs, resolver: EntityResolver, source: Source, item: _Inter
                 "replacements": json.dumps([r.as_list() for r in text.replacements]),
             }
         )
-        excerpts.append((position, speakers[raw.speaker][0] if raw.speaker else None, clean, raw))
+        speaker = speakers[raw.speaker][0] if raw.speaker else None
+        excerpts.append((position, speaker, clean, raw, text.marks))
     vs.flush()  # new entities first: mentions refer to them
     if mention_rows:
         vs.execute(insert(Mention), mention_rows)
@@ -502,8 +508,9 @@ def _write_interview(s, row: _Rendered, code: str, file_format: str) -> None:  #
                 "start_ms": raw.start_ms,
                 "end_ms": raw.end_ms,
                 "word_count": len(text.split()),
+                "pseudonyms": marks,
             }
-            for position, label, text, raw in row.excerpts
+            for position, label, text, raw, marks in row.excerpts
         ],
     )
 

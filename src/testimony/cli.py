@@ -617,3 +617,155 @@ class _progress:
     def __exit__(self, *exc) -> None:
         if self.bar:
             self.bar.stop()
+
+
+# --- coding -------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option(
+    "--coder",
+    metavar="NAME",
+    help="Code as NAME (default: $TESTIMONY_CODER, `coder` in testimony.yaml, or your login).",
+)
+@pass_ctx
+def code(obj: Context, coder: str | None) -> None:
+    """Open the coding workbench: read excerpts, apply themes, memos, search, retrieval.
+
+    Keys are shown in the footer; ctrl+p lists every action. q quits.
+    """
+    from testimony.tui.app import run_coding_app
+
+    project = obj.project
+    sys.exit(run_coding_app(project, project.actor(coder)))
+
+
+@cli.command()
+@click.option("--theme", "themes", multiple=True, metavar="ID", help="Only this theme. Repeatable.")
+@click.option("--subthemes", is_flag=True, help="With --theme: include its sub-themes.")
+@click.option("--coder", "coders", multiple=True, metavar="NAME", help="Only this coder's.")
+@click.option("--interview", "interviews", multiple=True, metavar="ID", help="Only this interview.")
+@click.option(
+    "--attribute",
+    "attributes",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Only interviews with this attribute (e.g. role=survivor). Repeatable.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@pass_ctx
+def codings(
+    obj: Context,
+    themes: tuple[str, ...],
+    subthemes: bool,
+    coders: tuple[str, ...],
+    interviews: tuple[str, ...],
+    attributes: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """List codings in reading order: id, interview, excerpt, span, theme, coder, quote.
+
+    The quote is the coded pseudonymized text. Filters combine: codings of
+    every --theme given, by any --coder given, in any --interview given.
+    """
+    from testimony.coding.retrieval import QuoteFilter, iter_quotes
+
+    wanted = {}
+    for item in attributes:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"{item!r}: use NAME=VALUE", param_hint="--attribute")
+        wanted[name] = value
+    where = QuoteFilter(
+        themes=list(themes),
+        with_subthemes=subthemes,
+        coders=list(coders),
+        interviews=list(interviews),
+        attributes=wanted,
+    )
+    with obj.project.session() as s:
+        quotes = list(iter_quotes(s, where))
+    if as_json:
+        rows = [
+            {
+                "id": q.coding,
+                "interview": q.interview,
+                "excerpt": q.excerpt,
+                "position": q.position,
+                "speaker": q.speaker,
+                "start": q.start,
+                "end": q.end,
+                "theme": q.theme,
+                "coder": q.coder,
+                "important": q.important,
+                "memo": q.memo,
+                "quote": q.quote,
+            }
+            for q in quotes
+        ]
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if not quotes:
+        click.echo("no codings match")
+        return
+    table = Table(box=None, pad_edge=False)
+    widest = max(len(q.theme) + 2 for q in quotes)
+    for column in ("id", "interview", "¶", "span", "theme", "coder"):
+        table.add_column(
+            column,
+            justify="right" if column in {"id", "¶"} else "left",
+            no_wrap=True,
+            min_width=widest if column == "theme" else None,
+        )
+    table.add_column("quote", no_wrap=True, overflow="ellipsis", ratio=1)
+    for q in quotes:
+        table.add_row(
+            str(q.coding),
+            q.interview,
+            str(q.position),
+            f"{q.start}–{q.end}",
+            q.theme + (" !" if q.important else ""),
+            q.coder,
+            q.quote.replace("\n", " "),
+        )
+    console.print(table)
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--theme", required=True, metavar="ID", help="The theme to apply to every hit.")
+@click.option("--coder", metavar="NAME", help="Code as NAME (default: as for `code`).")
+@click.option(
+    "--unit",
+    type=click.Choice(["match", "sentence", "excerpt"]),
+    default="match",
+    show_default=True,
+    help="What to code around each hit: the matched words, their sentence, or the excerpt.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@pass_ctx
+def autocode(
+    obj: Context, query: str, theme: str, coder: str | None, unit: str, as_json: bool
+) -> None:
+    """Apply a theme to every search hit of QUERY, as one undoable action.
+
+    QUERY is a search query (words, "phrases", prefix*, OR), as for `search`.
+    Spans the coder already coded with the theme are left as they are. Undo it
+    in `testimony code` with u, like any other action.
+    """
+    from testimony.coding.search import QueryError
+    from testimony.coding.workbench import Workbench
+
+    project = obj.project
+    bench = Workbench(project, project.actor(coder))
+    try:
+        result = bench.autocode(query, theme, unit)
+    except QueryError as exc:
+        raise click.BadParameter(str(exc), param_hint="QUERY") from None
+    if as_json:
+        click.echo(json.dumps(result.__dict__))
+        return
+    click.echo(
+        f"{result.added} codings added as {theme} by {bench.coder} in {result.excerpts} excerpts"
+        + (f"; {result.already} were already coded" if result.already else "")
+    )

@@ -708,27 +708,34 @@ def codings(
     if not quotes:
         click.echo("no codings match")
         return
-    table = Table(box=None, pad_edge=False)
-    widest = max(len(q.theme) + 2 for q in quotes)
-    for column in ("id", "interview", "¶", "span", "theme", "coder"):
-        table.add_column(
-            column,
-            justify="right" if column in {"id", "¶"} else "left",
-            no_wrap=True,
-            min_width=widest if column == "theme" else None,
-        )
-    table.add_column("quote", no_wrap=True, overflow="ellipsis", ratio=1)
-    for q in quotes:
-        table.add_row(
+    rows = [
+        (
             str(q.coding),
             q.interview,
             str(q.position),
             f"{q.start}–{q.end}",
             q.theme + (" !" if q.important else ""),
             q.coder,
-            q.quote.replace("\n", " "),
         )
-    console.print(table)
+        for q in quotes
+    ]
+    header = ("id", "interview", "¶", "span", "theme", "coder")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    right = {0, 2}
+
+    def line(cells: tuple[str, ...]) -> str:
+        return "  ".join(
+            c.rjust(w) if i in right else c.ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        )
+
+    room = max(20, console.width - sum(widths) - 2 * len(widths))
+    click.echo(line(header) + "  quote")
+    for cells, q in zip(rows, quotes, strict=True):
+        quote = " ".join(q.quote.split())
+        if len(quote) > room:
+            quote = quote[: room - 1] + "…"
+        click.echo(line(cells) + "  " + quote)
 
 
 @cli.command()

@@ -13,7 +13,7 @@ from typing import TypeVar
 from sqlalchemy.orm import Session
 
 from testimony.coding import autocode as autocode_service
-from testimony.coding import codings, memos, oplog, reader, retrieval
+from testimony.coding import codebook_edits, codings, memos, oplog, reader, retrieval
 from testimony.coding.coders import coder_id, coders_with_codings
 from testimony.coding.errors import CodingError
 from testimony.coding.excerpts import excerpt_locations
@@ -100,6 +100,9 @@ class Workbench:
         limit: int = retrieval.PAGE_SIZE,
     ) -> retrieval.QuotePage:
         return self._read(lambda s: retrieval.retrieve(s, where, after, limit))
+
+    def theme_details(self, theme: str) -> codebook_edits.ThemeDetails:
+        return self._read(lambda s: codebook_edits.theme_details(s, theme))
 
     def memo(self, target_type: str, target: str | int | None) -> str:
         return self._read(

@@ -216,3 +216,10 @@ def test_autocode_by_sentence_and_by_excerpt(project, excerpts, ana):
         ("police-dismissal", "I went to the police and the officer laughed."),
         ("police-demand-medical-evidence", TEXTS[2]),
     ]
+
+
+def test_autocode_can_keep_to_some_interviews(project, excerpts, ana):
+    add_interview(project, "INT-002", ["The police came.", "Nobody from the police came."])
+    result = ana.autocode("police", "police-dismissal", interviews=["INT-002"])
+    assert (result.excerpts, result.added) == (2, 2)
+    assert {q.interview for q in ana.retrieve(QuoteFilter()).quotes} == {"INT-002"}

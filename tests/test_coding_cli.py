@@ -9,6 +9,7 @@ import pytest
 from testimony.coding.workbench import Workbench
 
 from .coding_helpers import add_interview
+from .conftest import CODEBOOK
 
 
 @pytest.fixture
@@ -81,3 +82,27 @@ def test_an_unknown_theme_is_a_user_error(project, excerpts, run):
 def test_an_empty_query_is_a_user_error(project, excerpts, run):
     result = run("--project", project.root, "autocode", '" "', "--theme", "police-dismissal")
     assert result.exit_code == 2 and "QUERY" in result.stderr
+
+
+def test_the_demo_is_partly_coded_by_two_coders(corpus_project, run):
+    from testimony.demo import code_demo
+
+    assert run("--project", corpus_project.root, "codebook", "import", CODEBOOK).exit_code == 0
+    code_demo(corpus_project)
+    rows = json.loads(run("--project", corpus_project.root, "codings", "--json").stdout)
+    assert {r["coder"] for r in rows} == {"ana", "ben"}
+    progress = json.loads(run("--project", corpus_project.root, "interviews", "--json").stdout)
+    coded = [i["id"] for i in progress if i["codings"]]
+    assert 3 <= len(coded) < len(progress)
+    assert Workbench(corpus_project, "ana").undo() is None  # the demo's work is not undoable
+    code_demo(corpus_project)  # a second build adds nothing
+    assert len(json.loads(run("--project", corpus_project.root, "codings", "--json").stdout)) == (
+        len(rows)
+    )
+
+
+@pytest.mark.parametrize("command", ["code", "codings", "autocode", "demo"])
+def test_coding_commands_have_help(run, command):
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "Usage: " in result.stdout and "--coder" in result.stdout or command == "codings"

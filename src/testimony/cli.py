@@ -556,10 +556,12 @@ def codebook_export(obj: Context, output: Path | None, fmt: str) -> None:
 @cli.command()
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
 @click.option("--no-tui", is_flag=True, help="Build the project and print its path; no screen.")
-def demo(directory: Path | None, no_tui: bool) -> None:
-    """Build the demo project from the shipped codebooks/ and corpus/ and show it.
+@click.option("--coder", metavar="NAME", help="Code as NAME (default: the demo's coder, ana).")
+def demo(directory: Path | None, no_tui: bool, coder: str | None) -> None:
+    """Build the demo project from the shipped codebooks/ and corpus/ and open it for coding.
 
-    It goes in ./testimony-demo unless DIR is given, and is reused when it exists.
+    It goes in ./testimony-demo unless DIR is given, and is reused when it
+    exists. Two coders (ana and ben) have coded part of it already. q quits.
     """
     from testimony.demo import build_demo
 
@@ -568,29 +570,17 @@ def demo(directory: Path | None, no_tui: bool) -> None:
             directory or Path("testimony-demo"), progress=lambda done, total: advance(done, total)
         )
     try:
+        for r in report.failed:
+            err_console.print(f"{r.path.name}: refused: {r.reason}")
         if no_tui:
             click.echo(str(project.root))
             return
-        from testimony.coding.interviews import list_interviews
+        from testimony.tui.app import run_coding_app
 
-        with project.session() as s:
-            rows = list_interviews(s)
-        console.print(f"[bold]demo project[/] {project.root}")
-        console.print(
-            f"{len(rows)} interviews, {sum(r.excerpts for r in rows):,} excerpts, "
-            f"{sum(r.words for r in rows):,} words; "
-            f"{sum(r.identifiers for r in report.results):,} identifiers redacted "
-            "on import"
-        )
-        if report.failed:
-            for r in report.failed:
-                err_console.print(f"{r.path.name}: refused: {r.reason}")
-        click.echo()
-        click.echo(f"try: cd {project.root} && testimony interviews")
-        click.echo('     testimony search "protection order"')
-        click.echo("     testimony codebook show")
+        code = run_coding_app(project, project.actor(coder))
     finally:
         project.close()
+    sys.exit(code)
 
 
 class _progress:
@@ -749,10 +739,19 @@ def codings(
     show_default=True,
     help="What to code around each hit: the matched words, their sentence, or the excerpt.",
 )
+@click.option(
+    "--interview", "interviews", multiple=True, metavar="ID", help="Only in this interview."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 @pass_ctx
 def autocode(
-    obj: Context, query: str, theme: str, coder: str | None, unit: str, as_json: bool
+    obj: Context,
+    query: str,
+    theme: str,
+    coder: str | None,
+    unit: str,
+    interviews: tuple[str, ...],
+    as_json: bool,
 ) -> None:
     """Apply a theme to every search hit of QUERY, as one undoable action.
 
@@ -766,7 +765,7 @@ def autocode(
     project = obj.project
     bench = Workbench(project, project.actor(coder))
     try:
-        result = bench.autocode(query, theme, unit)
+        result = bench.autocode(query, theme, unit, list(interviews) or None)
     except QueryError as exc:
         raise click.BadParameter(str(exc), param_hint="QUERY") from None
     if as_json:

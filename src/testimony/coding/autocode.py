@@ -13,7 +13,7 @@ from testimony.coding.codings import theme_pk
 from testimony.coding.errors import CodingError
 from testimony.coding.search import _fts5_query, parse_query
 from testimony.coding.spans import sentence_at
-from testimony.db.models import Coding, Excerpt
+from testimony.db.models import Coding, Excerpt, Interview
 
 UNITS = ("match", "sentence", "excerpt")
 
@@ -49,14 +49,22 @@ def hit_spans(excerpt_text: str, pattern: re.Pattern[str], unit: str) -> list[tu
 
 
 def autocode(
-    session: Session, coder_id: int, query: str, theme: str, unit: str = "match"
+    session: Session,
+    coder_id: int,
+    query: str,
+    theme: str,
+    unit: str = "match",
+    interviews: list[str] | None = None,
 ) -> AutocodeResult:
-    """Code every hit of query with theme; one entry in the coder's operation log."""
+    """Code every hit of query with theme (in the interviews named, or all); one operation."""
     if unit not in UNITS:
         raise CodingError(f"--unit is one of {', '.join(UNITS)}, not {unit!r}")
     theme_id = theme_pk(session, theme)
     pattern = match_pattern(query)
     ids = _matching_excerpts(session, query)
+    if interviews:
+        wanted = select(Excerpt.id).join(Interview).where(Interview.code.in_(interviews))
+        ids = sorted(set(ids) & set(session.scalars(wanted)))
     existing = {
         (row.excerpt_id, row.start, row.end)
         for row in session.execute(

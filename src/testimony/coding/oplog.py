@@ -63,6 +63,15 @@ def record(session: Session, coder_id: int, action: str, summary: str, changes: 
     return operation.id
 
 
+def forget(session: Session, coder_id: int) -> None:
+    """Close the coder's log: what was done stays done but can no longer be undone."""
+    session.execute(
+        update(Operation)
+        .where(Operation.coder_id == coder_id, Operation.state.in_(["done", "undone"]))
+        .values(state="dropped")
+    )
+
+
 def undo(session: Session, coder_id: int) -> OperationDone | None:
     """Take back the coder's latest operation; None when there is nothing to undo."""
     operation = session.scalar(

@@ -142,10 +142,10 @@ class Workbench:
             memos.set_memo(s, self.coder_id, target_type, pk, text)
 
     def autocode(
-        self, query: str, theme: str, unit: str = "match"
+        self, query: str, theme: str, unit: str = "match", interviews: list[str] | None = None
     ) -> autocode_service.AutocodeResult:
         with self._write() as s:
-            return autocode_service.autocode(s, self.coder_id, query, theme, unit)
+            return autocode_service.autocode(s, self.coder_id, query, theme, unit, interviews)
 
     def undo(self) -> oplog.OperationDone | None:
         with self._write() as s:

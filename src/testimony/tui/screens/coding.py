@@ -92,6 +92,7 @@ class CodingScreen(Screen[None]):
             self.query_one("#location", Static).update("No interviews yet")
             self.say("import transcripts first: testimony import FILE...")
         self.query_one(Reader).focus()
+        self.say("S selects a sentence, a theme key codes it; ctrl+p lists every action")
         self.refresh_lists()
 
     # --- showing ---------------------------------------------------------------------------

@@ -26,7 +26,8 @@ def interview_label(row: InterviewSummary) -> Text:
     label.append(REVIEW_MARKS.get(row.review_state, "?") + " ", style="dim")
     label.append(row.id, style="bold")
     label.append(f" {progress_bar(row.progress)} {row.progress:4.0%}", style="dim")
-    label.append(f"\n  {row.title}", style="italic")
+    title = " ".join(row.title.split())
+    label.append(f"\n  {title[:40]}{'…' if len(title) > 40 else ''}", style="italic")
     return label
 
 

@@ -147,6 +147,28 @@ class Workbench:
         with self._write() as s:
             return autocode_service.autocode(s, self.coder_id, query, theme, unit, interviews)
 
+    # --- the codebook (audit-logged, not on the undo log) --------------------------------
+
+    def add_theme(self, name: str, parent: str | None = None, **fields: str | None) -> str:
+        with self._write() as s:
+            return codebook_edits.add_theme(s, self.coder, name, parent, **fields)
+
+    def edit_theme(self, theme: str, **fields: str | None) -> None:
+        with self._write() as s:
+            codebook_edits.edit_theme(s, self.coder, theme, **fields)
+
+    def move_theme(self, theme: str, parent: str | None) -> None:
+        with self._write() as s:
+            codebook_edits.move_theme(s, self.coder, theme, parent)
+
+    def merge_themes(self, source: str, target: str) -> int:
+        with self._write() as s:
+            return codebook_edits.merge_themes(s, self.coder, source, target)
+
+    def delete_theme(self, theme: str, move_codings_to: str | None = None) -> None:
+        with self._write() as s:
+            codebook_edits.delete_theme(s, self.coder, theme, move_codings_to)
+
     def undo(self) -> oplog.OperationDone | None:
         with self._write() as s:
             return oplog.undo(s, self.coder_id)

@@ -223,3 +223,12 @@ def test_autocode_can_keep_to_some_interviews(project, excerpts, ana):
     result = ana.autocode("police", "police-dismissal", interviews=["INT-002"])
     assert (result.excerpts, result.added) == (2, 2)
     assert {q.interview for q in ana.retrieve(QuoteFilter()).quotes} == {"INT-002"}
+
+
+def test_a_theme_without_a_colour_takes_its_parents(project, excerpts, ana):
+    coding = ana.apply_theme(excerpts[1], 0, 4, "physical-violence")
+    parent = next(t for t in ana.themes() if t.id == "violence")
+    child = next(t for t in ana.themes() if t.id == "physical-violence")
+    assert parent.color and child.color == parent.color
+    assert coding.color == parent.color
+    assert ana.retrieve(QuoteFilter()).quotes[0].color == parent.color

@@ -59,6 +59,13 @@ async def settle(pilot) -> None:
     await pilot.pause()
 
 
+def tree_nodes(node):
+    """Every node under node, depth first."""
+    for child in node.children:
+        yield child
+        yield from tree_nodes(child)
+
+
 def text_of(app, selector: str) -> str:
     return str(app.screen.query_one(selector).render())
 
@@ -306,3 +313,47 @@ async def test_an_empty_project_opens_with_a_hint(project):
         assert "No interviews yet" in text_of(app, "#location")
         await pilot.press("j", "1", "u")
         assert "nothing to undo" in text_of(app, "#status")
+
+
+async def test_the_codebook_editor_adds_and_renames_themes(project, excerpts):
+    app = await start(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("E")
+        await settle(pilot)
+        await pilot.press("a", *"Neighbours", "enter")  # under the first theme
+        await settle(pilot)
+        await pilot.press("r", "ctrl+u", *"Forms of abuse", "enter")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        labels = [str(n.label) for n in tree_nodes(app.screen.query_one("#codebook").root)]
+    assert any("Neighbours" in label for label in labels)
+    rows = {t.id: t for t in Workbench(project, "ana").themes()}
+    assert rows["neighbours"].parent == "violence"
+    assert rows["violence"].name == "Forms of abuse"
+
+
+async def test_deleting_a_coded_theme_in_the_editor_moves_its_codings(project, excerpts):
+    Workbench(project, "ana").apply_theme(excerpts[1], 0, 4, "police-refusal-to-register")
+    app = await start(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("E")
+        await settle(pilot)
+        tree = app.screen.query_one("#editor-tree")
+        node = next(n for n in tree_nodes(tree.root) if "Refusal to register" in str(n.label))
+        tree.move_cursor(node)
+        await pilot.press("delete", *"dismissal", "enter")
+        await settle(pilot)
+        assert "codings moved" in str(app.screen.query_one("#editor-status").render())
+    assert [c[3] for c in stored_codings(project)] == ["police-dismissal"]
+
+
+async def test_a_key_the_coding_screen_uses_cannot_become_a_theme_key(project, excerpts):
+    app = await start(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("E")
+        await settle(pilot)
+        await pilot.press("k", "ctrl+u", "j", "enter")
+        await settle(pilot)
+        assert "kept for the coding screen" in str(app.screen.query_one("#editor-status").render())
+    assert {t.id: t.key for t in Workbench(project, "ana").themes()}["violence"] is None

@@ -60,3 +60,7 @@ def test_retrieval(app, snap_compare):
         await settle(pilot)
 
     assert snap_compare(app, run_before=retrieve)
+
+
+def test_codebook_editor(app, snap_compare):
+    assert snap_compare(app, press=["E", "down"], run_before=settle)

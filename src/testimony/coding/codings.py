@@ -6,12 +6,13 @@ same transaction, so it is committed and undoable at once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from testimony.coding import oplog
+from testimony.coding.colors import inherited_colors
 from testimony.coding.errors import CodingError
 from testimony.db.models import Coder, Coding, Excerpt, Theme
 
@@ -115,14 +116,21 @@ def codings_of_excerpt(
     query = _span_query().where(Coding.excerpt_id == excerpt_id)
     if coders is not None:
         query = query.where(Coder.name.in_(coders))
-    return [CodingSpan(*row) for row in session.execute(query.order_by(Coding.start, Coding.id))]
+    rows = session.execute(query.order_by(Coding.start, Coding.id)).all()
+    colors = inherited_colors(session) if rows else {}
+    return [_span(row, colors) for row in rows]
 
 
 def coding_span(session: Session, coding_id: int) -> CodingSpan:
     row = session.execute(_span_query().where(Coding.id == coding_id)).first()
     if row is None:
         raise CodingError(f"no coding {coding_id}")
-    return CodingSpan(*row)
+    return _span(row, inherited_colors(session))
+
+
+def _span(row, colors: dict[str, str | None]) -> CodingSpan:  # noqa: ANN001 - a result row
+    span = CodingSpan(*row)
+    return replace(span, color=colors.get(span.theme, span.color))
 
 
 def _span_query():  # noqa: ANN202

@@ -6,12 +6,13 @@ thousandth page costs what the first does and nothing loads the whole project.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from testimony.coding.codings import theme_pk
+from testimony.coding.colors import inherited_colors
 from testimony.db.models import (
     Coder,
     Coding,
@@ -122,8 +123,12 @@ def retrieve(
     if after is not None:
         query = query.where(tuple_(*order) > tuple_(*after))
     rows = session.execute(query.order_by(*order).limit(limit + 1)).all()
+    colors = inherited_colors(session) if rows else {}
     quotes = [
-        Quote(*row[:15], quote=row[15][row[7] : row[8]])  # type: ignore[misc]
+        replace(
+            Quote(*row[:15], quote=row[15][row[7] : row[8]]),  # type: ignore[misc]
+            color=colors.get(row[9], row[11]),
+        )
         for row in rows[:limit]
     ]
     cursor = None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import TypeVar
 
 from sqlalchemy.orm import Session
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from testimony.coding import autocode as autocode_service
 from testimony.coding import codebook_edits, codings, memos, oplog, reader, retrieval
 from testimony.coding.coders import coder_id, coders_with_codings
+from testimony.coding.colors import inherited_colors
 from testimony.coding.errors import CodingError
 from testimony.coding.excerpts import excerpt_locations
 from testimony.coding.interviews import InterviewSummary, list_interviews
@@ -50,7 +52,13 @@ class Workbench:
         return self._read(list_interviews)
 
     def themes(self) -> list[ThemeRow]:
-        return self._read(list_themes)
+        """The codebook in order, each theme with its own or its parent's colour."""
+
+        def work(s: Session) -> list[ThemeRow]:
+            colors = inherited_colors(s)
+            return [replace(t, color=colors.get(t.id, t.color)) for t in list_themes(s)]
+
+        return self._read(work)
 
     def coders(self) -> list[str]:
         """Coders with codings, the current coder first."""

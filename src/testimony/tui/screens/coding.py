@@ -21,6 +21,8 @@ from testimony.coding.errors import CodingError
 from testimony.coding.reader import ExcerptView
 from testimony.coding.themes import ThemeRow
 from testimony.coding.workbench import ALL, MINE, Workbench
+from testimony.tui.keys import RESERVED_KEYS
+from testimony.tui.screens.codebook_editor import CodebookEditor
 from testimony.tui.screens.goto import GoToExcerpt
 from testimony.tui.screens.memo import MemoEditor
 from testimony.tui.screens.picker import ThemePicker
@@ -58,6 +60,7 @@ class CodingScreen(Screen[None]):
         Binding("slash", "search", "Search"),
         Binding("R", "retrieve", "Retrieve"),
         Binding("V", "cycle_view", "View"),
+        Binding("E", "edit_codebook", "Codebook", show=False),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -136,7 +139,7 @@ class CodingScreen(Screen[None]):
 
     def set_themes(self, themes: list[ThemeRow]) -> None:
         self.themes = themes
-        self.keys = {t.key: t.id for t in themes if t.key}
+        self.keys = {t.key: t.id for t in themes if t.key and t.key not in RESERVED_KEYS}
         self.query_one(CodebookTree).set_themes(themes)
 
     def say(self, message: str) -> None:
@@ -405,6 +408,14 @@ class CodingScreen(Screen[None]):
         if self.excerpt is None or reader.focused_coding is None:
             return None
         return next((c.theme for c in self.excerpt.codings if c.id == reader.focused_coding), None)
+
+    def action_edit_codebook(self) -> None:
+        self.app.push_screen(CodebookEditor(self.bench), lambda _: self.after_codebook_edit())
+
+    def after_codebook_edit(self) -> None:
+        self.set_themes(self.bench.themes())
+        self.reload_excerpt()
+        self.refresh_lists()
 
     def action_cycle_view(self) -> None:
         """Whose codings to show: mine, all coders', then each other coder's."""

@@ -18,16 +18,17 @@ class MemoEditor(ModalScreen[str | None]):
         Binding("escape", "dismiss(None)", "Cancel"),
     ]
 
-    def __init__(self, about: str, text: str) -> None:
+    def __init__(self, about: str, text: str, title: str = "Memo on") -> None:
         super().__init__()
         self.about = about
         self.text = text
+        self.title_text = title
 
     def compose(self) -> ComposeResult:
         with Vertical(id="memo"):
-            yield Label(f"Memo on {self.about}", id="memo-title")
+            yield Label(f"{self.title_text} {self.about}", id="memo-title")
             yield TextArea(self.text, id="memo-text", soft_wrap=True)
-            yield Label("ctrl+s save · escape cancel · an empty memo is removed", id="memo-help")
+            yield Label("ctrl+s save · escape cancel · empty removes it", id="memo-help")
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)

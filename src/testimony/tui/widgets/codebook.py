@@ -57,7 +57,9 @@ class CodebookTree(Tree[ThemeRow]):
             if not node.children:
                 node.allow_expand = False
         if highlighted in nodes:
-            self.move_cursor(nodes[highlighted])
+            self.move_cursor(nodes[highlighted], animate=False)
+        elif nodes:
+            self.move_cursor(next(iter(nodes.values())), animate=False)
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[ThemeRow]) -> None:
         event.stop()

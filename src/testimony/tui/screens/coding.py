@@ -246,6 +246,9 @@ class CodingScreen(Screen[None]):
         self.say(f"coded “{quote[:40]}{'…' if len(quote) > 40 else ''}” as {coding.theme_name}")
         self.refresh_lists()
 
+    def action_apply_theme(self, theme: str) -> None:
+        self.apply(theme)
+
     def action_pick_theme(self) -> None:
         if self.excerpt is not None:
             self.app.push_screen(ThemePicker(self.themes), lambda t: t and self.apply(t))

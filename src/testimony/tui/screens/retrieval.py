@@ -21,7 +21,7 @@ from testimony.tui.screens.picker import ThemePicker
 from testimony.tui.timecode import timecode
 from testimony.tui.widgets.reader import theme_style
 
-PAGE = 100
+PAGE = 50
 
 
 def quote_label(quote: Quote) -> Text:

@@ -1,4 +1,5 @@
-"""coding operation log: undo/redo per coder; coding and memo ids never reused
+"""coding operation log: undo/redo per coder; coding and memo ids never reused;
+an index for retrieval by theme
 
 Revision ID: 0004
 Revises: 0003
@@ -29,6 +30,8 @@ def upgrade() -> None:
     )
     op.create_index("ix_operations_coder_state", "operations", ["coder_id", "state", "id"])
     op.create_index("ix_memos_target", "memos", ["target_type", "target_id"])
+    # Retrieval sorts a theme's codings by place without reading the codings table.
+    op.create_index("ix_codings_theme_place", "codings", ["theme_id", "excerpt_id", "start"])
     if op.get_bind().dialect.name == "sqlite":
         # Undo puts a removed coding back under its own id; SQLite would otherwise hand
         # that id to the next new row. No trigger or view depends on these two tables.
@@ -40,6 +43,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_codings_theme_place", "codings")
     op.drop_index("ix_memos_target", "memos")
     op.drop_index("ix_operations_coder_state", "operations")
     op.drop_table("operations")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from testimony.db.models import Coder, Coding
@@ -25,8 +25,6 @@ def coder_names(session: Session) -> list[str]:
 
 
 def coders_with_codings(session: Session) -> list[str]:
-    return list(
-        session.scalars(
-            select(Coder.name).where(Coder.id.in_(select(Coding.coder_id))).order_by(Coder.name)
-        )
-    )
+    """Coders who have coded something, by name (EXISTS stops at each coder's first coding)."""
+    has_codings = exists(select(Coding.id).where(Coding.coder_id == Coder.id))
+    return list(session.scalars(select(Coder.name).where(has_codings).order_by(Coder.name)))

@@ -32,6 +32,7 @@ def upgrade() -> None:
     op.create_index("ix_memos_target", "memos", ["target_type", "target_id"])
     # Retrieval sorts a theme's codings by place without reading the codings table.
     op.create_index("ix_codings_theme_place", "codings", ["theme_id", "excerpt_id", "start"])
+    op.create_index("ix_codings_coder", "codings", ["coder_id"])
     if op.get_bind().dialect.name == "sqlite":
         # Undo puts a removed coding back under its own id; SQLite would otherwise hand
         # that id to the next new row. No trigger or view depends on these two tables.
@@ -43,6 +44,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_codings_coder", "codings")
     op.drop_index("ix_codings_theme_place", "codings")
     op.drop_index("ix_memos_target", "memos")
     op.drop_index("ix_operations_coder_state", "operations")

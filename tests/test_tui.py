@@ -357,3 +357,21 @@ async def test_a_key_the_coding_screen_uses_cannot_become_a_theme_key(project, e
         await settle(pilot)
         assert "kept for the coding screen" in str(app.screen.query_one("#editor-status").render())
     assert {t.id: t.key for t in Workbench(project, "ana").themes()}["violence"] is None
+
+
+async def test_the_memo_list_finds_memos_and_opens_where_they_were_written(project, excerpts):
+    ana = Workbench(project, "ana")
+    coding = ana.apply_theme(excerpts[3], 0, 10, "in-laws-role")
+    ana.set_coding_memo(coding.id, "pressure from the husband's mother")
+    ana.set_memo("interview", "INT-002", "short, interrupted")
+    app = await start(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("L")
+        await settle(pilot)
+        assert "2 memos" in text_of(app, "#memo-count")
+        await pilot.press(*"mother")
+        await settle(pilot)
+        assert "1 memo" in text_of(app, "#memo-count")
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        assert "INT-001 ¶4/5" in text_of(app, "#location")

@@ -26,6 +26,7 @@ CODING_COMMANDS = [
     ("Memo…", "m: on the coding in focus, else on the excerpt", "memo"),
     ("Interview memo…", "M", "interview_memo"),
     ("Project memo…", "A memo on the whole project", "project_memo"),
+    ("Memo list…", "L: every memo, searchable; Enter opens where it was written", "memo_list"),
     ("Undo", "u: take back your last action (even after a restart)", "undo"),
     ("Redo", "U", "redo"),
     ("Search…", "/: full-text search of the excerpts", "search"),

@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from testimony.coding.errors import CodingError
+from testimony.coding.memos import MemoRow
 from testimony.coding.reader import ExcerptView
 from testimony.coding.themes import ThemeRow
 from testimony.coding.workbench import ALL, MINE, Workbench
@@ -25,6 +26,7 @@ from testimony.tui.keys import RESERVED_KEYS
 from testimony.tui.screens.codebook_editor import CodebookEditor
 from testimony.tui.screens.goto import GoToExcerpt
 from testimony.tui.screens.memo import MemoEditor
+from testimony.tui.screens.memo_list import MemoListScreen
 from testimony.tui.screens.picker import ThemePicker
 from testimony.tui.screens.retrieval import RetrievalScreen
 from testimony.tui.screens.search import SearchScreen
@@ -55,6 +57,7 @@ class CodingScreen(Screen[None]):
         Binding("exclamation_mark", "toggle_important", "Important", show=False),
         Binding("m", "memo", "Memo"),
         Binding("M", "interview_memo", "Interview memo", show=False),
+        Binding("L", "memo_list", "Memo list", show=False),
         Binding("u", "undo", "Undo"),
         Binding("U", "redo", "Redo", show=False),
         Binding("slash", "search", "Search"),
@@ -358,6 +361,17 @@ class CodingScreen(Screen[None]):
                 self.say(f"memo on {about} {'saved' if text else 'removed'}")
 
         self.app.push_screen(MemoEditor(about, self.bench.memo(target_type, target)), save)
+
+    def action_memo_list(self) -> None:
+        def open_memo(memo: MemoRow | None) -> None:
+            if memo is None:
+                return
+            if memo.excerpt_id is not None:
+                self.jump_to(memo.excerpt_id)
+            elif memo.target_type == "interview" and memo.target:
+                self.open_interview(memo.target)
+
+        self.app.push_screen(MemoListScreen(self.bench), open_memo)
 
     def action_project_memo(self) -> None:
         self.edit_memo("project", None, "the project")

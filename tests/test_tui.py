@@ -375,3 +375,26 @@ async def test_the_memo_list_finds_memos_and_opens_where_they_were_written(proje
         await pilot.press("enter", "enter")
         await settle(pilot)
         assert "INT-001 ¶4/5" in text_of(app, "#location")
+
+
+async def test_question_mark_shows_the_themes_criteria(project, excerpts):
+    app = await start(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "S", "1", "question_mark")
+        await settle(pilot)
+        shown = str(app.screen.query_one("#theme-info Static").render())
+        assert "Physical violence" in shown and "Include" in shown and "Exclude" in shown
+        await pilot.press("escape")
+        assert app.screen.query_one(Reader)
+
+
+async def test_choosing_a_theme_in_the_tree_codes_only_a_real_selection(project, excerpts):
+    app = await start(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "tab", "tab", "down", "enter")  # tree: physical violence
+        await settle(pilot)
+        assert stored_codings(project) == []
+        assert "select words first" in text_of(app, "#status")
+        await pilot.press("tab", "S", "shift+tab", "enter")  # to the reader and back
+        await settle(pilot)
+        assert [c[3] for c in stored_codings(project)] == ["physical-violence"]

@@ -31,6 +31,11 @@ CODING_COMMANDS = [
     ("Redo", "U", "redo"),
     ("Search…", "/: full-text search of the excerpts", "search"),
     ("Retrieve theme…", "R: every quote coded with a theme", "retrieve"),
+    (
+        "About this theme",
+        "?: description, include and exclude criteria, examples",
+        "describe_theme",
+    ),
     ("Edit the codebook", "E: add, rename, move, merge, delete themes", "edit_codebook"),
     ("Switch view", "V: my codings, all coders', another coder's", "cycle_view"),
     ("Select sentence", "S", "select_sentence"),

@@ -64,6 +64,7 @@ class CodingScreen(Screen[None]):
         Binding("R", "retrieve", "Retrieve"),
         Binding("V", "cycle_view", "View"),
         Binding("E", "edit_codebook", "Codebook", show=False),
+        Binding("question_mark", "describe_theme", "About theme", show=False),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -258,11 +259,24 @@ class CodingScreen(Screen[None]):
 
     @on(CodebookTree.Chosen)
     def _theme_chosen(self, event: CodebookTree.Chosen) -> None:
+        """Enter or a click on a theme codes the selection, if words are selected."""
+        if self.query_one(Reader).selection.collapsed:
+            self.say("select words first (S, A, shift+→ or drag), then choose the theme")
+            return
         self.apply(event.theme)
 
     @on(CodebookTree.Describe)
     def _describe(self, event: CodebookTree.Describe) -> None:
         self.app.push_screen(ThemeInfo(self.bench.theme_details(event.row.id)))
+
+    def action_describe_theme(self) -> None:
+        """Description, include and exclude of the focused coding's theme (or the tree's)."""
+        theme = self.focused_theme()
+        node = self.query_one(CodebookTree).cursor_node
+        if theme is None and node is not None and node.data is not None:
+            theme = node.data.id
+        if theme is not None:
+            self.app.push_screen(ThemeInfo(self.bench.theme_details(theme)))
 
     @on(Reader.SelectionChanged)
     def _selection_changed(self) -> None:

@@ -1,5 +1,4 @@
-"""coding operation log: undo/redo per coder; coding and memo ids never reused;
-an index for retrieval by theme
+"""coding operation log: undo/redo per coder; coding and memo ids never reused
 
 Revision ID: 0004
 Revises: 0003
@@ -30,9 +29,6 @@ def upgrade() -> None:
     )
     op.create_index("ix_operations_coder_state", "operations", ["coder_id", "state", "id"])
     op.create_index("ix_memos_target", "memos", ["target_type", "target_id"])
-    # Retrieval sorts a theme's codings by place without reading the codings table.
-    op.create_index("ix_codings_theme_place", "codings", ["theme_id", "excerpt_id", "start"])
-    op.create_index("ix_codings_coder", "codings", ["coder_id"])
     if op.get_bind().dialect.name == "sqlite":
         # Undo puts a removed coding back under its own id; SQLite would otherwise hand
         # that id to the next new row. No trigger or view depends on these two tables.
@@ -44,8 +40,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index("ix_codings_coder", "codings")
-    op.drop_index("ix_codings_theme_place", "codings")
     op.drop_index("ix_memos_target", "memos")
     op.drop_index("ix_operations_coder_state", "operations")
     op.drop_table("operations")

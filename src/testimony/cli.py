@@ -333,26 +333,39 @@ def _highlight(snippet: str, highlights: list[tuple[int, int]]) -> str:
     is_flag=True,
     help='Read {"id","text"} lines; write {"id","spans","text"} lines.',
 )
+@click.option(
+    "--pseudonyms",
+    type=click.Choice(["tag", "realistic", "generalise", "settings"]),
+    default="settings",
+    show_default=True,
+    help="How pseudonyms are written: [PERSON-1] tags, made-up names for people, "
+    "generalised places and dates, or as the project's (or default) settings say.",
+)
 @pass_ctx
-def redact_text(obj: Context, as_json: bool, as_jsonl: bool) -> None:
+def redact_text(obj: Context, as_json: bool, as_jsonl: bool, pseudonyms: str) -> None:
     """Redact text from stdin, without a project or with one's lists (--project).
 
     Plain: stdin is one document; the redacted text goes to stdout. --json adds
     the spans. --jsonl reads one JSON object per line, {"id": ..., "text": ...},
     and writes {"id", "spans": [{"start", "end", "label", "entity"}], "text"}
     per line, offsets in code points of the input text. Mentions of one person
-    within a document share an entity (its pseudonym). Nothing is stored.
+    within a document share an entity, named by its tag ([PERSON-1]). Types the
+    settings propose to reviewers rather than redact are left in the text.
+    Nothing is stored.
     """
-    from testimony.redact.pipeline import RedactionPipeline
+    from testimony.redact.engine import pipeline_for
     from testimony.redact.text import redact_texts, scratch_vault
+    from testimony.settings import Settings
 
     if as_json and as_jsonl:
         raise click.UsageError("--json and --jsonl cannot be used together")
-    settings = obj.project.settings if obj.project_dir else None  # --project or the env var
-    pipeline = (
-        RedactionPipeline(settings.labels, settings.deny_list, settings.allow_list)
-        if settings
-        else RedactionPipeline()
+    # --project or the environment variable: that project's lists; otherwise the defaults.
+    settings = obj.project.settings if obj.project_dir else Settings()
+    pipeline = pipeline_for(settings)
+    strategies = (
+        settings.pseudonyms
+        if pseudonyms == "settings"
+        else dict.fromkeys(("PERSON", "GPE", "LOC", "DATE"), pseudonyms)
     )
     try:
         stdin = sys.stdin.buffer.read().decode("utf-8-sig")
@@ -371,7 +384,13 @@ def redact_text(obj: Context, as_json: bool, as_jsonl: bool) -> None:
     else:
         records = [(None, stdin)]
     with scratch_vault() as session:
-        results = redact_texts(pipeline, [text for _id, text in records], session)
+        results = redact_texts(
+            pipeline,
+            [text for _id, text in records],
+            session,
+            strategies=strategies,
+            proposed=settings.proposed_labels(),
+        )
         for (record_id, _text), result in zip(records, results, strict=True):
             spans = [
                 {"start": s.start, "end": s.end, "label": s.label, "entity": s.entity}

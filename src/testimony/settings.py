@@ -11,6 +11,8 @@ import yaml
 from testimony.errors import SettingsError
 
 SETTINGS_FILE = "testimony.yaml"
+POLICIES = ("redact", "propose", "keep")
+STRATEGIES = ("tag", "realistic", "generalise")
 DEFAULT_LABELS = (
     "PERSON",
     "GPE",
@@ -72,6 +74,18 @@ redaction:
   # Strings that are never redacted (the organisation running the study,
   # the country, public officials the team decides to name).
   allow_list: []
+  # What the engine does with each type it detects: redact (replace it in the
+  # text; reviewers can still reject it), propose (leave it in the text and ask
+  # a reviewer; it is redacted once accepted) or keep (do not look for it).
+  # Types not named here are redacted if they are in labels above.
+  policy:
+    OCCUPATION: propose
+  # How pseudonyms are written, per type: tag ([PERSON-3]), realistic (a made-up
+  # name of the same gender and naming culture, never one found in the corpus;
+  # people only) or generalise ("a village in Kazakhstan", "spring 2019"; places
+  # and dates only). Run `testimony redact` after changing this.
+  pseudonyms:
+    PERSON: realistic
 """
 
 
@@ -95,6 +109,17 @@ class Settings:
     labels: list[str] = field(default_factory=lambda: list(DEFAULT_LABELS))
     deny_list: list[str] = field(default_factory=list)
     allow_list: list[str] = field(default_factory=list)
+    policy: dict[str, str] = field(default_factory=lambda: {"OCCUPATION": "propose"})
+    pseudonyms: dict[str, str] = field(default_factory=lambda: {"PERSON": "realistic"})
+
+    def detected_labels(self) -> set[str]:
+        """The types the engine looks for: labels, plus proposed types, minus kept ones."""
+        wanted = set(self.labels) | {t for t, p in self.policy.items() if p != "keep"}
+        return {t for t in wanted if self.policy.get(t) != "keep"}
+
+    def proposed_labels(self) -> set[str]:
+        """Types left in the text until a reviewer accepts them."""
+        return {t for t, p in self.policy.items() if p == "propose"}
 
 
 def write_template(folder: Path, name: str) -> Path:
@@ -137,6 +162,18 @@ def load_settings(folder: Path) -> Settings:
         if not isinstance(value, list):
             raise SettingsError(f"{path}: redaction.{key} must be a list")
         setattr(settings, key, [str(v) for v in value])
+    for key, allowed in (("policy", POLICIES), ("pseudonyms", STRATEGIES)):
+        value = red.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, dict):
+            raise SettingsError(f"{path}: redaction.{key} must be a mapping of type: choice")
+        for label, choice in value.items():
+            if choice not in allowed:
+                raise SettingsError(
+                    f"{path}: redaction.{key}.{label} must be one of {', '.join(allowed)}"
+                )
+        setattr(settings, key, {str(k).upper(): str(v) for k, v in value.items()})
     return settings
 
 

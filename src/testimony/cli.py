@@ -410,6 +410,50 @@ def redact_text(obj: Context, as_json: bool, as_jsonl: bool, pseudonyms: str) ->
                 click.echo(result.text, nl=False)
 
 
+@cli.command("redact")
+@click.option(
+    "--interview",
+    "interviews_",
+    multiple=True,
+    metavar="ID",
+    help="Only this interview (repeatable); all by default.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pass_ctx
+def redact_cmd(obj: Context, interviews_: tuple[str, ...], as_json: bool) -> None:
+    """Run detection again after testimony.yaml's lists or settings changed.
+
+    Reads the raw text from the vault, finds identifiers with the current
+    labels, policy and lists, and re-renders the interviews whose text changed
+    (and every interview, if a pseudonym strategy changed). Reviewers'
+    decisions are kept: accepted and rejected entities, mentions decided on
+    their own, identifiers added by hand. Codings stay on the same words.
+    """
+    from testimony.redact.rerun import rerun_detection
+
+    project = obj.project
+    with _progress("redacting", 1) as advance:
+        report = rerun_detection(project, list(interviews_) or None, progress=advance)
+    result = {
+        "interviews": len(report.interviews),
+        "mentions_before": report.mentions_before,
+        "mentions_after": report.mentions_after,
+        "kept_decisions": report.kept_decisions,
+        "restyled_entities": report.restyled_entities,
+        "excerpts_rerendered": report.rendered.excerpts,
+        "codings_moved": report.rendered.codings,
+    }
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+        return
+    click.echo(
+        f"{result['interviews']} interviews: {report.mentions_before} identifiers before, "
+        f"{report.mentions_after} now ({report.kept_decisions} reviewers' decisions kept); "
+        f"{report.rendered.excerpts} excerpts re-rendered, {report.rendered.codings} codings "
+        f"moved with their words"
+    )
+
+
 @cli.command("leak-check")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(

@@ -73,8 +73,13 @@ class EntityResolver:
             self.forms.setdefault(form.form, form.entity_id)
 
     def known_forms(self) -> list[tuple[str, str]]:
-        """Every project-wide (form, label) the vault knows, to seed propagation."""
-        return [(form, self.entities[eid].label) for form, eid in self.forms.items()]
+        """Every project-wide (form, label) the vault knows, to seed propagation; not the
+        forms of entities a reviewer said are no identifiers."""
+        return [
+            (form, self.entities[eid].label)
+            for form, eid in self.forms.items()
+            if self.entities[eid].status != "rejected"
+        ]
 
     def resolve(self, surface: str, label: str, scope: int | None = None) -> tuple[int, str]:
         """The entity this surface form names, made if new; returns (id, rendering)."""

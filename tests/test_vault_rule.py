@@ -110,5 +110,6 @@ def test_diminutives_spellings_and_slips_of_a_name_share_one_pseudonym():
         dinara = resolver.resolve("Dinara Abenova", "PERSON")
         sasha = resolver.resolve("Aleksandr", "PERSON")
         assert {resolver.resolve(w, "PERSON") for w in ("Dina", "Dinka", "Dinarra")} == {dinara}
+        assert resolver.resolve("Дина", "PERSON") == dinara  # said in Russian
         assert {resolver.resolve(w, "PERSON") for w in ("Sasha", "Alexander")} == {sasha}
         assert resolver.resolve("Olga", "PERSON") not in {dinara, sasha}

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from testimony.redact.detectors.names import lexicon
+from testimony.redact.detectors.names import latin, lexicon
 from testimony.redact.forms import is_name_word, normalise
 from testimony.redact.pseudonyms import (
     choose_person,
@@ -109,6 +109,8 @@ class EntityResolver:
                 self._add_scoped(scope, form, entity_id, label)
             return entity_id
         entity_id = self.forms.get(form)
+        if entity_id is None and label == "PERSON" and not form.isascii():
+            entity_id = self.forms.get(latin(form))
         if entity_id is None and label == "PERSON" and " " not in form:
             entity_id = self._same_name(form, self.forms.get)
             if entity_id is not None:
@@ -174,7 +176,9 @@ class EntityResolver:
         a diminutive (Dina, Dinka -> Dinara; Sasha -> Aleksandr), another spelling
         (Alexander, Erlan), or a one-letter slip (Dinarra, Gaukar)."""
         lex = lexicon()
-        candidates = [*lex.diminutives.get(word, ()), *lex.spellings.get(word, ())]
+        if not word.isascii():  # Дина said in Russian is the Dina of the English text
+            word = latin(word)
+        candidates = [word, *lex.diminutives.get(word, ()), *lex.spellings.get(word, ())]
         candidates += [short for short, fulls in lex.diminutives.items() if word in fulls]
         if len(word) >= 5:
             candidates += sorted(_one_edit(word))
@@ -222,14 +226,27 @@ class EntityResolver:
         return self._corpus_words
 
     def _add_form(self, form: str, entity_id: int, label: str) -> None:
-        self.forms[form] = entity_id
-        self.added_forms.append((form, label))
-        self.session.add(EntityForm(entity_id=entity_id, label=label, form=form))
+        for each in _spellings(form, label):
+            if each not in self.forms:
+                self.forms[each] = entity_id
+                self.added_forms.append((each, label))
+                self.session.add(EntityForm(entity_id=entity_id, label=label, form=each))
 
     def _add_scoped(self, scope: int, form: str, entity_id: int, label: str) -> None:
-        self.scoped[(scope, form)] = entity_id
-        self.added_forms.append((form, label))
-        self.session.add(ScopedForm(entity_id=entity_id, scope=scope, label=label, form=form))
+        for each in _spellings(form, label):
+            if (scope, each) not in self.scoped:
+                self.scoped[(scope, each)] = entity_id
+                self.added_forms.append((each, label))
+                self.session.add(
+                    ScopedForm(entity_id=entity_id, scope=scope, label=label, form=each)
+                )
+
+
+def _spellings(form: str, label: str) -> list[str]:
+    """A form, and for a name in Cyrillic its Latin spelling too (Дина is Dina)."""
+    if label == "PERSON" and not form.isascii() and latin(form) != form:
+        return [form, latin(form)]
+    return [form]
 
 
 def _is_given_alone(form: str) -> bool:

@@ -271,3 +271,28 @@ def test_project_text_never_holds_an_identifier_the_vault_recorded(tmp_path_fact
     project.close()
     for surface in hidden:
         assert not re.search(r"(?<!\w)" + re.escape(surface) + r"(?!\w)", text), surface
+
+
+def test_a_name_in_another_order_or_with_initials_is_the_same_person():
+    from testimony.redact.entities import EntityResolver
+    from testimony.redact.text import scratch_vault
+
+    with scratch_vault() as session:
+        resolver = EntityResolver(session)
+        yerlan = resolver.entity_for("Yerlan Bekovich Dzhaksylykov", "PERSON")
+        for form in ("Dzhaksylykov Y. B.", "Dzhaksylykov Yerlan Bekovich", "Mr Dzhaksylykov"):
+            assert resolver.entity_for(form, "PERSON") == yerlan, form
+        dana = resolver.entity_for("Senior Lieutenant Dana Kurmanova", "PERSON")
+        assert resolver.entity_for("Senior Lieutenant Kurmanova", "PERSON") == dana
+        olga = resolver.entity_for("Olga Petrova", "PERSON")
+        assert resolver.entity_for("Anna Petrova", "PERSON") != olga  # one surname, two women
+        assert resolver.entity_for("Petrov A. B.", "PERSON") not in {olga, yerlan}
+
+
+def test_initials_take_the_pseudonyms_initials():
+    from testimony.redact.pseudonyms import render_person
+
+    details = {"given": "Nurtas", "surname": "Otarbayev", "patronymic": "Dauletovich"}
+    assert render_person(details, "Dzhaksylykov Y. B.", "[P]") == "Otarbayev N. D."
+    assert render_person(details, "Major Dzhaksylykov", "[P]") == "Major Otarbayev"
+    assert render_person(details, "YERLAN'S", "[P]") == "NURTAS'S"

@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session
 from testimony.redact.detectors.names import latin, lexicon
 from testimony.redact.forms import is_name_word, normalise
 from testimony.redact.pseudonyms import (
+    NameParts,
     choose_person,
     effective_strategy,
+    name_parts,
     pseudonym_words,
     render_mention,
 )
@@ -55,6 +57,7 @@ class EntityResolver:
         self.used_words: set[str] = set()
         self.added_forms: list[tuple[str, str]] = []  # (form, label) new in this transaction
         self._corpus_words: set[str] | None = None
+        self._parts: dict[str, list[tuple[int, NameParts]]] | None = None
         self.next_id = (session.scalar(select(func.max(Entity.id))) or 0) + 1
         for entity in session.scalars(select(Entity)):
             self.entities[entity.id] = EntityInfo(
@@ -113,11 +116,14 @@ class EntityResolver:
             entity_id = self.forms.get(latin(form))
         if entity_id is None and label == "PERSON" and " " not in form:
             entity_id = self._same_name(form, self.forms.get)
-            if entity_id is not None:
-                self._add_form(form, entity_id, label)
+        if entity_id is None and label == "PERSON":
+            entity_id = self._same_person(surface)
         if entity_id is None:
             entity_id = self._new_entity(surface, label)
+        if form not in self.forms:
             self._add_form(form, entity_id, label)
+        if label == "PERSON":
+            self._remember_parts(entity_id, surface)
         if label == "PERSON" and " " in form:
             for word in form.split():
                 if not is_name_word(word):
@@ -187,6 +193,43 @@ class EntityResolver:
             if entity_id is not None and self.entities[entity_id].label == "PERSON":
                 return entity_id
         return None
+
+    def _same_person(self, surface: str) -> int | None:
+        """The one known person whose name this mention fits, in another order or with
+        initials ("Dzhaksylykov Y. B." is Yerlan Bekovich Dzhaksylykov); None if none
+        or several fit."""
+        parts = name_parts(surface)
+        if not parts.surname and not (parts.given and parts.patronymic):
+            return None
+        index = self._people()
+        keys = {parts.surname} if parts.surname else {parts.given}
+        candidates = {
+            entity_id
+            for key in keys
+            for entity_id, known in index.get(key, [])
+            if parts.fits(known) and self.entities[entity_id].label == "PERSON"
+        }
+        return candidates.pop() if len(candidates) == 1 else None
+
+    def _people(self) -> dict[str, list[tuple[int, NameParts]]]:
+        """Known people's name parts, by surname and by given name."""
+        if self._parts is None:
+            self._parts = {}
+            rows = self.session.execute(
+                select(Entity.id, Entity.canonical).where(Entity.label == "PERSON")
+            )
+            for entity_id, canonical in rows:
+                self._remember_parts(entity_id, canonical)
+        return self._parts
+
+    def _remember_parts(self, entity_id: int, surface: str) -> None:
+        if self._parts is None:
+            return  # read from the vault on first need, this one included
+        parts = name_parts(surface)
+        for key in {parts.surname, parts.given} - {""}:
+            entries = self._parts.setdefault(key, [])
+            if (entity_id, parts) not in entries:
+                entries.append((entity_id, parts))
 
     def _new_entity(self, surface: str, label: str) -> int:
         self.counters[label] += 1

@@ -33,7 +33,7 @@ STRATEGY_LABELS = {
 FEMALE_ENDINGS = ("ova", "eva", "yeva", "ina", "skaya", "kyzy", "qyzy", "ovna", "evna", "ichna")
 MALE_ENDINGS = ("ov", "ev", "yev", "in", "sky", "skiy", "uly", "ovich", "evich", "ich")
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
-_POSSESSIVE = re.compile(r"(['’]s?)$")
+_POSSESSIVE = re.compile(r"(['’][sS]?)$")
 
 
 def effective_strategy(strategy: str, label: str) -> str:
@@ -91,11 +91,15 @@ def name_pool() -> NamePool:
 # --- people ---------------------------------------------------------------------------
 
 
+# Words of rank that go before a title ("Senior Lieutenant"); kept, like titles.
+RANKS = {"senior", "junior", "chief", "deputy", "first", "second", "police", "district"}
+
+
 def _role(word: str, index: int, count: int) -> str:
     """given | surname | patronymic | title | initial, for one word of a person's name."""
-    key = word.casefold().rstrip(".")
+    key = _POSSESSIVE.sub("", word.casefold().rstrip("."))
     lex = lexicon()
-    if key in TITLES:
+    if key in TITLES or (key in RANKS and index < count - 1):
         return "title"
     if len(key) == 1:
         return "initial"
@@ -107,6 +111,58 @@ def _role(word: str, index: int, count: int) -> str:
     if lex.looks_like_surname(key) or (count > 1 and index == count - 1):
         return "surname"
     return "given"
+
+
+@dataclass(frozen=True)
+class NameParts:
+    """What a mention says of a person's name; an initial is a one-letter part."""
+
+    given: str = ""
+    surname: str = ""
+    patronymic: str = ""
+
+    def fits(self, other: NameParts) -> bool:
+        """Whether two mentions can name one person: no part contradicts, and they
+        share a surname, or a given name and patronymic."""
+        pairs = [(self.given, other.given), (self.surname, other.surname)]
+        pairs.append((self.patronymic, other.patronymic))
+        for a, b in pairs:
+            if a and b and not _same_part(a, b):
+                return False
+        if self.surname and other.surname:
+            return len(self.surname) > 1 and len(other.surname) > 1
+        named = [(a, b) for a, b in pairs[::2] if a and b]
+        return len(named) == 2 and all(len(a) > 1 and len(b) > 1 for a, b in named)
+
+
+def _same_part(a: str, b: str) -> bool:
+    if len(a) == 1 or len(b) == 1:
+        return a[0] == b[0]
+    if a == b:
+        return True
+    lex = lexicon()
+    fulls = lex.diminutives.get(a, set()) | lex.spellings.get(a, set()) | {a}
+    return b in fulls or bool(fulls & (lex.diminutives.get(b, set()) | lex.spellings.get(b, set())))
+
+
+def name_parts(surface: str) -> NameParts:
+    """'Dzhaksylykov Y. B.' -> surname dzhaksylykov, given y, patronymic b."""
+    words = [w.casefold().rstrip(".") for w in _WORD.findall(surface)]
+    parts: dict[str, str] = {}
+    initials = []
+    for index, word in enumerate(words):
+        role = _role(word, index, len(words))
+        if role == "initial":
+            initials.append(word)
+        elif role in {"given", "surname", "patronymic"} and role not in parts:
+            parts[role] = word
+        elif role == "given" and "surname" not in parts:
+            parts["surname"] = word  # two given-looking words: the second is a surname
+    if initials and "surname" not in parts and "given" in parts:
+        parts["surname"] = parts.pop("given")  # "Seitkali A. B.": initials follow a surname
+    for role, initial in zip(("given", "patronymic"), initials, strict=False):
+        parts.setdefault(role, initial)
+    return NameParts(**parts)
 
 
 def person_profile(surface: str) -> tuple[str, str]:
@@ -177,6 +233,7 @@ def render_person(details: dict, surface: str, tag: str) -> str:
     if all(role == "title" for role in roles):
         roles = ["given"] * len(roles)  # "Apai" said alone stands for the person
     out = []
+    initials_seen = 0
     for word in words:
         match = _WORD.search(word)
         if not match:
@@ -186,8 +243,10 @@ def render_person(details: dict, surface: str, tag: str) -> str:
         if role == "title":
             out.append(word)
             continue
-        if role == "initial":
-            replacement = details["given"][0]
+        if role == "initial":  # "Y. B.": given name, then patronymic
+            which = "patronymic" if initials_seen and details.get("patronymic") else "given"
+            replacement = details[which][0]
+            initials_seen += 1
         else:
             replacement = details.get(role) or details["given"]
         core = match.group()

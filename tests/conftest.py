@@ -60,8 +60,10 @@ def run():
     """Run the CLI in-process; returns the click Result (exit_code, stdout, stderr)."""
     runner = CliRunner()
 
-    def invoke(*args: str, env: dict | None = None):
-        return runner.invoke(cli, [str(a) for a in args], env=env, catch_exceptions=False)
+    def invoke(*args: str, env: dict | None = None, input_text: str | None = None):
+        return runner.invoke(
+            cli, [str(a) for a in args], env=env, input=input_text, catch_exceptions=False
+        )
 
     return invoke
 

@@ -296,3 +296,13 @@ def test_initials_take_the_pseudonyms_initials():
     assert render_person(details, "Dzhaksylykov Y. B.", "[P]") == "Otarbayev N. D."
     assert render_person(details, "Major Dzhaksylykov", "[P]") == "Major Otarbayev"
     assert render_person(details, "YERLAN'S", "[P]") == "NURTAS'S"
+
+
+def test_redact_text_with_a_project_uses_its_pseudonyms_and_writes_nothing(story_project, run):
+    full = re.search(r"My husband (\w+ \w+) locked", _texts(story_project)).group(1)
+    vault_before = (story_project.root / "vault.db").read_bytes()
+    result = run(
+        "--project", story_project.root, "redact-text", input_text="Then Bekov Yerlan came."
+    )
+    assert result.stdout == f"Then {full.split()[1]} {full.split()[0]} came."
+    assert (story_project.root / "vault.db").read_bytes() == vault_before

@@ -354,7 +354,7 @@ def redact_text(obj: Context, as_json: bool, as_jsonl: bool, pseudonyms: str) ->
     Nothing is stored.
     """
     from testimony.redact.engine import pipeline_for
-    from testimony.redact.text import redact_texts, scratch_vault
+    from testimony.redact.text import project_vault, redact_texts, scratch_vault
     from testimony.settings import Settings
 
     if as_json and as_jsonl:
@@ -383,7 +383,10 @@ def redact_text(obj: Context, as_json: bool, as_jsonl: bool, pseudonyms: str) ->
                 raise click.UsageError(f'stdin line {number}: expected {{"id", "text"}}') from None
     else:
         records = [(None, stdin)]
-    with scratch_vault() as session:
+    vault = (
+        project_vault(obj.project.vault_session(), pipeline) if obj.project_dir else scratch_vault()
+    )
+    with vault as session:
         results = redact_texts(
             pipeline,
             [text for _id, text in records],

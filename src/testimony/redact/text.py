@@ -36,6 +36,19 @@ class RedactedText:
 
 
 @contextmanager
+def project_vault(vault_session: Session, pipeline: RedactionPipeline) -> Iterator[Session]:
+    """A project's vault, read but never written: its people keep their pseudonyms, and
+    the identifiers it knows are found in the text too. Everything is rolled back."""
+    try:
+        for form, label in EntityResolver(vault_session).known_forms():
+            pipeline.add_known(form, label)
+        yield vault_session
+    finally:
+        vault_session.rollback()
+        vault_session.close()
+
+
+@contextmanager
 def scratch_vault() -> Iterator[Session]:
     """An in-memory vault: the same entity linking and pseudonyms, nothing written to disk."""
     engine = make_engine("sqlite://")

@@ -115,6 +115,7 @@ def import_files(
     The redaction pipeline is built from the project's settings unless one is given.
     """
     recover_pending(project)
+    finish_renders(project)  # a re-render a crash interrupted
     report = ImportReport()
     seeded = False  # the pipeline (and spaCy) is made only when a file needs it
     options = {"csv_columns": {**project.settings.csv_columns, **(csv_columns or {})}}

@@ -306,3 +306,15 @@ def test_redact_text_with_a_project_uses_its_pseudonyms_and_writes_nothing(story
     )
     assert result.stdout == f"Then {full.split()[1]} {full.split()[0]} came."
     assert (story_project.root / "vault.db").read_bytes() == vault_before
+
+
+def test_a_common_word_glued_to_a_name_does_not_become_a_name():
+    from testimony.redact.entities import EntityResolver
+    from testimony.redact.text import scratch_vault
+
+    with scratch_vault() as session:
+        resolver = EntityResolver(session)
+        aygul = resolver.entity_for("Aygul Tulegenova centre", "PERSON")
+        assert "tulegenova" in resolver.forms and "aygul" in resolver.forms
+        assert "centre" not in resolver.forms
+        assert resolver.entity_for("Tulegenova", "PERSON") == aygul

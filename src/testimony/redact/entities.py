@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from testimony.redact.common import is_common
 from testimony.redact.detectors.names import latin, lexicon
 from testimony.redact.forms import is_name_word, normalise
 from testimony.redact.pseudonyms import (
@@ -21,6 +22,7 @@ from testimony.redact.pseudonyms import (
 )
 from testimony.vault.models import CorpusWord, Entity, EntityForm, ScopedForm
 
+NAME_WORD_AT = 3.5  # Zipf frequency from which a word the name lists lack is no name alone
 _NUMBERED = re.compile(r"^\[(?P<label>[A-Z]+)-(?P<n>\d+)\]$")
 
 
@@ -126,7 +128,7 @@ class EntityResolver:
             self._remember_parts(entity_id, surface)
         if label == "PERSON" and " " in form:
             for word in form.split():
-                if not is_name_word(word):
+                if not _may_stand_alone(word):
                     continue
                 if scope is not None and _is_given_alone(word):
                     self._load_scope(scope)
@@ -290,6 +292,13 @@ def _spellings(form: str, label: str) -> list[str]:
     if label == "PERSON" and not form.isascii() and latin(form) != form:
         return [form, latin(form)]
     return [form]
+
+
+def _may_stand_alone(word: str) -> bool:
+    """A word of a full name that names the person on its own: not a title, and a name
+    the lists know or no common English word ("Aygul centre" must not make "centre" a
+    name everywhere)."""
+    return is_name_word(word) and (lexicon().is_name(word) or not is_common(word, NAME_WORD_AT))
 
 
 def _is_given_alone(form: str) -> bool:

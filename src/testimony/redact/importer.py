@@ -44,8 +44,9 @@ from testimony.ingest.segment import excerpts_from_turns
 from testimony.project import Project
 from testimony.redact.common import DROP_AT, is_common
 from testimony.redact.detectors.base import Detection
+from testimony.redact.detectors.names import lexicon
 from testimony.redact.engine import pipeline_for, resolver_for
-from testimony.redact.entities import EntityResolver
+from testimony.redact.entities import NAME_WORD_AT, EntityResolver
 from testimony.redact.fingerprint import fingerprint, fingerprint_form
 from testimony.redact.forms import is_name_word, split_title
 from testimony.redact.mentions import finds_in_text, link_mentions, whole_field_finds
@@ -500,6 +501,8 @@ def _add_fingerprints(s, key: bytes, forms: list[tuple[str, str]]) -> None:  # n
             continue
         if label != "PERSON" and is_common(words, DROP_AT - 0.5):
             continue  # "date" as an ORG: a false alarm in every report, not a safeguard
+        if label == "PERSON" and is_common(words, NAME_WORD_AT) and not lexicon().is_name(words):
+            continue  # "tea", "centre" taken for a name once: no name the lists know
         digest = fingerprint(key, form, label)
         if digest not in known:
             known.add(digest)

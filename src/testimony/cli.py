@@ -457,6 +457,146 @@ def redact_cmd(obj: Context, interviews_: tuple[str, ...], as_json: bool) -> Non
     )
 
 
+@cli.group("review", cls=TestimonyGroup, invoke_without_command=True)
+@click.pass_context
+def review_group(ctx: click.Context) -> None:
+    """Decide on proposed redactions (reviewers, who hold the vault).
+
+    Without a subcommand this opens the reviewers' screen, once it exists; the
+    subcommands make the same decisions from the shell. Every decision
+    re-renders the interviews it touches (codings stay on their words) and is
+    written to the audit log.
+    """
+    if ctx.invoked_subcommand is None:
+        raise click.UsageError(
+            "the reviewers' screen is not built yet; use `testimony review list` and the "
+            "decision subcommands (testimony review --help)"
+        )
+
+
+def _decided(result, verb: str) -> None:  # noqa: ANN001
+    rendered = result.rendered
+    click.echo(
+        f"{verb} {', '.join(map(str, result.entities))}: {rendered.excerpts} excerpts "
+        f"re-rendered, {rendered.codings} codings moved with their words"
+    )
+    for code in result.reviewed:
+        click.echo(f"{code}: every proposal decided; marked reviewed")
+
+
+@review_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.option("--interview", metavar="ID", help="Only entities mentioned in this interview.")
+@click.option(
+    "--with-vault",
+    is_flag=True,
+    help="Also print each entity's raw text and contexts (for vault holders; never share).",
+)
+@pass_ctx
+def review_list(obj: Context, as_json: bool, interview: str | None, with_vault: bool) -> None:
+    """Proposals, one per entity, riskiest first: id, label, pseudonym, mentions,
+    interviews, status."""
+    from testimony.redact.review import list_proposals
+
+    proposals = list_proposals(obj.project, interview, with_vault)
+    if as_json:
+        click.echo(json.dumps([p.as_dict() for p in proposals], indent=2, ensure_ascii=False))
+        return
+    for p in proposals:
+        where = ",".join(p.interviews[:3]) + ("…" if len(p.interviews) > 3 else "")
+        line = (
+            f"{p.id:>6}  {p.label:<10} {p.pseudonym[:28]:<28} {p.mentions:>4} mentions  "
+            f"{where:<24} {p.status}"
+        )
+        if with_vault:
+            line += f"  = {p.canonical}"
+        click.echo(line)
+
+
+@review_group.command("accept")
+@click.argument("ids", nargs=-1, required=True, type=int)
+@pass_ctx
+def review_accept(obj: Context, ids: tuple[int, ...]) -> None:
+    """These entities are identifiers: redact every mention."""
+    from testimony.redact.review import accept
+
+    _decided(accept(obj.project, ids), "accepted")
+
+
+@review_group.command("reject")
+@click.argument("ids", nargs=-1, required=True, type=int)
+@pass_ctx
+def review_reject(obj: Context, ids: tuple[int, ...]) -> None:
+    """These entities are no identifiers: put their words back."""
+    from testimony.redact.review import reject
+
+    _decided(reject(obj.project, ids), "rejected")
+
+
+@review_group.command("retype")
+@click.argument("entity_id", type=int)
+@click.argument("label")
+@pass_ctx
+def review_retype(obj: Context, entity_id: int, label: str) -> None:
+    """Give an entity another type (PERSON, ORG, GPE, LOC, FAC, ...)."""
+    from testimony.redact.review import retype
+
+    _decided(retype(obj.project, entity_id, label), "retyped")
+
+
+@review_group.command("merge")
+@click.argument("ids", nargs=-1, required=True, type=int)
+@pass_ctx
+def review_merge(obj: Context, ids: tuple[int, ...]) -> None:
+    """These entities are one: all join the first, with its pseudonym."""
+    from testimony.redact.review import merge
+
+    _decided(merge(obj.project, list(ids)), "merged")
+
+
+@review_group.command("split")
+@click.argument("entity_id", type=int)
+@pass_ctx
+def review_split(obj: Context, entity_id: int) -> None:
+    """An entity joined several people: each differently written name gets its own."""
+    from testimony.redact.review import split
+
+    _decided(split(obj.project, entity_id), "split")
+
+
+@review_group.command("add")
+@click.option("--text", required=True, help="The missed identifier, as it is written.")
+@click.option("--label", default="PERSON", show_default=True, help="Its type.")
+@click.option("--interview", metavar="ID", help="Only in this interview (default: everywhere).")
+@pass_ctx
+def review_add(obj: Context, text: str, label: str, interview: str | None) -> None:
+    """Redact a missed identifier at every occurrence, in one interview or the project."""
+    from testimony.redact.review import add
+
+    _decided(add(obj.project, text, label, interview), "added")
+
+
+@cli.group("audit", cls=TestimonyGroup)
+def audit_group() -> None:
+    """The project's hash-chained audit log."""
+
+
+@audit_group.command("verify")
+@pass_ctx
+def audit_verify(obj: Context) -> None:
+    """Check the log's hash chain: exit 1 naming the first bad entry, 0 if intact."""
+    from testimony.db import audit
+
+    with obj.project.session() as s:
+        count, problem = audit.verify(s)
+    if problem is None:
+        click.echo(f"audit log intact: {count} entries")
+        return
+    where = f"entry {problem.entry_id}" if problem.entry_id is not None else "the log"
+    click.echo(f"audit log broken: {where} {problem.reason}", err=True)
+    sys.exit(1)
+
+
 @cli.command("leak-check")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(

@@ -166,3 +166,14 @@ def test_audit_verify_finds_every_kind_of_tampering(shell_project, run, tamper):
     connection.close()
     result = run("--project", root, "audit", "verify")
     assert result.exit_code == 1 and "audit log broken" in result.stderr
+
+
+def test_a_rejection_with_allow_keeps_the_word_out_of_later_imports(shell_project, run, tmp_path):
+    taraz = next(p for p in review.list_proposals(shell_project) if p.label == "GPE")
+    result = run("--project", shell_project.root, "review", "reject", "--allow", taraz.id)
+    assert result.exit_code == 0, result.stderr
+    assert "Taraz" in (shell_project.root / "allow-list.txt").read_text()
+    later = tmp_path / "later.txt"
+    later.write_text("A: We moved to Taraz in the spring.\n")
+    assert run("--project", shell_project.root, "import", later).exit_code == 0
+    assert "moved to Taraz in the spring" in _texts(shell_project)

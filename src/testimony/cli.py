@@ -525,12 +525,13 @@ def review_accept(obj: Context, ids: tuple[int, ...]) -> None:
 
 @review_group.command("reject")
 @click.argument("ids", nargs=-1, required=True, type=int)
+@click.option("--allow", is_flag=True, help="Add their words to the project's allow file as well.")
 @pass_ctx
-def review_reject(obj: Context, ids: tuple[int, ...]) -> None:
+def review_reject(obj: Context, ids: tuple[int, ...], allow: bool) -> None:
     """These entities are no identifiers: put their words back."""
     from testimony.redact.review import reject
 
-    _decided(reject(obj.project, ids), "rejected")
+    _decided(reject(obj.project, ids, allow=allow), "rejected")
 
 
 @review_group.command("retype")

@@ -25,6 +25,7 @@ from testimony.redact.engine import resolver_for
 from testimony.redact.importer import _add_fingerprints
 from testimony.redact.rerender import RenderStats, finish_renders, mark_sources_of
 from testimony.redact.rerun import REVIEWER
+from testimony.settings import read_list_file
 from testimony.vault.models import (
     Entity,
     EntityForm,
@@ -151,9 +152,23 @@ def accept(project: Project, ids: Iterable[int], actor: str | None = None) -> De
     return _set_status(project, list(ids), "accepted", actor)
 
 
-def reject(project: Project, ids: Iterable[int], actor: str | None = None) -> DecisionResult:
-    """These entities are no identifiers: put their words back in the text."""
-    return _set_status(project, list(ids), "rejected", actor)
+def reject(
+    project: Project, ids: Iterable[int], actor: str | None = None, allow: bool = False
+) -> DecisionResult:
+    """These entities are no identifiers: put their words back in the text. With allow,
+    their words join the project's allow file, so no later import redacts them."""
+    ids = list(ids)
+    if allow:
+        if not project.settings.allow_files:
+            raise ReviewError("no allow file: name one in testimony.yaml (redaction.allow_files)")
+        with project.vault_session() as vs:
+            _entities(vs, ids)
+            words = sorted(set(vs.scalars(select(Mention.text).where(Mention.entity_id.in_(ids)))))
+        path = project.root / project.settings.allow_files[0]
+        known = set(read_list_file(path, "allow file")) if path.exists() else set()
+        with path.open("a", encoding="utf-8") as handle:
+            handle.writelines(f"{w}\n" for w in words if w not in known)
+    return _set_status(project, ids, "rejected", actor)
 
 
 def _set_status(project: Project, ids: list[int], status: str, actor: str | None) -> DecisionResult:

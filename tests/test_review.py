@@ -177,3 +177,29 @@ def test_a_rejection_with_allow_keeps_the_word_out_of_later_imports(shell_projec
     later.write_text("A: We moved to Taraz in the spring.\n")
     assert run("--project", shell_project.root, "import", later).exit_code == 0
     assert "moved to Taraz in the spring" in _texts(shell_project)
+
+
+def test_one_mention_can_be_decided_apart_from_its_entity(shell_project, run):
+    root = shell_project.root
+    review.add(shell_project, "Lucky", "PERSON")
+    (lucky,) = {
+        p.id
+        for p in review.list_proposals(shell_project)
+        if p.tag.startswith("[PERSON") and "reviewer" in p.detectors
+    }
+    listed = json.loads(run("--project", root, "review", "mentions", lucky, "--json").stdout)
+    assert len(listed) == 3 and "context" not in listed[0]
+    first = listed[0]["id"]
+    result = run("--project", root, "review", "reject", "--mention", first)
+    assert result.exit_code == 0, result.stderr
+    assert _texts(shell_project).count("Lucky") == 1  # that one mention only
+
+
+def test_the_audit_log_exports_without_identifiers(shell_project, run):
+    review.add(shell_project, "Lucky", "PERSON")
+    as_json = run("--project", shell_project.root, "audit", "export", "--format", "json")
+    rows = json.loads(as_json.stdout)
+    assert [r["action"] for r in rows][:2] == ["init", "import"]
+    assert rows[-1]["category"] == "review" and "Lucky" not in as_json.stdout
+    as_csv = run("--project", shell_project.root, "audit", "export")
+    assert as_csv.stdout.splitlines()[0] == "id,at,actor,category,action,target,details,hash"

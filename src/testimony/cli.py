@@ -513,25 +513,57 @@ def review_list(obj: Context, as_json: bool, interview: str | None, with_vault: 
         click.echo(line)
 
 
+@review_group.command("mentions")
+@click.argument("entity_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.option("--with-vault", is_flag=True, help="Also print each mention's raw context.")
+@pass_ctx
+def review_mentions(obj: Context, entity_id: int, as_json: bool, with_vault: bool) -> None:
+    """Every mention of one entity: id, interview, where, detector, confidence, status."""
+    from dataclasses import asdict
+
+    from testimony.redact.review import list_mentions
+
+    views = list_mentions(obj.project, entity_id, with_vault)
+    if as_json:
+        rows = [{k: v for k, v in asdict(m).items() if with_vault or k != "context"} for m in views]
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for m in views:
+        line = (
+            f"{m.id:>7}  {m.interview:<9} {m.field:<12} {m.start:>6}-{m.end:<6} "
+            f"{m.detector:<10} {m.score:.2f}  {m.status}"
+        )
+        click.echo(line + (f"  …{m.context}…" if m.context else ""))
+
+
 @review_group.command("accept")
 @click.argument("ids", nargs=-1, required=True, type=int)
+@click.option("--mention", is_flag=True, help="The ids are mentions, decided on their own.")
 @pass_ctx
-def review_accept(obj: Context, ids: tuple[int, ...]) -> None:
+def review_accept(obj: Context, ids: tuple[int, ...], mention: bool) -> None:
     """These entities are identifiers: redact every mention."""
-    from testimony.redact.review import accept
+    from testimony.redact.review import accept, decide_mentions
 
-    _decided(accept(obj.project, ids), "accepted")
+    if mention:
+        _decided(decide_mentions(obj.project, ids, "accepted"), "accepted mentions of")
+    else:
+        _decided(accept(obj.project, ids), "accepted")
 
 
 @review_group.command("reject")
 @click.argument("ids", nargs=-1, required=True, type=int)
 @click.option("--allow", is_flag=True, help="Add their words to the project's allow file as well.")
+@click.option("--mention", is_flag=True, help="The ids are mentions, decided on their own.")
 @pass_ctx
-def review_reject(obj: Context, ids: tuple[int, ...], allow: bool) -> None:
+def review_reject(obj: Context, ids: tuple[int, ...], allow: bool, mention: bool) -> None:
     """These entities are no identifiers: put their words back."""
-    from testimony.redact.review import reject
+    from testimony.redact.review import decide_mentions, reject
 
-    _decided(reject(obj.project, ids, allow=allow), "rejected")
+    if mention:
+        _decided(decide_mentions(obj.project, ids, "rejected"), "rejected mentions of")
+    else:
+        _decided(reject(obj.project, ids, allow=allow), "rejected")
 
 
 @review_group.command("retype")
@@ -580,6 +612,29 @@ def review_add(obj: Context, text: str, label: str, interview: str | None) -> No
 @cli.group("audit", cls=TestimonyGroup)
 def audit_group() -> None:
     """The project's hash-chained audit log."""
+
+
+@audit_group.command("export")
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
+)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write here, not stdout.")
+@pass_ctx
+def audit_export(obj: Context, fmt: str, output: Path | None) -> None:
+    """The anonymisation log: every change, who and when, without raw identifiers."""
+    from testimony.db.audit import export_rows, rows_as_csv
+
+    with obj.project.session() as s:
+        rows = export_rows(s)
+    text = (
+        json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+        if fmt == "json"
+        else rows_as_csv(rows)
+    )
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
 
 
 @audit_group.command("verify")

@@ -90,3 +90,33 @@ def verify(session: Session) -> tuple[int, ChainProblem | None]:
                 "ending in the recorded head; entries are missing or added",
             )
     return count, None
+
+
+def export_rows(session: Session) -> list[dict]:
+    """Every entry as plain data for an anonymisation log: what, its category, who, when."""
+    return [
+        {
+            "id": e.id,
+            "at": (e.at if e.at.tzinfo else e.at.replace(tzinfo=UTC)).isoformat(),
+            "actor": e.actor,
+            "category": e.action.split("-", 1)[0],
+            "action": e.action,
+            "target": e.target,
+            "details": e.details,
+            "hash": e.hash,
+        }
+        for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))
+    ]
+
+
+def rows_as_csv(rows: list[dict]) -> str:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    names = ["id", "at", "actor", "category", "action", "target", "details", "hash"]
+    writer = csv.DictWriter(buffer, fieldnames=names)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({**row, "details": json.dumps(row["details"], ensure_ascii=False)})
+    return buffer.getvalue()

@@ -348,6 +348,67 @@ def add(
     return _finish(project, ids, "review-add", actor, occurrences=found, label=label)
 
 
+@dataclass
+class MentionView:
+    id: int
+    interview: str
+    field: str
+    start: int
+    end: int
+    detector: str
+    score: float
+    status: str
+    context: str | None = None  # raw, only with the vault opened for it
+
+
+def list_mentions(project: Project, entity_id: int, with_vault: bool = False) -> list[MentionView]:
+    """Every mention of one entity, where it is and how it was found."""
+    with project.vault_session() as vs:
+        _entities(vs, [entity_id])
+        rows = vs.execute(
+            select(Mention, Source.interview_code)
+            .join(Source)
+            .where(Mention.entity_id == entity_id)
+            .order_by(Mention.source_id, Mention.field, Mention.start)
+        ).all()
+        views = []
+        for mention, code in rows:
+            view = MentionView(
+                mention.id,
+                code,
+                mention.field,
+                mention.start,
+                mention.end,
+                mention.detector,
+                mention.score,
+                mention.status,
+            )
+            if with_vault:
+                view.context = _contexts(vs, [mention])[0]
+            views.append(view)
+    return views
+
+
+def decide_mentions(
+    project: Project, ids: Iterable[int], status: str, actor: str | None = None
+) -> DecisionResult:
+    """Decide single mentions differently from the rest of their entity."""
+    ids = list(ids)
+    with project.vault_session() as vs, vs.begin():
+        mentions = list(vs.scalars(select(Mention).where(Mention.id.in_(ids))))
+        missing = set(ids) - {m.id for m in mentions}
+        if missing:
+            raise ReviewError(f"no such mention: {', '.join(map(str, sorted(missing)))}")
+        for mention in mentions:
+            mention.status = status
+        sources = {m.source_id for m in mentions}
+        vs.execute(update(Source).where(Source.id.in_(sources)).values(needs_render=True))
+        entity_ids = sorted({m.entity_id for m in mentions})
+    return _finish(
+        project, entity_ids, "review-mention-" + status.removesuffix("ed"), actor, mentions=ids
+    )
+
+
 def _entities(vs, ids: list[int]) -> list[Entity]:  # noqa: ANN001
     entities = list(vs.scalars(select(Entity).where(Entity.id.in_(ids))))
     missing = set(ids) - {e.id for e in entities}
@@ -411,6 +472,8 @@ __all__ = [
     "ReviewError",
     "accept",
     "add",
+    "decide_mentions",
+    "list_mentions",
     "list_proposals",
     "merge",
     "reject",

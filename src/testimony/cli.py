@@ -818,10 +818,12 @@ def codebook_export(obj: Context, output: Path | None, fmt: str) -> None:
 @cli.command()
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
 @click.option("--no-tui", is_flag=True, help="Build the project and print its path; no screen.")
-def demo(directory: Path | None, no_tui: bool) -> None:
-    """Build the demo project from the shipped codebooks/ and corpus/ and show it.
+@click.option("--coder", metavar="NAME", help="Code as NAME (default: the demo's coder, ana).")
+def demo(directory: Path | None, no_tui: bool, coder: str | None) -> None:
+    """Build the demo project from the shipped codebooks/ and corpus/ and open it for coding.
 
-    It goes in ./testimony-demo unless DIR is given, and is reused when it exists.
+    It goes in ./testimony-demo unless DIR is given, and is reused when it
+    exists. Two coders (ana and ben) have coded part of it already. q quits.
     """
     from testimony.demo import build_demo
 
@@ -830,29 +832,17 @@ def demo(directory: Path | None, no_tui: bool) -> None:
             directory or Path("testimony-demo"), progress=lambda done, total: advance(done, total)
         )
     try:
+        for r in report.failed:
+            err_console.print(f"{r.path.name}: refused: {r.reason}")
         if no_tui:
             click.echo(str(project.root))
             return
-        from testimony.coding.interviews import list_interviews
+        from testimony.tui.app import run_coding_app
 
-        with project.session() as s:
-            rows = list_interviews(s)
-        console.print(f"[bold]demo project[/] {project.root}")
-        console.print(
-            f"{len(rows)} interviews, {sum(r.excerpts for r in rows):,} excerpts, "
-            f"{sum(r.words for r in rows):,} words; "
-            f"{sum(r.identifiers for r in report.results):,} identifiers redacted "
-            "on import"
-        )
-        if report.failed:
-            for r in report.failed:
-                err_console.print(f"{r.path.name}: refused: {r.reason}")
-        click.echo()
-        click.echo(f"try: cd {project.root} && testimony interviews")
-        click.echo('     testimony search "protection order"')
-        click.echo("     testimony codebook show")
+        code = run_coding_app(project, project.actor(coder))
     finally:
         project.close()
+    sys.exit(code)
 
 
 class _progress:
@@ -879,3 +869,171 @@ class _progress:
     def __exit__(self, *exc) -> None:
         if self.bar:
             self.bar.stop()
+
+
+# --- coding -------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option(
+    "--coder",
+    metavar="NAME",
+    help="Code as NAME (default: $TESTIMONY_CODER, `coder` in testimony.yaml, or your login).",
+)
+@pass_ctx
+def code(obj: Context, coder: str | None) -> None:
+    """Open the coding workbench: read excerpts, apply themes, memos, search, retrieval.
+
+    Keys are shown in the footer; ctrl+p lists every action. q quits.
+    """
+    from testimony.tui.app import run_coding_app
+
+    project = obj.project
+    sys.exit(run_coding_app(project, project.actor(coder)))
+
+
+@cli.command()
+@click.option("--theme", "themes", multiple=True, metavar="ID", help="Only this theme. Repeatable.")
+@click.option("--subthemes", is_flag=True, help="With --theme: include its sub-themes.")
+@click.option("--coder", "coders", multiple=True, metavar="NAME", help="Only this coder's.")
+@click.option("--interview", "interviews", multiple=True, metavar="ID", help="Only this interview.")
+@click.option(
+    "--attribute",
+    "attributes",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Only interviews with this attribute (e.g. role=survivor). Repeatable.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@pass_ctx
+def codings(
+    obj: Context,
+    themes: tuple[str, ...],
+    subthemes: bool,
+    coders: tuple[str, ...],
+    interviews: tuple[str, ...],
+    attributes: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """List codings in reading order: id, interview, excerpt, span, theme, coder, quote.
+
+    The quote is the coded pseudonymized text. Filters combine: codings of
+    every --theme given, by any --coder given, in any --interview given.
+    """
+    from testimony.coding.retrieval import QuoteFilter, iter_quotes
+
+    wanted = {}
+    for item in attributes:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"{item!r}: use NAME=VALUE", param_hint="--attribute")
+        wanted[name] = value
+    where = QuoteFilter(
+        themes=list(themes),
+        with_subthemes=subthemes,
+        coders=list(coders),
+        interviews=list(interviews),
+        attributes=wanted,
+    )
+    with obj.project.session() as s:
+        quotes = list(iter_quotes(s, where))
+    if as_json:
+        rows = [
+            {
+                "id": q.coding,
+                "interview": q.interview,
+                "excerpt": q.excerpt,
+                "position": q.position,
+                "speaker": q.speaker,
+                "start": q.start,
+                "end": q.end,
+                "theme": q.theme,
+                "coder": q.coder,
+                "important": q.important,
+                "memo": q.memo,
+                "quote": q.quote,
+            }
+            for q in quotes
+        ]
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if not quotes:
+        click.echo("no codings match")
+        return
+    rows = [
+        (
+            str(q.coding),
+            q.interview,
+            str(q.position),
+            f"{q.start}–{q.end}",
+            q.theme + (" !" if q.important else ""),
+            q.coder,
+        )
+        for q in quotes
+    ]
+    header = ("id", "interview", "¶", "span", "theme", "coder")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    right = {0, 2}
+
+    def line(cells: tuple[str, ...]) -> str:
+        return "  ".join(
+            c.rjust(w) if i in right else c.ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        )
+
+    room = max(20, console.width - sum(widths) - 2 * len(widths))
+    click.echo(line(header) + "  quote")
+    for cells, q in zip(rows, quotes, strict=True):
+        quote = " ".join(q.quote.split())
+        if len(quote) > room:
+            quote = quote[: room - 1] + "…"
+        click.echo(line(cells) + "  " + quote)
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--theme", required=True, metavar="ID", help="The theme to apply to every hit.")
+@click.option("--coder", metavar="NAME", help="Code as NAME (default: as for `code`).")
+@click.option(
+    "--unit",
+    type=click.Choice(["match", "sentence", "excerpt"]),
+    default="match",
+    show_default=True,
+    help="What to code around each hit: the matched words, their sentence, or the excerpt.",
+)
+@click.option(
+    "--interview", "interviews", multiple=True, metavar="ID", help="Only in this interview."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@pass_ctx
+def autocode(
+    obj: Context,
+    query: str,
+    theme: str,
+    coder: str | None,
+    unit: str,
+    interviews: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Apply a theme to every search hit of QUERY, as one undoable action.
+
+    QUERY is a search query (words, "phrases", prefix*, OR), as for `search`.
+    Spans the coder already coded with the theme are left as they are. Undo it
+    in `testimony code` with u, like any other action.
+    """
+    from testimony.coding.search import QueryError
+    from testimony.coding.workbench import Workbench
+
+    project = obj.project
+    bench = Workbench(project, project.actor(coder))
+    try:
+        result = bench.autocode(query, theme, unit, list(interviews) or None)
+    except QueryError as exc:
+        raise click.BadParameter(str(exc), param_hint="QUERY") from None
+    if as_json:
+        click.echo(json.dumps(result.__dict__))
+        return
+    click.echo(
+        f"{result.added} codings added as {theme} by {bench.coder} in {result.excerpts} excerpts"
+        + (f"; {result.already} were already coded" if result.already else "")
+    )

@@ -5,16 +5,38 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from testimony.codebook import load_codebook
+from testimony.coding import oplog
 from testimony.coding.themes import import_codebook
+from testimony.coding.workbench import Workbench
+from testimony.db.models import Coding
 from testimony.errors import TestimonyError
 from testimony.project import Project, init_project
 from testimony.redact.importer import ImportReport, import_files
-from testimony.settings import SETTINGS_FILE
+from testimony.settings import SETTINGS_FILE, load_settings
 
 DEMO_CODEBOOK = "codebooks/domestic-violence.yaml"
 DEMO_CORPUS = "corpus"
 TRANSCRIPT_SUFFIXES = {".txt", ".md", ".docx", ".vtt", ".srt", ".csv"}
+DEMO_CODER = "ana"
+_FIRST = ["INT-001", "INT-002", "INT-003"]
+_MORE = [*_FIRST, "INT-004", "INT-005", "INT-006"]
+# Two coders' first pass, as text-search coding: ana further than ben, and the two
+# disagreeing in places, which is what `V` (whose codings) in the workbench is for.
+DEMO_CODING = [
+    ("ana", 'police laughed OR "no visible" OR "family matter"', "police-dismissal", _MORE),
+    ("ana", "endure OR sabyr", "endure-sabyr", _MORE),
+    ("ana", "hit OR beat OR beating", "physical-violence", _MORE),
+    ("ana", '"mother-in-law"', "in-laws-role", _MORE),
+    ("ana", "passport", "documents-withheld", _MORE),
+    ("ana", '"protection order"', "protection-order-not-informed", _FIRST),
+    ("ben", "hit OR beat OR beating", "physical-violence", _FIRST),
+    ("ben", 'police laughed OR "no visible"', "police-demand-medical-evidence", _FIRST),
+    ("ben", "shelter", "positive-support", _FIRST),
+    ("ben", "money OR fine", "fines-family-budget", _FIRST),
+]
 
 
 def shipped_material() -> Path:
@@ -46,7 +68,30 @@ def build_demo(
         project = Project.open(folder)
     else:
         project = init_project(folder, name="testimony demo")
+        _set_coder(project, DEMO_CODER)
         with project.session() as s, s.begin():
             import_codebook(s, load_codebook(material / DEMO_CODEBOOK))
     report = import_files(project, demo_files(material), actor="demo", progress=progress)
+    code_demo(project)
     return project, report
+
+
+def code_demo(project: Project) -> None:
+    """Code part of the demo as two coders, once; their demo work is not on their undo logs."""
+    with project.session() as s:
+        if s.scalar(select(func.count()).select_from(Coding)):
+            return
+    for coder, query, theme, interviews in DEMO_CODING:
+        Workbench(project, coder).autocode(query, theme, "sentence", interviews)
+    for coder in {c for c, *_rest in DEMO_CODING}:
+        bench = Workbench(project, coder)
+        with project.session() as s, s.begin():
+            oplog.forget(s, bench.coder_id)
+
+
+def _set_coder(project: Project, coder: str) -> None:
+    """The demo opens as its first coder unless --coder or $TESTIMONY_CODER say otherwise."""
+    path = project.root / SETTINGS_FILE
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\ncoder: null", f"\ncoder: {coder}", 1), encoding="utf-8")
+    project.settings = load_settings(project.root)

@@ -149,6 +149,8 @@ class Coding(Base):
     __table_args__ = (
         Index("ix_codings_excerpt", "excerpt_id"),
         Index("ix_codings_theme", "theme_id"),
+        # Ids are never reused, so undo can put a removed coding back under its own id.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -166,6 +168,10 @@ class Memo(Base):
     """A memo on an excerpt, an interview, a theme or the project."""
 
     __tablename__ = "memos"
+    __table_args__ = (
+        Index("ix_memos_target", "target_type", "target_id"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     target_type: Mapped[str] = mapped_column(String(16))  # project|interview|excerpt|theme
@@ -200,3 +206,22 @@ class AuditEntry(Base):
     details: Mapped[dict] = mapped_column(JSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64), default="")
     hash: Mapped[str] = mapped_column(String(64), default="")
+
+
+class Operation(Base):
+    """One coder's undoable action: every row it changed, before and after (JSON)."""
+
+    __tablename__ = "operations"
+    __table_args__ = (
+        Index("ix_operations_coder_state", "coder_id", "state", "id"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coder_id: Mapped[int] = mapped_column(ForeignKey("coders.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    action: Mapped[str] = mapped_column(String(32))  # apply | remove | change | memo | ...
+    summary: Mapped[str] = mapped_column(Text, default="")
+    # [{"table": "codings"|"memos", "id": n, "before": {...}|null, "after": {...}|null}, ...]
+    changes: Mapped[list] = mapped_column(JSON, default=list)
+    state: Mapped[str] = mapped_column(String(8), default="done")  # done | undone | dropped

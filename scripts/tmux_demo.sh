@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Run `testimony demo` in a real terminal (tmux), code an excerpt by keyboard, quit,
+# reopen and find the coding again. Captured screens go to $OUT (default ./tmux-demo-out).
+#
+#   scripts/tmux_demo.sh [TESTIMONY_BIN]
+#
+# Exit 0 when every step showed what it should; the captures are kept for reading.
+set -euo pipefail
+
+BIN=${1:-$(dirname "$0")/../.venv/bin/testimony}
+BIN=$(realpath "$BIN")
+OUT=${OUT:-$PWD/tmux-demo-out}
+WORK=$(mktemp -d)
+SESSION=testimony-demo-$$
+mkdir -p "$OUT"
+trap 'tmux kill-session -t "$SESSION" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+
+step=0
+shot=""
+capture() {  # capture NAME: save the pane as OUT/NN-NAME.txt, its path in $shot
+    step=$((step + 1))
+    shot=$(printf '%s/%02d-%s.txt' "$OUT" "$step" "$1")
+    tmux capture-pane -p -t "$SESSION" >"$shot"
+}
+
+wait_for() {  # wait_for TEXT [SECONDS]: until the pane shows TEXT
+    local text=$1 limit=${2:-30} waited=0
+    until tmux capture-pane -p -t "$SESSION" | grep -qF -- "$text"; do
+        sleep 0.5
+        waited=$((waited + 1))
+        if [ "$waited" -gt $((limit * 2)) ]; then
+            echo "FAIL: the screen never showed: $text" >&2
+            tmux capture-pane -p -t "$SESSION" >&2
+            exit 1
+        fi
+    done
+}
+
+wait_gone() {  # wait_gone TEXT: until the pane no longer shows TEXT
+    local waited=0
+    while tmux capture-pane -p -t "$SESSION" | grep -qF -- "$1"; do
+        sleep 0.5
+        waited=$((waited + 1))
+        [ "$waited" -lt 60 ] || { echo "FAIL: the screen still shows: $1" >&2; exit 1; }
+    done
+}
+
+keys() { tmux send-keys -t "$SESSION" "$@"; sleep 0.4; }
+
+echo "building the demo project in $WORK/demo"
+(cd "$WORK" && "$BIN" demo --no-tui demo >/dev/null)
+
+tmux new-session -d -s "$SESSION" -x 100 -y 30 -c "$WORK" "bash --norc --noprofile"
+tmux send-keys -t "$SESSION" "export PS1='$ ' TESTIMONY_CODER=tmux-coder" Enter
+tmux send-keys -t "$SESSION" "clear; '$BIN' demo demo" Enter
+wait_for "Interviews"
+wait_for "INT-001 ¶1/"
+capture opened
+
+# Go to excerpt 3 of the first interview, select its first sentence, code it as
+# economic violence (key 4), and mark it important.
+keys ":"
+keys "3" Enter
+wait_for "INT-001 ¶3/"
+keys S
+keys 4
+wait_for "coded “"
+keys "!"
+wait_for "marked important"
+capture coded
+grep -qF "Economic violence" "$shot" || { echo "FAIL: no coding shown" >&2; exit 1; }
+
+keys q
+wait_gone "Interviews"
+tmux send-keys -t "$SESSION" 'echo "EX""IT=$?"' Enter
+wait_for "EXIT="
+capture quit
+grep -qF "EXIT=0" "$shot" || { echo "FAIL: demo did not exit 0" >&2; exit 1; }
+if grep -qF "Interviews" "$shot"; then
+    echo "FAIL: the TUI left its screen behind after quitting" >&2
+    exit 1
+fi
+
+# Reopen and find the coding through retrieval: R, t, the theme, Enter; Enter opens it.
+tmux send-keys -t "$SESSION" "clear; '$BIN' demo demo" Enter
+wait_for "INT-001 ¶1/"
+keys R
+wait_for "quote"
+keys t
+keys "Economic violence"
+keys Enter
+wait_for "tmux-coder"
+capture retrieval
+grep -qF "INT-001 ¶3" "$shot" || { echo "FAIL: retrieval did not find the coding" >&2; exit 1; }
+keys c
+wait_for "· tmux-coder"
+capture retrieval-mine
+keys Enter
+wait_for "INT-001 ¶3/"
+capture reopened
+grep -qF "Economic violence" "$shot" || { echo "FAIL: the coding is not in the reader" >&2; exit 1; }
+grep -qF "★" "$shot" || { echo "FAIL: the important mark is lost" >&2; exit 1; }
+keys q
+wait_gone "Interviews"
+tmux send-keys -t "$SESSION" 'echo "EX""IT=$?"' Enter
+wait_for "EXIT="
+capture quit-again
+grep -qF "EXIT=0" "$shot" || { echo "FAIL: the second run did not exit 0" >&2; exit 1; }
+
+echo "ok: coded by keyboard, quit cleanly, reopened and found the coding; screens in $OUT"

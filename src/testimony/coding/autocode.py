@@ -1,0 +1,112 @@
+"""Text-search coding: apply a theme to every search hit, as one undoable operation."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from testimony.coding import oplog
+from testimony.coding.codings import theme_pk
+from testimony.coding.errors import CodingError
+from testimony.coding.search import _fts5_query, parse_query
+from testimony.coding.spans import sentence_at
+from testimony.db.models import Coding, Excerpt, Interview
+
+UNITS = ("match", "sentence", "excerpt")
+
+
+@dataclass(frozen=True)
+class AutocodeResult:
+    excerpts: int  # excerpts with a hit
+    added: int  # new codings
+    already: int  # spans the coder had already coded with the theme
+
+
+def match_pattern(query: str) -> re.Pattern[str]:
+    """A regular expression finding the query's terms in text, as the search index does."""
+    alternatives = []
+    for terms in parse_query(query):
+        for phrase, prefix in terms:
+            words = [re.escape(w) for w in phrase.split()]
+            pattern = r"\b" + r"\W+".join(words) + (r"\w*" if prefix else r"\b")
+            alternatives.append(pattern)
+    return re.compile("|".join(alternatives), re.IGNORECASE)
+
+
+def hit_spans(excerpt_text: str, pattern: re.Pattern[str], unit: str) -> list[tuple[int, int]]:
+    """Where to code in one excerpt: each match, the sentences holding one, or all of it."""
+    matches = [m.span() for m in pattern.finditer(excerpt_text) if m.end() > m.start()]
+    if not matches:
+        return []
+    if unit == "excerpt":
+        return [(0, len(excerpt_text))]
+    if unit == "sentence":
+        return sorted({sentence_at(excerpt_text, start) for start, _end in matches})
+    return matches
+
+
+def autocode(
+    session: Session,
+    coder_id: int,
+    query: str,
+    theme: str,
+    unit: str = "match",
+    interviews: list[str] | None = None,
+) -> AutocodeResult:
+    """Code every hit of query with theme (in the interviews named, or all); one operation."""
+    if unit not in UNITS:
+        raise CodingError(f"--unit is one of {', '.join(UNITS)}, not {unit!r}")
+    theme_id = theme_pk(session, theme)
+    pattern = match_pattern(query)
+    ids = _matching_excerpts(session, query)
+    if interviews:
+        wanted = select(Excerpt.id).join(Interview).where(Interview.code.in_(interviews))
+        ids = sorted(set(ids) & set(session.scalars(wanted)))
+    existing = {
+        (row.excerpt_id, row.start, row.end)
+        for row in session.execute(
+            select(Coding.excerpt_id, Coding.start, Coding.end).where(
+                Coding.theme_id == theme_id, Coding.coder_id == coder_id
+            )
+        )
+    }
+    added: list[Coding] = []
+    already = hit_excerpts = 0
+    for chunk in range(0, len(ids), 500):
+        for excerpt_id, excerpt_text in session.execute(
+            select(Excerpt.id, Excerpt.text).where(Excerpt.id.in_(ids[chunk : chunk + 500]))
+        ):
+            spans = hit_spans(excerpt_text, pattern, unit)
+            hit_excerpts += bool(spans)
+            for start, end in spans:
+                if (excerpt_id, start, end) in existing:
+                    already += 1
+                    continue
+                added.append(
+                    Coding(
+                        excerpt_id=excerpt_id,
+                        start=start,
+                        end=end,
+                        theme_id=theme_id,
+                        coder_id=coder_id,
+                    )
+                )
+    session.add_all(added)
+    session.flush()  # one batched INSERT ... RETURNING
+    changes = [oplog.change("codings", None, oplog.snapshot(c)) for c in added]
+    if changes:
+        oplog.record(session, coder_id, "autocode", f"autocode {query!r} as {theme}", changes)
+    return AutocodeResult(hit_excerpts, len(changes), already)
+
+
+def _matching_excerpts(session: Session, query: str) -> list[int]:
+    if session.get_bind().dialect.name != "sqlite":
+        raise NotImplementedError("autocode needs the SQLite search index for now")
+    rows = session.execute(
+        text("SELECT rowid FROM excerpts_fts WHERE excerpts_fts MATCH :q ORDER BY rowid"),
+        {"q": _fts5_query(query)},
+    )
+    return [row[0] for row in rows]

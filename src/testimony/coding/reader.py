@@ -1,0 +1,153 @@
+"""Reading excerpts one at a time: what the reader shows and how to move between them.
+
+Excerpts are ordered by (interview, position); every move is one indexed
+query, so a project of 100,000 excerpts reads as fast as a small one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import exists, func, select, tuple_
+from sqlalchemy.orm import Session
+
+from testimony.coding.codings import CodingSpan, codings_of_excerpt
+from testimony.coding.errors import CodingError
+from testimony.db.models import Coding, Excerpt, Interview, Memo, Speaker
+
+
+@dataclass(frozen=True)
+class Pseudonym:
+    start: int
+    end: int
+    label: str
+
+
+@dataclass(frozen=True)
+class ExcerptView:
+    """One excerpt with everything the reader shows about it."""
+
+    id: int
+    interview: str
+    interview_title: str
+    position: int
+    last_position: int
+    speaker: str | None
+    start_ms: int | None
+    text: str
+    pseudonyms: list[Pseudonym]
+    codings: list[CodingSpan]
+    memo: str
+
+
+def excerpt_view(
+    session: Session, excerpt_id: int, coders: list[str] | None, me_id: int | None = None
+) -> ExcerptView:
+    """The excerpt, its codings (all, or only by the named coders) and the coder's memo."""
+    row = session.execute(
+        select(Excerpt, Interview.code, Interview.title, Speaker.label)
+        .join(Interview, Interview.id == Excerpt.interview_id)
+        .outerjoin(Speaker, Speaker.id == Excerpt.speaker_id)
+        .where(Excerpt.id == excerpt_id)
+    ).first()
+    if row is None:
+        raise CodingError(f"no excerpt {excerpt_id}")
+    excerpt, code, title, speaker = row
+    last = session.scalar(
+        select(func.max(Excerpt.position)).where(Excerpt.interview_id == excerpt.interview_id)
+    )
+    memo = ""
+    if me_id is not None:
+        memo = (
+            session.scalar(
+                select(Memo.text).where(
+                    Memo.target_type == "excerpt",
+                    Memo.target_id == excerpt_id,
+                    Memo.coder_id == me_id,
+                )
+            )
+            or ""
+        )
+    return ExcerptView(
+        id=excerpt.id,
+        interview=code,
+        interview_title=title,
+        position=excerpt.position,
+        last_position=last or excerpt.position,
+        speaker=speaker,
+        start_ms=excerpt.start_ms,
+        text=excerpt.text,
+        pseudonyms=[Pseudonym(p[0], p[1], p[2]) for p in excerpt.pseudonyms or []],
+        codings=codings_of_excerpt(session, excerpt_id, coders),
+        memo=memo,
+    )
+
+
+def first_excerpt(session: Session, interview: str | None = None) -> int | None:
+    """The first excerpt of an interview (or of the project)."""
+    query = select(Excerpt.id).join(Interview, Interview.id == Excerpt.interview_id)
+    if interview is not None:
+        query = query.where(Interview.code == interview)
+    return session.scalar(query.order_by(Excerpt.interview_id, Excerpt.position).limit(1))
+
+
+def last_excerpt(session: Session, interview: str) -> int | None:
+    return session.scalar(
+        select(Excerpt.id)
+        .join(Interview, Interview.id == Excerpt.interview_id)
+        .where(Interview.code == interview)
+        .order_by(Excerpt.position.desc())
+        .limit(1)
+    )
+
+
+def excerpt_at(session: Session, interview: str, position: int) -> int | None:
+    """The excerpt at a position of an interview, or the nearest one after it (or the last)."""
+    found = session.scalar(
+        select(Excerpt.id)
+        .join(Interview, Interview.id == Excerpt.interview_id)
+        .where(Interview.code == interview, Excerpt.position >= position)
+        .order_by(Excerpt.position)
+        .limit(1)
+    )
+    return found if found is not None else last_excerpt(session, interview)
+
+
+def step(session: Session, excerpt_id: int, steps: int) -> int:
+    """The excerpt steps away in reading order, across interviews; stops at either end."""
+    key = _key(session, excerpt_id)
+    order = (Excerpt.interview_id, Excerpt.position)
+    if steps > 0:
+        query = select(Excerpt.id).where(tuple_(*order) > tuple_(*key)).order_by(*order)
+    else:
+        query = (
+            select(Excerpt.id)
+            .where(tuple_(*order) < tuple_(*key))
+            .order_by(Excerpt.interview_id.desc(), Excerpt.position.desc())
+        )
+    ids = list(session.scalars(query.limit(abs(steps))))
+    return ids[-1] if ids else excerpt_id
+
+
+def next_uncoded(session: Session, excerpt_id: int, coder_id: int | None = None) -> int | None:
+    """The next excerpt in reading order without codings (by this coder, if given)."""
+    key = _key(session, excerpt_id)
+    coded = select(Coding.id).where(Coding.excerpt_id == Excerpt.id)
+    if coder_id is not None:
+        coded = coded.where(Coding.coder_id == coder_id)
+    order = (Excerpt.interview_id, Excerpt.position)
+    return session.scalar(
+        select(Excerpt.id)
+        .where(tuple_(*order) > tuple_(*key), ~exists(coded))
+        .order_by(*order)
+        .limit(1)
+    )
+
+
+def _key(session: Session, excerpt_id: int) -> tuple[int, int]:
+    row = session.execute(
+        select(Excerpt.interview_id, Excerpt.position).where(Excerpt.id == excerpt_id)
+    ).first()
+    if row is None:
+        raise CodingError(f"no excerpt {excerpt_id}")
+    return (row[0], row[1])

@@ -1,0 +1,160 @@
+"""Retrieval: every coded quote for a theme (and its sub-themes), page by page.
+
+Pages are keyset-paginated on (interview, position, start, coding), so the
+thousandth page costs what the first does and nothing loads the whole project.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.orm import Session
+
+from testimony.coding.codings import theme_pk
+from testimony.coding.colors import inherited_colors
+from testimony.db.models import (
+    Coder,
+    Coding,
+    Excerpt,
+    Interview,
+    InterviewAttribute,
+    Speaker,
+    Theme,
+)
+
+PAGE_SIZE = 200
+Cursor = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One coded span with where it comes from."""
+
+    coding: int
+    interview: str
+    interview_title: str
+    excerpt: int
+    position: int
+    speaker: str | None
+    start_ms: int | None
+    start: int
+    end: int
+    theme: str
+    theme_name: str
+    color: str | None
+    coder: str
+    important: bool
+    memo: str | None
+    quote: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class QuoteFilter:
+    """Which codings to retrieve; empty lists mean no restriction."""
+
+    themes: list[str] = field(default_factory=list)
+    with_subthemes: bool = False
+    coders: list[str] = field(default_factory=list)
+    interviews: list[str] = field(default_factory=list)
+    attributes: dict[str, str] = field(default_factory=dict)
+    important_only: bool = False
+
+
+@dataclass(frozen=True)
+class QuotePage:
+    quotes: list[Quote]
+    next: Cursor | None  # pass as after= for the next page; None at the end
+
+
+def retrieve(
+    session: Session, where: QuoteFilter, after: Cursor | None = None, limit: int = PAGE_SIZE
+) -> QuotePage:
+    """One page of quotes in reading order (interview, position, start)."""
+    query = (
+        select(
+            Coding.id,
+            Interview.code,
+            Interview.title,
+            Excerpt.id,
+            Excerpt.position,
+            Speaker.label,
+            Excerpt.start_ms,
+            Coding.start,
+            Coding.end,
+            Theme.slug,
+            Theme.name,
+            Theme.color,
+            Coder.name,
+            Coding.important,
+            Coding.memo,
+            Excerpt.text,
+            Interview.id,
+        )
+        .join(Excerpt, Excerpt.id == Coding.excerpt_id)
+        .join(Interview, Interview.id == Excerpt.interview_id)
+        .outerjoin(Speaker, Speaker.id == Excerpt.speaker_id)
+        .join(Theme, Theme.id == Coding.theme_id)
+        .join(Coder, Coder.id == Coding.coder_id)
+    )
+    if where.themes:
+        ids = {theme_pk(session, t) for t in where.themes}
+        if where.with_subthemes:
+            ids = _with_descendants(session, ids)
+        query = query.where(Coding.theme_id.in_(ids))
+    if where.coders:
+        query = query.where(Coder.name.in_(where.coders))
+    if where.interviews:
+        query = query.where(Interview.code.in_(where.interviews))
+    for name, value in where.attributes.items():
+        query = query.where(
+            Interview.id.in_(
+                select(InterviewAttribute.interview_id).where(
+                    InterviewAttribute.name == name, InterviewAttribute.value == value
+                )
+            )
+        )
+    if where.important_only:
+        query = query.where(Coding.important.is_(True))
+    order = (Interview.id, Excerpt.position, Coding.start, Coding.id)
+    if after is not None:
+        query = query.where(tuple_(*order) > tuple_(*after))
+    rows = session.execute(query.order_by(*order).limit(limit + 1)).all()
+    colors = inherited_colors(session) if rows else {}
+    quotes = [
+        replace(
+            Quote(*row[:15], quote=row[15][row[7] : row[8]]),  # type: ignore[misc]
+            color=colors.get(row[9], row[11]),
+        )
+        for row in rows[:limit]
+    ]
+    cursor = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        cursor = (last[16], last[4], last[7], last[0])
+    return QuotePage(quotes, cursor)
+
+
+def iter_quotes(session: Session, where: QuoteFilter, page_size: int = PAGE_SIZE):  # noqa: ANN201
+    """Every quote matching where, fetched a page at a time."""
+    after = None
+    while True:
+        page = retrieve(session, where, after, page_size)
+        yield from page.quotes
+        if page.next is None:
+            return
+        after = page.next
+
+
+def _with_descendants(session: Session, ids: set[int]) -> set[int]:
+    parents = dict(session.execute(select(Theme.id, Theme.parent_id)).all())
+    found = set(ids)
+    changed = True
+    while changed:
+        more = {child for child, parent in parents.items() if parent in found} - found
+        found |= more
+        changed = bool(more)
+    return found

@@ -1,0 +1,189 @@
+"""One coder's session with a project: every coding service behind short transactions.
+
+The TUI and the CLI both work through a Workbench, so a script can do what a
+coder does. Each call opens a session, commits, and returns plain data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from typing import TypeVar
+
+from sqlalchemy.orm import Session
+
+from testimony.coding import autocode as autocode_service
+from testimony.coding import codebook_edits, codings, memos, oplog, reader, retrieval
+from testimony.coding.coders import coder_id, coders_with_codings
+from testimony.coding.colors import inherited_colors
+from testimony.coding.errors import CodingError
+from testimony.coding.excerpts import excerpt_locations
+from testimony.coding.interviews import InterviewSummary, list_interviews
+from testimony.coding.search import SearchHit, search_excerpts
+from testimony.coding.themes import ThemeRow, list_themes
+from testimony.project import Project
+
+T = TypeVar("T")
+MINE, ALL = "mine", "all"
+
+
+class Workbench:
+    """What one coder can do in a project; every action is committed when it returns."""
+
+    def __init__(self, project: Project, coder: str) -> None:
+        self.project = project
+        self.coder = coder
+        with self._write() as s:
+            self.coder_id = coder_id(s, coder)
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        with self.project.session() as s, s.begin():
+            yield s
+
+    def _read(self, work: Callable[[Session], T]) -> T:
+        with self.project.session() as s:
+            return work(s)
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def interviews(self) -> list[InterviewSummary]:
+        return self._read(list_interviews)
+
+    def themes(self) -> list[ThemeRow]:
+        """The codebook in order, each theme with its own or its parent's colour."""
+
+        def work(s: Session) -> list[ThemeRow]:
+            colors = inherited_colors(s)
+            return [replace(t, color=colors.get(t.id, t.color)) for t in list_themes(s)]
+
+        return self._read(work)
+
+    def coders(self) -> list[str]:
+        """Coders with codings, the current coder first."""
+        others = [c for c in self._read(coders_with_codings) if c != self.coder]
+        return [self.coder, *others]
+
+    def view_coders(self, view: str) -> list[str] | None:
+        """Whose codings a view shows: MINE, ALL (None) or one coder's name."""
+        if view == ALL:
+            return None
+        return [self.coder] if view == MINE else [view]
+
+    def excerpt(self, excerpt_id: int, view: str = MINE) -> reader.ExcerptView:
+        return self._read(
+            lambda s: reader.excerpt_view(s, excerpt_id, self.view_coders(view), self.coder_id)
+        )
+
+    def first_excerpt(self, interview: str | None = None) -> int | None:
+        return self._read(lambda s: reader.first_excerpt(s, interview))
+
+    def last_excerpt(self, interview: str) -> int | None:
+        return self._read(lambda s: reader.last_excerpt(s, interview))
+
+    def excerpt_at(self, interview: str, position: int) -> int | None:
+        return self._read(lambda s: reader.excerpt_at(s, interview, position))
+
+    def step(self, excerpt_id: int, steps: int) -> int:
+        return self._read(lambda s: reader.step(s, excerpt_id, steps))
+
+    def next_uncoded(self, excerpt_id: int) -> int | None:
+        return self._read(lambda s: reader.next_uncoded(s, excerpt_id, self.coder_id))
+
+    def search(self, query: str, limit: int = 50) -> list[tuple[SearchHit, dict]]:
+        """Ranked hits, each with its interview, position and speaker."""
+
+        def work(s: Session) -> list[tuple[SearchHit, dict]]:
+            hits = search_excerpts(s, query, limit)
+            where = excerpt_locations(s, [h.excerpt_id for h in hits])
+            return [(h, where[h.excerpt_id]) for h in hits]
+
+        return self._read(work)
+
+    def retrieve(
+        self,
+        where: retrieval.QuoteFilter,
+        after: retrieval.Cursor | None = None,
+        limit: int = retrieval.PAGE_SIZE,
+    ) -> retrieval.QuotePage:
+        return self._read(lambda s: retrieval.retrieve(s, where, after, limit))
+
+    def theme_details(self, theme: str) -> codebook_edits.ThemeDetails:
+        return self._read(lambda s: codebook_edits.theme_details(s, theme))
+
+    def memo(self, target_type: str, target: str | int | None) -> str:
+        return self._read(
+            lambda s: memos.memo_text(
+                s, self.coder_id, target_type, memos.target_pk(s, target_type, target)
+            )
+        )
+
+    def memos(self, contains: str | None = None) -> list[memos.MemoRow]:
+        return self._read(lambda s: memos.list_memos(s, contains))
+
+    # --- acting (each is one undoable operation) -------------------------------------------
+
+    def apply_theme(self, excerpt_id: int, start: int, end: int, theme: str) -> codings.CodingSpan:
+        with self._write() as s:
+            return codings.apply_theme(s, self.coder_id, excerpt_id, start, end, theme)
+
+    def remove_coding(self, coding_id: int) -> codings.CodingSpan:
+        with self._write() as s:
+            return codings.remove_coding(s, self.coder_id, coding_id)
+
+    def change_theme(self, coding_id: int, theme: str) -> codings.CodingSpan:
+        with self._write() as s:
+            return codings.change_theme(s, self.coder_id, coding_id, theme)
+
+    def set_important(self, coding_id: int, important: bool) -> codings.CodingSpan:
+        with self._write() as s:
+            return codings.set_important(s, self.coder_id, coding_id, important)
+
+    def set_coding_memo(self, coding_id: int, text: str) -> codings.CodingSpan:
+        with self._write() as s:
+            return codings.set_coding_memo(s, self.coder_id, coding_id, text)
+
+    def set_memo(self, target_type: str, target: str | int | None, text: str) -> None:
+        with self._write() as s:
+            pk = memos.target_pk(s, target_type, target)
+            memos.set_memo(s, self.coder_id, target_type, pk, text)
+
+    def autocode(
+        self, query: str, theme: str, unit: str = "match", interviews: list[str] | None = None
+    ) -> autocode_service.AutocodeResult:
+        with self._write() as s:
+            return autocode_service.autocode(s, self.coder_id, query, theme, unit, interviews)
+
+    # --- the codebook (audit-logged, not on the undo log) --------------------------------
+
+    def add_theme(self, name: str, parent: str | None = None, **fields: str | None) -> str:
+        with self._write() as s:
+            return codebook_edits.add_theme(s, self.coder, name, parent, **fields)
+
+    def edit_theme(self, theme: str, **fields: str | None) -> None:
+        with self._write() as s:
+            codebook_edits.edit_theme(s, self.coder, theme, **fields)
+
+    def move_theme(self, theme: str, parent: str | None) -> None:
+        with self._write() as s:
+            codebook_edits.move_theme(s, self.coder, theme, parent)
+
+    def merge_themes(self, source: str, target: str) -> int:
+        with self._write() as s:
+            return codebook_edits.merge_themes(s, self.coder, source, target)
+
+    def delete_theme(self, theme: str, move_codings_to: str | None = None) -> None:
+        with self._write() as s:
+            codebook_edits.delete_theme(s, self.coder, theme, move_codings_to)
+
+    def undo(self) -> oplog.OperationDone | None:
+        with self._write() as s:
+            return oplog.undo(s, self.coder_id)
+
+    def redo(self) -> oplog.OperationDone | None:
+        with self._write() as s:
+            return oplog.redo(s, self.coder_id)
+
+
+__all__ = ["ALL", "MINE", "CodingError", "Workbench"]

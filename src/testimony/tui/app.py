@@ -1,0 +1,44 @@
+"""The coding workbench app: wires the coding screen, the palette and the workbench."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from testimony.coding.workbench import Workbench
+from testimony.project import Project
+from testimony.tui.commands import coding_commands
+from testimony.tui.screens.coding import CodingScreen
+
+
+class CodingApp(App[int]):
+    """`testimony code`: one coder's workbench on one project."""
+
+    TITLE = "testimony"
+    CSS_PATH = "app.tcss"
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
+
+    def __init__(self, bench: Workbench) -> None:
+        super().__init__()
+        self.bench = bench
+        self.sub_title = f"coding as {bench.coder}"
+
+    def on_mount(self) -> None:
+        self.push_screen(CodingScreen(self.bench))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from coding_commands(screen)
+        yield from super().get_system_commands(screen)
+
+    async def action_quit(self) -> None:
+        self.exit(0)
+
+
+def run_coding_app(project: Project, coder: str) -> int:
+    """Run the workbench until the coder quits; the exit code."""
+    app = CodingApp(Workbench(project, coder))
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,219 @@
+"""The codebook editor: add, rename, move, merge and delete themes; texts, colour, key.
+
+Every change is saved at once (and audit-logged); `testimony codebook export`
+writes the result back as YAML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from testimony.coding.errors import CodingError
+from testimony.coding.themes import ThemeRow
+from testimony.coding.workbench import Workbench
+from testimony.tui.keys import RESERVED_KEYS
+from testimony.tui.screens.memo import MemoEditor
+from testimony.tui.screens.picker import ThemePicker
+from testimony.tui.screens.prompt import Prompt
+from testimony.tui.widgets.codebook import CodebookTree
+
+TOP_LEVEL = "(top level)"
+
+
+class CodebookEditor(Screen[None]):
+    CSS_PATH = "codebook_editor.tcss"
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Back"),
+        Binding("a", "add(True)", "Add sub-theme"),
+        Binding("A", "add(False)", "Add top-level", show=False),
+        Binding("r", "rename", "Rename"),
+        Binding("d", "text('description')", "Description"),
+        Binding("i", "text('include')", "Include", show=False),
+        Binding("x", "text('exclude')", "Exclude", show=False),
+        Binding("c", "color", "Colour", show=False),
+        Binding("k", "key", "Key", show=False),
+        Binding("m", "move", "Move"),
+        Binding("M", "merge", "Merge"),
+        Binding("delete", "delete", "Delete"),
+    ]
+
+    def __init__(self, bench: Workbench) -> None:
+        super().__init__()
+        self.bench = bench
+        self.themes: list[ThemeRow] = []
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="editor-body"):
+            yield CodebookTree(id="editor-tree")
+            with VerticalScroll(id="editor-details"):
+                yield Static(id="editor-theme")
+        yield Static(id="editor-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#editor-tree").border_title = "Codebook"
+        self.reload()
+        self.query_one(CodebookTree).focus()
+        self.say("a add · r rename · d/i/x texts · c colour · k key · m move · M merge · del")
+
+    def reload(self) -> None:
+        self.themes = self.bench.themes()
+        self.query_one(CodebookTree).set_themes(self.themes)
+        self.show_details()
+
+    def current(self) -> ThemeRow | None:
+        node = self.query_one(CodebookTree).cursor_node
+        return node.data if node is not None else None
+
+    def say(self, message: str) -> None:
+        self.query_one("#editor-status", Static).update(message)
+
+    @on(CodebookTree.NodeHighlighted)
+    def show_details(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+        t = self.bench.theme_details(row.id)
+        body = Text()
+        body.append(f"{t.name}\n", style="bold")
+        body.append(f"id {t.id} · key {t.key or '–'} · colour {t.color or '–'}", style="dim")
+        body.append(f" · {row.codings} codings\n\n", style="dim")
+        for heading, value in (("Description", t.description), ("Include", t.include)):
+            body.append(f"{heading}\n", style="bold")
+            body.append((value or "–") + "\n\n")
+        body.append("Exclude\n", style="bold")
+        body.append(t.exclude or "–")
+        self.query_one("#editor-theme", Static).update(body)
+
+    @on(CodebookTree.Chosen)
+    def _enter(self) -> None:
+        self.action_rename()
+
+    def change(self, work: Callable[[], object], done: str) -> None:
+        try:
+            work()
+        except CodingError as exc:
+            self.say(str(exc))
+            return
+        self.reload()
+        self.say(done)
+
+    def action_add(self, under_current: bool) -> None:
+        parent = self.current().id if under_current and self.current() else None
+
+        def add(name: str | None) -> None:
+            if name:
+                self.change(lambda: self.bench.add_theme(name, parent), f"added {name}")
+
+        where = f"under {self.current().name}" if parent and self.current() else "at the top"
+        self.app.push_screen(Prompt(f"New theme {where}: name"), add)
+
+    def action_rename(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+
+        def rename(name: str | None) -> None:
+            if name:
+                self.change(lambda: self.bench.edit_theme(row.id, name=name), f"renamed {name}")
+
+        self.app.push_screen(Prompt(f"Rename {row.name}", row.name), rename)
+
+    def action_text(self, field: str) -> None:
+        row = self.current()
+        if row is None:
+            return
+        value = getattr(self.bench.theme_details(row.id), field)
+
+        def save(text: str | None) -> None:
+            if text is not None:
+                self.change(
+                    lambda: self.bench.edit_theme(row.id, **{field: text}), f"{field} saved"
+                )
+
+        self.app.push_screen(MemoEditor(f"{row.name}: {field}", value, title="Edit"), save)
+
+    def action_color(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+
+        def save(color: str | None) -> None:
+            if color is not None:
+                self.change(
+                    lambda: self.bench.edit_theme(row.id, color=color.strip() or None),
+                    "colour saved",
+                )
+
+        self.app.push_screen(Prompt(f"Colour of {row.name} (#rrggbb)", row.color or ""), save)
+
+    def action_key(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+
+        def save(key: str | None) -> None:
+            if key is None:
+                return
+            key = key.strip()
+            if key in RESERVED_KEYS:
+                self.say(f"{key!r} is kept for the coding screen; choose another key")
+                return
+            self.change(lambda: self.bench.edit_theme(row.id, key=key or None), "key saved")
+
+        self.app.push_screen(
+            Prompt(f"Shortcut key of {row.name} (empty: none)", row.key or ""), save
+        )
+
+    def action_move(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+        top = ThemeRow(TOP_LEVEL, TOP_LEVEL, 0, None, None, None, 0, "no parent")
+        choices = [top, *[t for t in self.themes if t.id != row.id]]
+
+        def move(parent: str | None) -> None:
+            if parent:
+                target = None if parent == TOP_LEVEL else parent
+                self.change(lambda: self.bench.move_theme(row.id, target), f"moved {row.name}")
+
+        self.app.push_screen(ThemePicker(choices, f"Move {row.name} under"), move)
+
+    def action_merge(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+
+        def merge(target: str | None) -> None:
+            if target:
+                self.change(lambda: self.bench.merge_themes(row.id, target), f"merged {row.name}")
+
+        others = [t for t in self.themes if t.id != row.id]
+        self.app.push_screen(ThemePicker(others, f"Merge {row.name} into"), merge)
+
+    def action_delete(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+        if not row.codings:
+            self.change(lambda: self.bench.delete_theme(row.id), f"deleted {row.name}")
+            return
+
+        def delete(target: str | None) -> None:
+            if target:
+                self.change(
+                    lambda: self.bench.delete_theme(row.id, move_codings_to=target),
+                    f"deleted {row.name}; its codings moved",
+                )
+
+        others = [t for t in self.themes if t.id != row.id]
+        title = f"{row.name} has {row.codings} codings: move them to"
+        self.app.push_screen(ThemePicker(others, title), delete)

@@ -1,0 +1,430 @@
+"""The coding screen: interviews and codebook on the left, the excerpt reader on the right.
+
+The screen holds the state (which excerpt, whose codings, which coding is in
+focus), calls the Workbench for every action, and tells its widgets what to
+show. Reloading counts and progress after an action runs in a worker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from rich.text import Text
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from testimony.coding.errors import CodingError
+from testimony.coding.reader import ExcerptView
+from testimony.coding.themes import ThemeRow
+from testimony.coding.workbench import ALL, MINE, Workbench
+from testimony.tui.keys import RESERVED_KEYS
+from testimony.tui.screens.codebook_editor import CodebookEditor
+from testimony.tui.screens.goto import GoToExcerpt
+from testimony.tui.screens.memo import MemoEditor
+from testimony.tui.screens.picker import ThemePicker
+from testimony.tui.screens.retrieval import RetrievalScreen
+from testimony.tui.screens.search import SearchScreen
+from testimony.tui.screens.theme_info import ThemeInfo
+from testimony.tui.timecode import timecode
+from testimony.tui.widgets.codebook import CodebookTree
+from testimony.tui.widgets.coding_list import CodingList
+from testimony.tui.widgets.interviews import InterviewList
+from testimony.tui.widgets.reader import Reader
+
+
+class CodingScreen(Screen[None]):
+    CSS_PATH = "coding.tcss"
+    BINDINGS = [
+        Binding("j", "step(1)", "Next", show=False),
+        Binding("k", "step(-1)", "Prev", show=False),
+        Binding("g", "first", "First", show=False),
+        Binding("G", "last", "Last", show=False),
+        Binding("n", "next_uncoded", "Uncoded"),
+        Binding("colon", "go_to", "Go to", show=False),
+        Binding("right_curly_bracket", "interview(1)", "Next interview", show=False),
+        Binding("left_curly_bracket", "interview(-1)", "Prev interview", show=False),
+        Binding("enter", "pick_theme", "Apply…"),
+        Binding("right_square_bracket", "cycle_coding(1)", "Next coding", show=False),
+        Binding("left_square_bracket", "cycle_coding(-1)", "Prev coding", show=False),
+        Binding("delete,backspace", "remove_coding", "Remove", show=False),
+        Binding("C", "change_coding", "Change theme", show=False),
+        Binding("exclamation_mark", "toggle_important", "Important", show=False),
+        Binding("m", "memo", "Memo"),
+        Binding("M", "interview_memo", "Interview memo", show=False),
+        Binding("u", "undo", "Undo"),
+        Binding("U", "redo", "Redo", show=False),
+        Binding("slash", "search", "Search"),
+        Binding("R", "retrieve", "Retrieve"),
+        Binding("V", "cycle_view", "View"),
+        Binding("E", "edit_codebook", "Codebook", show=False),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self, bench: Workbench) -> None:
+        super().__init__()
+        self.bench = bench
+        self.excerpt: ExcerptView | None = None
+        self.view = MINE
+        self.themes: list[ThemeRow] = []
+        self.keys: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="body"):
+            with Vertical(id="sidebar"):
+                yield InterviewList(id="interviews")
+                yield CodebookTree(id="codebook")
+            with Vertical(id="main"):
+                yield Static(id="location")
+                yield Reader(id="reader")
+                yield CodingList(id="codings")
+                yield Static(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#interviews").border_title = "Interviews"
+        self.query_one("#codebook").border_title = "Codebook"
+        self.set_themes(self.bench.themes())
+        first = self.bench.first_excerpt()
+        if first is not None:
+            self.open_excerpt(first)
+        else:
+            self.query_one("#location", Static).update("No interviews yet")
+            self.say("import transcripts first: testimony import FILE...")
+        self.query_one(Reader).focus()
+        self.say("S selects a sentence, a theme key codes it; ctrl+p lists every action")
+        self.refresh_lists()
+
+    # --- showing ---------------------------------------------------------------------------
+
+    def open_excerpt(self, excerpt_id: int, keep_selection: bool = False) -> None:
+        self.excerpt = self.bench.excerpt(excerpt_id, self.view)
+        reader = self.query_one(Reader)
+        reader.show(self.excerpt, self.bench.coder, keep_selection)
+        self.query_one(InterviewList).mark_current(self.excerpt.interview)
+        self.show_location()
+        self.show_codings()
+
+    def reload_excerpt(self) -> None:
+        if self.excerpt is not None:
+            self.open_excerpt(self.excerpt.id, keep_selection=True)
+
+    def show_location(self) -> None:
+        e = self.excerpt
+        if e is None:
+            return
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append(f"{e.interview} ", style="bold")
+        line.append(f"¶{e.position}/{e.last_position}")
+        if e.speaker:
+            line.append(f"  {e.speaker}", style="bold italic")
+        if e.start_ms is not None:
+            line.append(f"  {timecode(e.start_ms)}", style="dim")
+        if e.memo:
+            line.append("  ✎ memo", style="dim")
+        line.append(f"  {e.interview_title}", style="dim")
+        self.query_one("#location", Static).update(line)
+
+    def show_codings(self) -> None:
+        if self.excerpt is None:
+            return
+        reader = self.query_one(Reader)
+        self.query_one(CodingList).show(
+            self.excerpt.codings, self.excerpt.text, reader.focused_coding, self.bench.coder
+        )
+        reader.refresh()
+
+    def set_themes(self, themes: list[ThemeRow]) -> None:
+        self.themes = themes
+        self.keys = {t.key: t.id for t in themes if t.key and t.key not in RESERVED_KEYS}
+        self.query_one(CodebookTree).set_themes(themes)
+
+    def say(self, message: str) -> None:
+        view = {MINE: "my codings", ALL: "all coders"}.get(self.view, f"{self.view}'s codings")
+        status = Text(no_wrap=True, overflow="ellipsis")
+        status.append(f"{self.bench.coder}", style="bold")
+        status.append(f" · {view} · ", style="dim")
+        status.append(message)
+        self.query_one("#status", Static).update(status)
+
+    @work(exclusive=True, group="lists")
+    async def refresh_lists(self) -> None:
+        """Interview progress and theme counts, recomputed off the interface thread."""
+        interviews, themes = await asyncio.gather(
+            asyncio.to_thread(self.bench.interviews), asyncio.to_thread(self.bench.themes)
+        )
+        current = self.excerpt.interview if self.excerpt else None
+        self.query_one(InterviewList).set_interviews(interviews, current)
+        self.set_themes(themes)
+
+    # --- moving ----------------------------------------------------------------------------
+
+    def action_step(self, steps: int) -> None:
+        if self.excerpt is not None:
+            self.open_excerpt(self.bench.step(self.excerpt.id, steps))
+
+    def action_first(self) -> None:
+        if self.excerpt is not None:
+            self.open_excerpt(self.bench.first_excerpt(self.excerpt.interview) or self.excerpt.id)
+
+    def action_last(self) -> None:
+        if self.excerpt is not None:
+            self.open_excerpt(self.bench.last_excerpt(self.excerpt.interview) or self.excerpt.id)
+
+    def action_next_uncoded(self) -> None:
+        if self.excerpt is None:
+            return
+        found = self.bench.next_uncoded(self.excerpt.id)
+        if found is None:
+            self.say("no uncoded excerpt after this one")
+        else:
+            self.open_excerpt(found)
+
+    def action_interview(self, step: int) -> None:
+        if self.excerpt is None:
+            return
+        codes = [o.id for o in self.query_one(InterviewList).options]
+        if self.excerpt.interview in codes:
+            index = codes.index(self.excerpt.interview) + step
+            if 0 <= index < len(codes):
+                self.open_interview(codes[index])
+
+    def open_interview(self, interview: str) -> None:
+        found = self.bench.first_excerpt(interview)
+        if found is not None:
+            self.open_excerpt(found)
+            self.query_one(Reader).focus()
+
+    @on(InterviewList.Chosen)
+    def _interview_chosen(self, event: InterviewList.Chosen) -> None:
+        self.open_interview(event.interview)
+
+    def action_go_to(self) -> None:
+        if self.excerpt is None:
+            return
+        interview = self.excerpt.interview
+
+        def go(number: int | None) -> None:
+            if number is not None:
+                found = self.bench.excerpt_at(interview, number)
+                if found is not None:
+                    self.open_excerpt(found)
+
+        self.app.push_screen(GoToExcerpt(interview, self.excerpt.last_position), go)
+
+    def jump_to(self, excerpt_id: int, span: tuple[int, int] | None = None) -> None:
+        """Open an excerpt in context, with a span selected (from search or retrieval)."""
+        self.open_excerpt(excerpt_id)
+        if span is not None:
+            self.query_one(Reader).select_span(*span)
+        self.query_one(Reader).focus()
+
+    # --- coding ----------------------------------------------------------------------------
+
+    def on_key(self, event: events.Key) -> None:
+        """Theme shortcut keys apply their theme to the selection."""
+        if event.character and event.character in self.keys and self.excerpt is not None:
+            event.stop()
+            event.prevent_default()
+            self.apply(self.keys[event.character])
+
+    def apply(self, theme: str) -> None:
+        if self.excerpt is None:
+            return
+        start, end = self.query_one(Reader).span
+        try:
+            coding = self.bench.apply_theme(self.excerpt.id, start, end, theme)
+        except CodingError as exc:
+            self.say(str(exc))
+            return
+        self.query_one(Reader).focused_coding = coding.id
+        self.reload_excerpt()
+        quote = " ".join(self.excerpt.text[start:end].split())
+        self.say(f"coded “{quote[:40]}{'…' if len(quote) > 40 else ''}” as {coding.theme_name}")
+        self.refresh_lists()
+
+    def action_pick_theme(self) -> None:
+        if self.excerpt is not None:
+            self.app.push_screen(ThemePicker(self.themes), lambda t: t and self.apply(t))
+
+    @on(CodebookTree.Chosen)
+    def _theme_chosen(self, event: CodebookTree.Chosen) -> None:
+        self.apply(event.theme)
+
+    @on(CodebookTree.Describe)
+    def _describe(self, event: CodebookTree.Describe) -> None:
+        self.app.push_screen(ThemeInfo(self.bench.theme_details(event.row.id)))
+
+    @on(Reader.SelectionChanged)
+    def _selection_changed(self) -> None:
+        """The coding in focus follows the cursor, unless it still covers it."""
+        if self.excerpt is None:
+            return
+        reader = self.query_one(Reader)
+        cursor = reader.selection.words[reader.selection.cursor][0]
+        covering = [c for c in self.excerpt.codings if c.start <= cursor < c.end]
+        if reader.focused_coding not in {c.id for c in covering}:
+            narrowest = min(covering, key=lambda c: c.end - c.start, default=None)
+            reader.focused_coding = narrowest.id if narrowest else None
+            self.show_codings()
+
+    def coding_in_focus(self):  # noqa: ANN201 - CodingSpan | None
+        reader = self.query_one(Reader)
+        if self.excerpt is None or reader.focused_coding is None:
+            self.say("no coding in focus: move onto a coded word or press ] to pick one")
+            return None
+        return next((c for c in self.excerpt.codings if c.id == reader.focused_coding), None)
+
+    def action_cycle_coding(self, step: int) -> None:
+        if self.excerpt is None or not self.excerpt.codings:
+            self.say("this excerpt has no codings in this view")
+            return
+        ids = [c.id for c in self.excerpt.codings]
+        reader = self.query_one(Reader)
+        index = ids.index(reader.focused_coding) + step if reader.focused_coding in ids else 0
+        coding = self.excerpt.codings[index % len(ids)]
+        reader.select_span(coding.start, coding.end)
+        reader.focused_coding = coding.id
+        self.show_codings()
+
+    def action_remove_coding(self) -> None:
+        coding = self.coding_in_focus()
+        if coding is not None:
+            self.bench.remove_coding(coding.id)
+            self.reload_excerpt()
+            self.say(f"removed {coding.theme_name} (u undoes)")
+            self.refresh_lists()
+
+    def action_change_coding(self) -> None:
+        coding = self.coding_in_focus()
+        if coding is None:
+            return
+
+        def change(theme: str | None) -> None:
+            if theme:
+                changed = self.bench.change_theme(coding.id, theme)
+                self.reload_excerpt()
+                self.say(f"changed {coding.theme_name} to {changed.theme_name}")
+                self.refresh_lists()
+
+        self.app.push_screen(ThemePicker(self.themes, "Change theme to"), change)
+
+    def action_toggle_important(self) -> None:
+        coding = self.coding_in_focus()
+        if coding is not None:
+            self.bench.set_important(coding.id, not coding.important)
+            self.reload_excerpt()
+            self.say(f"{coding.theme_name} marked {'not ' if coding.important else ''}important")
+
+    def action_memo(self) -> None:
+        """A memo on the coding in focus, on the theme in the codebook, or on the excerpt."""
+        if self.excerpt is None:
+            return
+        tree = self.query_one(CodebookTree)
+        if tree.has_focus and tree.cursor_node is not None and tree.cursor_node.data:
+            self.edit_memo("theme", tree.cursor_node.data.id, tree.cursor_node.data.name)
+            return
+        coding = next(
+            (c for c in self.excerpt.codings if c.id == self.query_one(Reader).focused_coding),
+            None,
+        )
+        if coding is None:
+            self.edit_memo("excerpt", self.excerpt.id, f"excerpt ¶{self.excerpt.position}")
+            return
+
+        def save(text: str | None) -> None:
+            if text is not None:
+                self.bench.set_coding_memo(coding.id, text)
+                self.reload_excerpt()
+                self.say(f"memo on {coding.theme_name} {'saved' if text else 'removed'}")
+
+        self.app.push_screen(MemoEditor(f"the coding {coding.theme_name}", coding.memo or ""), save)
+
+    def action_interview_memo(self) -> None:
+        if self.excerpt is not None:
+            self.edit_memo("interview", self.excerpt.interview, self.excerpt.interview)
+
+    def edit_memo(self, target_type: str, target: str | int | None, about: str) -> None:
+        def save(text: str | None) -> None:
+            if text is not None:
+                self.bench.set_memo(target_type, target, text)
+                self.reload_excerpt()
+                self.say(f"memo on {about} {'saved' if text else 'removed'}")
+
+        self.app.push_screen(MemoEditor(about, self.bench.memo(target_type, target)), save)
+
+    def action_project_memo(self) -> None:
+        self.edit_memo("project", None, "the project")
+
+    def action_select_sentence(self) -> None:
+        self.query_one(Reader).action_select_sentence()
+
+    def action_select_all(self) -> None:
+        self.query_one(Reader).action_select_all()
+
+    def action_undo(self) -> None:
+        self._history(self.bench.undo, "undid", "nothing to undo")
+
+    def action_redo(self) -> None:
+        self._history(self.bench.redo, "redid", "nothing to redo")
+
+    def _history(self, operation, verb: str, nothing: str) -> None:  # noqa: ANN001
+        try:
+            done = operation()
+        except CodingError as exc:
+            self.say(str(exc))
+            return
+        if done is None:
+            self.say(nothing)
+            return
+        here = self.excerpt.id if self.excerpt else None
+        if done.excerpt_ids and here not in done.excerpt_ids:
+            self.open_excerpt(done.excerpt_ids[0])  # show where the change was
+        else:
+            self.reload_excerpt()
+        self.say(f"{verb}: {done.summary}")
+        self.refresh_lists()
+
+    # --- other screens and views -----------------------------------------------------------
+
+    def action_search(self) -> None:
+        self.app.push_screen(SearchScreen(self.bench), lambda found: found and self.jump_to(found))
+
+    def action_retrieve(self) -> None:
+        tree = self.query_one(CodebookTree)
+        node = tree.cursor_node
+        theme = node.data.id if node is not None and node.data is not None else None
+        focused = self.focused_theme()
+        self.app.push_screen(
+            RetrievalScreen(self.bench, self.themes, focused or theme),
+            lambda found: found and self.jump_to(found[0], (found[1], found[2])),
+        )
+
+    def focused_theme(self) -> str | None:
+        reader = self.query_one(Reader)
+        if self.excerpt is None or reader.focused_coding is None:
+            return None
+        return next((c.theme for c in self.excerpt.codings if c.id == reader.focused_coding), None)
+
+    def action_edit_codebook(self) -> None:
+        self.app.push_screen(CodebookEditor(self.bench), lambda _: self.after_codebook_edit())
+
+    def after_codebook_edit(self) -> None:
+        self.set_themes(self.bench.themes())
+        self.reload_excerpt()
+        self.refresh_lists()
+
+    def action_cycle_view(self) -> None:
+        """Whose codings to show: mine, all coders', then each other coder's."""
+        views = [MINE, ALL, *self.bench.coders()[1:]]
+        self.view = views[(views.index(self.view) + 1) % len(views)] if self.view in views else MINE
+        self.reload_excerpt()
+        self.say(
+            "showing "
+            + {MINE: "my codings", ALL: "every coder's codings"}.get(
+                self.view, f"{self.view}'s codings"
+            )
+        )

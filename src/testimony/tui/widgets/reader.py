@@ -1,0 +1,238 @@
+"""The excerpt reader: pseudonymized text with coded spans, pseudonyms, cursor and selection.
+
+A Line API widget: it wraps the text itself so every screen cell maps back to
+a text offset (for the mouse), paints codings in their themes' colours with
+coding stripes in the right margin (one column per coding, so overlaps stay
+readable), and styles pseudonyms apart from ordinary words.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from rich.color import Color
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from testimony.coding.codings import CodingSpan
+from testimony.coding.reader import ExcerptView
+from testimony.tui.selection import Selection
+from testimony.tui.widgets.wrap import wrap_offsets
+
+MAX_STRIPES = 6
+
+
+def theme_style(color: str | None) -> Style:
+    """A theme colour as a background with readable text on it."""
+    try:
+        background = Color.parse(color or "#777777")
+    except Exception:  # noqa: BLE001 - a bad colour in a hand-edited codebook
+        background = Color.parse("#777777")
+    r, g, b = background.get_truecolor()
+    dark_text = 0.299 * r + 0.587 * g + 0.114 * b > 140
+    return Style(bgcolor=background, color="#000000" if dark_text else "#ffffff")
+
+
+class Reader(ScrollView, can_focus=True):
+    """Shows one excerpt; the screen tells it what to show and asks it what is selected."""
+
+    COMPONENT_CLASSES = {
+        "reader--pseudonym",
+        "reader--selection",
+        "reader--focused-coding",
+        "reader--other-coder",
+    }
+    BINDINGS = [
+        Binding("down", "screen.step(1)", "Next", show=False),
+        Binding("up", "screen.step(-1)", "Prev", show=False),
+        Binding("pagedown", "screen.step(10)", "Page", show=False),
+        Binding("pageup", "screen.step(-10)", "Page", show=False),
+        Binding("home", "screen.first", "First", show=False),
+        Binding("end", "screen.last", "Last", show=False),
+        Binding("left", "word(-1)", "Word", show=False),
+        Binding("right", "word(1)", "Word", show=False),
+        Binding("shift+left", "extend(-1)", "Extend ←", show=False),
+        Binding("shift+right", "extend(1)", "Extend →", show=False),
+        Binding("right_parenthesis", "sentence(1)", "Extend sentence", show=False),
+        Binding("left_parenthesis", "sentence(-1)", "Extend back", show=False),
+        Binding("S", "select_sentence", "Sentence"),
+        Binding("A", "select_all", "Whole", show=False),
+        Binding("escape", "collapse", "Unselect", show=False),
+    ]
+
+    class SelectionChanged(Message):
+        """The selection moved; the screen may show which codings it touches."""
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self.view: ExcerptView | None = None
+        self.selection = Selection("")
+        self.coder = ""
+        self.focused_coding: int | None = None
+        self._lines: list[tuple[int, int]] = [(0, 0)]
+        self._dragging = False
+
+    # --- told by the screen ----------------------------------------------------------------
+
+    def show(self, view: ExcerptView, coder: str, keep_selection: bool = False) -> None:
+        """Show an excerpt; the selection is kept when the text is the same excerpt's."""
+        same = self.view is not None and self.view.id == view.id and self.view.text == view.text
+        self.view, self.coder = view, coder
+        if not (same and keep_selection):
+            self.selection = Selection(view.text)
+            self.scroll_to(y=0, animate=False)
+        if self.focused_coding not in {c.id for c in view.codings}:
+            self.focused_coding = None
+        self._rewrap()
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return self.selection.span
+
+    # --- keys ------------------------------------------------------------------------------
+
+    def action_word(self, words: int) -> None:
+        self.selection.move(words)
+        self._selection_moved()
+
+    def action_extend(self, words: int) -> None:
+        self.selection.extend(words)
+        self._selection_moved()
+
+    def action_sentence(self, direction: int) -> None:
+        self.selection.extend_sentence(direction)
+        self._selection_moved()
+
+    def action_select_sentence(self) -> None:
+        self.selection.select_sentence()
+        self._selection_moved()
+
+    def action_select_all(self) -> None:
+        self.selection.select_all()
+        self._selection_moved()
+
+    def action_collapse(self) -> None:
+        self.selection.anchor = self.selection.cursor
+        self._selection_moved()
+
+    def select_span(self, start: int, end: int) -> None:
+        self.selection.select_span(start, end)
+        self._selection_moved()
+
+    # --- mouse: drag to select -------------------------------------------------------------
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        offset = self._text_offset(event)
+        if offset is None:
+            return
+        self.focus()
+        word = self.selection.word_at(offset)
+        self.selection.anchor = self.selection.cursor = word
+        self._dragging = True
+        self.capture_mouse()
+        self._selection_moved()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if not self._dragging:
+            return
+        offset = self._text_offset(event)
+        if offset is not None:
+            self.selection.cursor = self.selection.word_at(offset)
+            self._selection_moved(scroll=False)
+
+    def on_mouse_up(self, _event: events.MouseUp) -> None:
+        if self._dragging:
+            self._dragging = False
+            self.release_mouse()
+
+    def _text_offset(self, event: events.MouseEvent) -> int | None:
+        if self.view is None:
+            return None
+        offset = event.get_content_offset_capture(self)
+        row = int(self.scroll_offset.y) + offset.y
+        row = max(0, min(row, len(self._lines) - 1))
+        start, end = self._lines[row]
+        column = 0
+        for index in range(start, end):
+            column += cell_len(self.view.text[index])
+            if column > offset.x:
+                return index
+        return max(start, end - 1)
+
+    # --- drawing ---------------------------------------------------------------------------
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self._rewrap()
+
+    def _stripes(self) -> list[CodingSpan]:
+        return self.view.codings[:MAX_STRIPES] if self.view else []
+
+    def _rewrap(self) -> None:
+        gutter = len(self._stripes()) + 1 if self._stripes() else 0
+        width = max(8, self.scrollable_content_region.width - gutter)
+        self._lines = wrap_offsets(self.view.text, width) if self.view else [(0, 0)]
+        self.virtual_size = Size(width + gutter, len(self._lines))
+        self.refresh()
+
+    def _selection_moved(self, scroll: bool = True) -> None:
+        self.refresh()
+        if scroll:
+            cursor = self.selection.words[self.selection.cursor][0]
+            row = next((i for i, (a, b) in enumerate(self._lines) if a <= cursor < b), 0)
+            self.scroll_to_region(Region(0, row, 1, 1), animate=False)
+        self.post_message(self.SelectionChanged())
+
+    def render_line(self, y: int) -> Strip:
+        row = y + int(self.scroll_offset.y)
+        width = self.scrollable_content_region.width
+        if self.view is None or row >= len(self._lines):
+            return Strip.blank(width, self.rich_style)
+        start, end = self._lines[row]
+        segments = self._text_segments(start, end)
+        stripes = self._stripes()
+        if stripes:
+            text_width = sum(seg.cell_length for seg in segments)
+            pad = max(0, width - len(stripes) - 1 - text_width)
+            segments.append(Segment(" " * (pad + 1), self.rich_style))
+            for coding in stripes:
+                covers = coding.start < end and coding.end > start
+                style = Style(color=theme_style(coding.color).bgcolor)
+                mark = ("▌" if coding.coder == self.coder else "┆") if covers else " "
+                segments.append(Segment(mark, self.rich_style + style))
+        return Strip(segments).crop_extend(0, width, self.rich_style)
+
+    def _text_segments(self, start: int, end: int) -> list[Segment]:
+        view = self.view
+        assert view is not None
+        base = self.rich_style
+        pseudonym = self.get_component_rich_style("reader--pseudonym")
+        selected = self.get_component_rich_style("reader--selection")
+        focused = self.get_component_rich_style("reader--focused-coding")
+        other = self.get_component_rich_style("reader--other-coder")
+        sel_start, sel_end = self.selection.span
+        show_selection = self.has_focus or not self.selection.collapsed
+        segments: list[Segment] = []
+        for index in range(start, end):
+            style = base
+            covering = [c for c in view.codings if c.start <= index < c.end]
+            if covering:
+                narrowest = min(covering, key=lambda c: (c.end - c.start, c.id))
+                style += theme_style(narrowest.color)
+                if narrowest.coder != self.coder:
+                    style += other
+                if len(covering) > 1:
+                    style += Style(underline=True)
+                if any(c.id == self.focused_coding for c in covering):
+                    style += focused
+            if any(p.start <= index < p.end for p in view.pseudonyms):
+                style += pseudonym
+            if show_selection and sel_start <= index < sel_end:
+                style += selected
+            character = view.text[index]
+            segments.append(Segment(" " if character == "\n" else character, style))
+        return list(Segment.simplify(segments))

@@ -318,3 +318,24 @@ def test_a_common_word_glued_to_a_name_does_not_become_a_name():
         assert "tulegenova" in resolver.forms and "aygul" in resolver.forms
         assert "centre" not in resolver.forms
         assert resolver.entity_for("Tulegenova", "PERSON") == aygul
+
+
+def test_undo_after_a_rerender_puts_a_removed_coding_back_on_its_words(story_project):
+    from testimony.coding import oplog
+    from testimony.coding.coders import coder_id
+    from testimony.coding.codings import apply_theme, remove_coding
+
+    phrase = "said the police would never help me"
+    with story_project.session() as s, s.begin():
+        excerpt = next(e for e in s.scalars(select(Excerpt)) if phrase in e.text)
+        ana = coder_id(s, "ana")
+        theme = s.scalars(select(Theme.slug)).first()
+        start = excerpt.text.index(phrase)
+        coding = apply_theme(s, ana, excerpt.id, start, start + len(phrase), theme)
+        remove_coding(s, ana, coding.id)
+    project = _set(story_project, pseudonyms={"PERSON": "tag"})  # names change length
+    rerun_detection(project)
+    with project.session() as s, s.begin():
+        oplog.undo(s, coder_id(s, "ana"))
+    assert _quote(project, coding.id) == phrase
+    project.close()

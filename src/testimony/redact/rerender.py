@@ -19,7 +19,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
-from testimony.db.models import Coding, Excerpt, Interview, InterviewAttribute, Speaker
+from testimony.db.models import (
+    Coding,
+    Excerpt,
+    Interview,
+    InterviewAttribute,
+    Operation,
+    Speaker,
+)
 from testimony.project import Project
 from testimony.redact.engine import resolver_for
 from testimony.redact.entities import EntityResolver
@@ -134,6 +141,7 @@ def _write(s, interview: Interview, rendered, segments, raw: RawInterview, stats
         for e in s.scalars(select(Excerpt).where(Excerpt.interview_id == interview.id))
     }
     speaker_labels: dict[int, str] = {}
+    moved: dict[int, tuple[list[Replacement], list[Replacement]]] = {}
     for segment in segments:
         excerpt = excerpts.get(segment.position)
         if excerpt is None:
@@ -145,6 +153,7 @@ def _write(s, interview: Interview, rendered, segments, raw: RawInterview, stats
         if excerpt.text == text and excerpt.pseudonyms == marks:
             continue
         old = _old_replacements(excerpt, segment)
+        moved[excerpt.id] = (old, replacements)
         for coding in s.scalars(select(Coding).where(Coding.excerpt_id == excerpt.id)):
             start, end = remap_span(coding.start, coding.end, old, replacements)
             if (start, end) != (coding.start, coding.end):
@@ -156,8 +165,32 @@ def _write(s, interview: Interview, rendered, segments, raw: RawInterview, stats
         stats.excerpts += 1
         changed = True
     changed |= _relabel_speakers(s, speaker_labels)
+    _remap_history(s, moved)
     if changed:
         stats.interviews += 1
+
+
+def _remap_history(s, moved: dict[int, tuple[list[Replacement], list[Replacement]]]) -> None:  # noqa: ANN001
+    """Carry the codings that coders' undo history holds through the same change, so an
+    undo after a re-render puts a coding back on its words."""
+    if not moved:
+        return
+    for operation in s.scalars(select(Operation).where(Operation.state != "dropped")):
+        changes = []
+        touched = False
+        for change in operation.changes:
+            change = dict(change)
+            if change.get("table") == "codings":
+                for side in ("before", "after"):
+                    row = change.get(side)
+                    if row and row.get("excerpt_id") in moved:
+                        old, new = moved[row["excerpt_id"]]
+                        start, end = remap_span(row["start"], row["end"], old, new)
+                        change[side] = {**row, "start": start, "end": end}
+                        touched = True
+            changes.append(change)
+        if touched:
+            operation.changes = changes
 
 
 def _relabel_speakers(s, labels: dict[int, str]) -> bool:  # noqa: ANN001

@@ -203,3 +203,13 @@ def test_the_audit_log_exports_without_identifiers(shell_project, run):
     assert rows[-1]["category"] == "review" and "Lucky" not in as_json.stdout
     as_csv = run("--project", shell_project.root, "audit", "export")
     assert as_csv.stdout.splitlines()[0] == "id,at,actor,category,action,target,details,hash"
+
+
+def test_a_reviewer_can_choose_a_pseudonym_but_not_a_real_word(shell_project, run):
+    with shell_project.vault_session() as vs:
+        yerlan = vs.scalar(select(Mention.entity_id).where(Mention.text == "Yerlan Bekov"))
+    refused = run("--project", shell_project.root, "review", "pseudonym", yerlan, "Police Man")
+    assert refused.exit_code == 2 and "corpus" in refused.stderr
+    done = run("--project", shell_project.root, "review", "pseudonym", yerlan, "Zhomart")
+    assert done.exit_code == 0, done.stderr
+    assert "My husband Zhomart said" in _texts(shell_project)

@@ -577,6 +577,17 @@ def review_retype(obj: Context, entity_id: int, label: str) -> None:
     _decided(retype(obj.project, entity_id, label), "retyped")
 
 
+@review_group.command("pseudonym")
+@click.argument("entity_id", type=int)
+@click.argument("pseudonym")
+@pass_ctx
+def review_pseudonym(obj: Context, entity_id: int, pseudonym: str) -> None:
+    """Choose an entity's pseudonym yourself (no word of the corpus)."""
+    from testimony.redact.review import set_pseudonym
+
+    _decided(set_pseudonym(obj.project, entity_id, pseudonym), "renamed")
+
+
 @review_group.command("merge")
 @click.argument("ids", nargs=-1, required=True, type=int)
 @pass_ctx

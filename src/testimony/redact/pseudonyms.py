@@ -268,7 +268,8 @@ def _same_case(model: str, word: str) -> str:
 
 def pseudonym_words(details: dict) -> list[str]:
     """The words a realistic pseudonym may write, to keep them out of other choices."""
-    return [details[k] for k in ("given", "surname", "patronymic") if details.get(k)]
+    words = [details[k] for k in ("given", "surname", "patronymic") if details.get(k)]
+    return words + _WORD.findall(details.get("custom", ""))
 
 
 # --- places and dates --------------------------------------------------------------------
@@ -380,6 +381,8 @@ def render_mention(
     strategy: str, label: str, tag: str, details: dict, surface: str, sentence_start: bool = False
 ) -> str:
     """What one mention becomes in pseudonymized text."""
+    if details.get("custom"):  # a reviewer's own choice, written the same in every mention
+        return details["custom"]
     if strategy == "realistic" and label == "PERSON":
         return render_person(details, surface, tag)
     if strategy == "generalise" and label in {"GPE", "LOC"}:

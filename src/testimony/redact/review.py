@@ -23,6 +23,7 @@ from testimony.errors import TestimonyError, UnknownInterview
 from testimony.project import Project
 from testimony.redact.engine import resolver_for
 from testimony.redact.importer import _add_fingerprints
+from testimony.redact.pseudonyms import pseudonym_words
 from testimony.redact.rerender import RenderStats, finish_renders, mark_sources_of
 from testimony.redact.rerun import REVIEWER
 from testimony.settings import read_list_file
@@ -211,6 +212,29 @@ def retype(project: Project, entity_id: int, label: str, actor: str | None = Non
         was=old_label,
         now=label,
     )
+
+
+def set_pseudonym(
+    project: Project, entity_id: int, pseudonym: str, actor: str | None = None
+) -> DecisionResult:
+    """A reviewer's own pseudonym for an entity, written in every mention; refused if a word
+    of it occurs in the corpus or in another pseudonym (it would read as someone real)."""
+    pseudonym = " ".join(pseudonym.split())
+    if not pseudonym:
+        raise ReviewError("the pseudonym is empty")
+    with project.vault_session() as vs, vs.begin():
+        (entity,) = _entities(vs, [entity_id])
+        resolver = resolver_for(vs, project.settings)
+        own = {w.casefold() for w in pseudonym_words(resolver.entities[entity_id].details)}
+        words = {w.casefold() for w in re.findall(r"[^\W\d_]+", pseudonym)}
+        taken = (resolver.used_words - own) | set(resolver._corpus())
+        if words & taken:
+            raise ReviewError("that pseudonym uses a word of the corpus or of another pseudonym")
+        entity.details = {**(entity.details or {}), "custom": pseudonym}
+        entity.status = "accepted"
+        mark_sources_of(vs, [entity_id])
+        tag = entity.pseudonym
+    return _finish(project, [entity_id], "review-pseudonym", actor, tags=[tag])
 
 
 def merge(project: Project, ids: list[int], actor: str | None = None) -> DecisionResult:
@@ -478,6 +502,7 @@ __all__ = [
     "merge",
     "reject",
     "retype",
+    "set_pseudonym",
     "split",
     "update_review_states",
 ]

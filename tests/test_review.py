@@ -14,23 +14,6 @@ from testimony.vault.models import Entity, Mention
 
 from .test_rerender import _code, _quote, _texts
 
-SHELL_STORY = (
-    "Q: Who else knew?\n"
-    "A: Only the shop owner, everybody calls him Lucky. Lucky saw the bruises in March.\n"
-    "Q: Did you go to the police?\n"
-    "A: I went to the police in Taraz twice. They laughed at me.\n"
-    "Q: And your husband?\n"
-    "A: My husband Yerlan Bekov said Lucky would keep quiet.\n"
-)
-
-
-@pytest.fixture
-def shell_project(project, tmp_path, run):
-    path = tmp_path / "statement.txt"
-    path.write_text(SHELL_STORY)
-    assert run("--project", project.root, "import", path).exit_code == 0
-    return project
-
 
 def _proposals(run, project) -> list[dict]:
     result = run("--project", project.root, "review", "list", "--json")
@@ -122,7 +105,6 @@ def test_bad_decisions_are_user_errors(shell_project, run):
     missing = run("--project", root, "review", "add", "--text", "Nobody-Here-Zz")
     assert missing.exit_code == 2 and "occurs nowhere" in missing.stderr
     assert run("--project", root, "review", "merge", "1").exit_code == 2
-    assert run("--project", root, "review").exit_code == 2
 
 
 @pytest.mark.parametrize("tamper", ["edit", "delete-middle", "delete-last", "insert", "swap"])

@@ -458,20 +458,24 @@ def redact_cmd(obj: Context, interviews_: tuple[str, ...], as_json: bool) -> Non
 
 
 @cli.group("review", cls=TestimonyGroup, invoke_without_command=True)
+@click.option("--reviewer", metavar="NAME", help="Who decides (default: coder name, or login).")
 @click.pass_context
-def review_group(ctx: click.Context) -> None:
+def review_group(ctx: click.Context, reviewer: str | None) -> None:
     """Decide on proposed redactions (reviewers, who hold the vault).
 
-    Without a subcommand this opens the reviewers' screen, once it exists; the
-    subcommands make the same decisions from the shell. Every decision
-    re-renders the interviews it touches (codings stay on their words) and is
-    written to the audit log.
+    Without a subcommand this opens the reviewers' queue: a accept, r reject,
+    R reject and allow, t retype, p pseudonym, space marks and m merges, s
+    splits, n adds a missed identifier; tab moves to the entity's mentions to
+    decide one alone. The subcommands make the same decisions from the shell.
+    Every decision re-renders the interviews it touches (codings stay on their
+    words) and is written to the audit log.
     """
     if ctx.invoked_subcommand is None:
-        raise click.UsageError(
-            "the reviewers' screen is not built yet; use `testimony review list` and the "
-            "decision subcommands (testimony review --help)"
-        )
+        from testimony.tui.review_app import run_review_app
+
+        project = ctx.find_object(Context).project
+        project.vault_engine  # noqa: B018 - a clear error now if this machine has no vault
+        sys.exit(run_review_app(project, project.actor(reviewer)))
 
 
 def _decided(result, verb: str) -> None:  # noqa: ANN001
@@ -527,6 +531,9 @@ def review_mentions(obj: Context, entity_id: int, as_json: bool, with_vault: boo
     views = list_mentions(obj.project, entity_id, with_vault)
     if as_json:
         rows = [{k: v for k, v in asdict(m).items() if with_vault or k != "context"} for m in views]
+        for row in rows:
+            if row.get("context"):
+                row["context"] = "".join(row["context"])
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     for m in views:
@@ -534,7 +541,9 @@ def review_mentions(obj: Context, entity_id: int, as_json: bool, with_vault: boo
             f"{m.id:>7}  {m.interview:<9} {m.field:<12} {m.start:>6}-{m.end:<6} "
             f"{m.detector:<10} {m.score:.2f}  {m.status}"
         )
-        click.echo(line + (f"  …{m.context}…" if m.context else ""))
+        click.echo(
+            line + (f"  …{m.context[0]}[{m.context[1]}]{m.context[2]}…" if m.context else "")
+        )
 
 
 @review_group.command("accept")

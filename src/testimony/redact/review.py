@@ -81,9 +81,13 @@ class Proposal:
 
 
 def list_proposals(
-    project: Project, interview: str | None = None, with_vault: bool = False
+    project: Project,
+    interview: str | None = None,
+    with_vault: bool = False,
+    contexts: bool = True,
 ) -> list[Proposal]:
-    """Every entity with mentions (in one interview if asked), riskiest first."""
+    """Every entity with mentions (in one interview if asked), riskiest first; with the
+    vault, each entity's words (and a few contexts unless contexts is False)."""
     with project.vault_session() as vs:
         query = select(Mention, Source.interview_code).join(Source).where(Source.status == "done")
         if interview:
@@ -109,7 +113,10 @@ def list_proposals(
             )
             if with_vault:
                 proposal.canonical = entity.canonical
-                proposal.contexts = _contexts(vs, [m for m, _c in rows][:3])
+                if contexts:
+                    proposal.contexts = [
+                        "".join(parts) for parts in _contexts(vs, [m for m, _c in rows][:3])
+                    ]
             proposals.append(proposal)
     proposals.sort(
         key=lambda p: (
@@ -123,21 +130,25 @@ def list_proposals(
     return proposals
 
 
-def _contexts(vs, mentions: list[Mention]) -> list[str]:  # noqa: ANN001
-    """A few words either side of each mention, from the raw text (vault holders only)."""
+def _contexts(vs, mentions: list[Mention], width: int = 60) -> list[tuple[str, str, str]]:  # noqa: ANN001
+    """(before, the mention, after) from the raw text, for vault holders only."""
     out = []
     for mention in mentions:
         if not mention.field.startswith("text:"):
-            out.append(f"({mention.field}) {mention.text}")
+            out.append((f"({mention.field}) ", mention.text, ""))
             continue
-        segment = vs.scalar(
-            select(RawSegment.text).where(
-                RawSegment.source_id == mention.source_id,
-                RawSegment.position == int(mention.field.split(":", 1)[1]),
+        segment = (
+            vs.scalar(
+                select(RawSegment.text).where(
+                    RawSegment.source_id == mention.source_id,
+                    RawSegment.position == int(mention.field.split(":", 1)[1]),
+                )
             )
+            or ""
         )
-        if segment is not None:
-            out.append(segment[max(0, mention.start - 60) : mention.end + 60].replace("\n", " "))
+        before = segment[max(0, mention.start - width) : mention.start].replace("\n", " ")
+        after = segment[mention.end : mention.end + width].replace("\n", " ")
+        out.append((before, segment[mention.start : mention.end], after))
     return out
 
 
@@ -382,7 +393,7 @@ class MentionView:
     detector: str
     score: float
     status: str
-    context: str | None = None  # raw, only with the vault opened for it
+    context: tuple[str, str, str] | None = None  # raw (before, words, after); vault holders
 
 
 def list_mentions(project: Project, entity_id: int, with_vault: bool = False) -> list[MentionView]:
@@ -408,7 +419,7 @@ def list_mentions(project: Project, entity_id: int, with_vault: bool = False) ->
                 mention.status,
             )
             if with_vault:
-                view.context = _contexts(vs, [mention])[0]
+                view.context = _contexts(vs, [mention], width=16)[0]
             views.append(view)
     return views
 
@@ -463,6 +474,40 @@ def _finish(project: Project, ids: list[int], action: str, actor: str | None, **
     return DecisionResult(ids, rendered, reviewed)
 
 
+@dataclass(frozen=True)
+class InterviewProgress:
+    interview: str
+    decided: int
+    proposals: int
+    state: str
+
+
+def review_progress(project: Project) -> list[InterviewProgress]:
+    """Per interview: how many of its mentions are decided (or their entity is)."""
+    with project.vault_session() as vs:
+        rows = vs.execute(
+            select(Source.interview_code, Mention.status, Entity.status)
+            .join(Mention, Mention.source_id == Source.id)
+            .join(Entity, Entity.id == Mention.entity_id)
+            .where(Source.status == "done")
+        ).all()
+        codes = list(
+            vs.scalars(
+                select(Source.interview_code).where(Source.status == "done").order_by(Source.id)
+            )
+        )
+    counts: dict[str, list[int]] = {code: [0, 0] for code in codes}
+    for code, mention_status, entity_status in rows:
+        counts[code][1] += 1
+        counts[code][0] += mention_status in DECIDED or entity_status in DECIDED
+    with project.session() as s:
+        states = dict(s.execute(select(Interview.code, Interview.review_state)).all())
+    return [
+        InterviewProgress(code, done, total, states.get(code, "unreviewed"))
+        for code, (done, total) in counts.items()
+    ]
+
+
 def update_review_states(project: Project, actor: str | None = None) -> list[str]:
     """Mark each interview reviewed when every proposal in it is decided, in review when
     some are; returns the interviews that just became reviewed."""
@@ -499,6 +544,7 @@ __all__ = [
     "decide_mentions",
     "list_mentions",
     "list_proposals",
+    "review_progress",
     "merge",
     "reject",
     "retype",

@@ -65,7 +65,7 @@ class ReviewScreen(Screen[None]):
 
     def on_mount(self) -> None:
         queue = self.query_one("#queue", DataTable)
-        queue.add_columns("", "id", "type", "words", "pseudonym", "n", "interviews", "status")
+        queue.add_columns("", "id", "status", "type", "words", "pseudonym", "n", "interviews")
         self.query_one("#mentions", DataTable).add_columns("id", "where", "status", "context")
         self.reload()
 
@@ -86,12 +86,12 @@ class ReviewScreen(Screen[None]):
             queue.add_row(
                 "•" if p.id in self.marked else "",
                 str(p.id),
+                Text(p.status, style=STATUS_STYLE.get(p.status, "")),
                 p.label,
-                (p.canonical or "")[:30],
-                p.pseudonym[:24],
+                (p.canonical or "")[:22],
+                p.pseudonym[:18],
                 str(p.mentions),
                 ",".join(p.interviews[:2]) + ("…" if len(p.interviews) > 2 else ""),
-                Text(p.status, style=STATUS_STYLE.get(p.status, "")),
                 key=str(p.id),
             )
         if keep is not None and str(keep) in queue.rows:
@@ -169,16 +169,22 @@ class ReviewScreen(Screen[None]):
         if mentions.has_focus and mentions.row_count and how in {"accept", "reject"}:
             key = mentions.coordinate_to_cell_key(mentions.cursor_coordinate).row_key.value
             status = "accepted" if how == "accept" else "rejected"
-            self.run_decision(lambda: review.decide_mentions(self.project, [int(key)], status))
+            self.run_decision(
+                lambda: review.decide_mentions(self.project, [int(key)], status),
+                f"mention {key} {status}",
+            )
             return
         ids = self._targets()
         if not ids:
             return
         if how == "accept":
-            self.run_decision(lambda: review.accept(self.project, ids, self.reviewer))
+            self.run_decision(lambda: review.accept(self.project, ids, self.reviewer), "accepted")
         else:
             allow = how == "allow"
-            self.run_decision(lambda: review.reject(self.project, ids, self.reviewer, allow))
+            self.run_decision(
+                lambda: review.reject(self.project, ids, self.reviewer, allow),
+                "rejected and allowed" if allow else "rejected",
+            )
 
     def _targets(self) -> list[int]:
         if self.marked:
@@ -204,12 +210,14 @@ class ReviewScreen(Screen[None]):
         if len(ids) < 2:
             self.say("Mark entities with space first, then m merges them into one.")
             return
-        self.run_decision(lambda: review.merge(self.project, ids, self.reviewer))
+        self.run_decision(lambda: review.merge(self.project, ids, self.reviewer), "merged")
 
     def action_split(self) -> None:
         proposal = self.current()
         if proposal:
-            self.run_decision(lambda: review.split(self.project, proposal.id, self.reviewer))
+            self.run_decision(
+                lambda: review.split(self.project, proposal.id, self.reviewer), "split"
+            )
 
     def action_retype(self) -> None:
         proposal = self.current()
@@ -219,7 +227,8 @@ class ReviewScreen(Screen[None]):
         def answered(label: str | None) -> None:
             if label:
                 self.run_decision(
-                    lambda: review.retype(self.project, proposal.id, label, self.reviewer)
+                    lambda: review.retype(self.project, proposal.id, label, self.reviewer),
+                    "retyped",
                 )
 
         self.app.push_screen(Prompt(f"New type for {proposal.id} (PERSON, ORG, GPE…)"), answered)
@@ -232,7 +241,8 @@ class ReviewScreen(Screen[None]):
         def answered(name: str | None) -> None:
             if name:
                 self.run_decision(
-                    lambda: review.set_pseudonym(self.project, proposal.id, name, self.reviewer)
+                    lambda: review.set_pseudonym(self.project, proposal.id, name, self.reviewer),
+                    "pseudonym set",
                 )
 
         self.app.push_screen(Prompt("Pseudonym", proposal.pseudonym), answered)
@@ -245,7 +255,8 @@ class ReviewScreen(Screen[None]):
             self.run_decision(
                 lambda: review.add(
                     self.project, words.strip(), (label.strip() or "PERSON"), None, self.reviewer
-                )
+                ),
+                "added",
             )
 
         self.app.push_screen(
@@ -254,7 +265,7 @@ class ReviewScreen(Screen[None]):
         )
 
     @work(thread=True, exclusive=True, group="decide")
-    def run_decision(self, decide) -> None:  # noqa: ANN001
+    def run_decision(self, decide, verb: str) -> None:  # noqa: ANN001
         try:
             result = decide()
         except TestimonyError as exc:
@@ -262,7 +273,7 @@ class ReviewScreen(Screen[None]):
             return
         self.marked.clear()
         message = (
-            f"{len(result.entities)} entities decided; {result.rendered.excerpts} excerpts "
+            f"{verb} {', '.join(map(str, result.entities))}: {result.rendered.excerpts} excerpts "
             f"re-rendered, {result.rendered.codings} codings moved with their words"
         )
         if result.reviewed:

@@ -90,7 +90,7 @@ async def test_marked_entities_merge_into_one(shell_project):
         people = [
             int(queue.get_row_at(i)[1])
             for i in range(queue.row_count)
-            if str(queue.get_row_at(i)[2]) == "PERSON"
+            if str(queue.get_row_at(i)[3]) == "PERSON"
         ][:2]
         for entity in people:
             queue.move_cursor(row=queue.get_row_index(str(entity)))

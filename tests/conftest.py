@@ -60,8 +60,10 @@ def run():
     """Run the CLI in-process; returns the click Result (exit_code, stdout, stderr)."""
     runner = CliRunner()
 
-    def invoke(*args: str, env: dict | None = None):
-        return runner.invoke(cli, [str(a) for a in args], env=env, catch_exceptions=False)
+    def invoke(*args: str, env: dict | None = None, input_text: str | None = None):
+        return runner.invoke(
+            cli, [str(a) for a in args], env=env, input=input_text, catch_exceptions=False
+        )
 
     return invoke
 
@@ -80,3 +82,22 @@ def dump_databases(folder: Path) -> dict[str, list[str]]:
         finally:
             connection.close()
     return dumps
+
+
+SHELL_STORY = (
+    "Q: Who else knew?\n"
+    "A: Only the shop owner, everybody calls him Lucky. Lucky saw the bruises in March.\n"
+    "Q: Did you go to the police?\n"
+    "A: I went to the police in Taraz twice. They laughed at me.\n"
+    "Q: And your husband?\n"
+    "A: My husband Yerlan Bekov said Lucky would keep quiet.\n"
+)
+
+
+@pytest.fixture
+def shell_project(project, tmp_path, run):
+    """A project with one short statement imported from the shell (Lucky is missed)."""
+    path = tmp_path / "statement.txt"
+    path.write_text(SHELL_STORY)
+    assert run("--project", project.root, "import", path).exit_code == 0
+    return project

@@ -52,7 +52,8 @@ def character_scores(project, gold: dict) -> tuple[float, float]:  # noqa: ANN00
         sources = {s.id: s.file_name for s in vs.scalars(select(Source))}
         segments = list(vs.scalars(select(RawSegment)))
         mentions: dict[tuple[int, str], list[tuple[int, int]]] = {}
-        for m in vs.scalars(select(Mention)):
+        # Flagged mentions (types the policy proposes to reviewers) stay in the text.
+        for m in vs.scalars(select(Mention).where(Mention.status != "flagged")):
             mentions.setdefault((m.source_id, m.field), []).append((m.start, m.end))
     for segment in segments:
         text = segment.text

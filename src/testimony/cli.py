@@ -333,26 +333,39 @@ def _highlight(snippet: str, highlights: list[tuple[int, int]]) -> str:
     is_flag=True,
     help='Read {"id","text"} lines; write {"id","spans","text"} lines.',
 )
+@click.option(
+    "--pseudonyms",
+    type=click.Choice(["tag", "realistic", "generalise", "settings"]),
+    default="settings",
+    show_default=True,
+    help="How pseudonyms are written: [PERSON-1] tags, made-up names for people, "
+    "generalised places and dates, or as the project's (or default) settings say.",
+)
 @pass_ctx
-def redact_text(obj: Context, as_json: bool, as_jsonl: bool) -> None:
+def redact_text(obj: Context, as_json: bool, as_jsonl: bool, pseudonyms: str) -> None:
     """Redact text from stdin, without a project or with one's lists (--project).
 
     Plain: stdin is one document; the redacted text goes to stdout. --json adds
     the spans. --jsonl reads one JSON object per line, {"id": ..., "text": ...},
     and writes {"id", "spans": [{"start", "end", "label", "entity"}], "text"}
     per line, offsets in code points of the input text. Mentions of one person
-    within a document share an entity (its pseudonym). Nothing is stored.
+    within a document share an entity, named by its tag ([PERSON-1]). Types the
+    settings propose to reviewers rather than redact are left in the text.
+    Nothing is stored.
     """
-    from testimony.redact.pipeline import RedactionPipeline
-    from testimony.redact.text import redact_texts, scratch_vault
+    from testimony.redact.engine import pipeline_for
+    from testimony.redact.text import project_vault, redact_texts, scratch_vault
+    from testimony.settings import Settings
 
     if as_json and as_jsonl:
         raise click.UsageError("--json and --jsonl cannot be used together")
-    settings = obj.project.settings if obj.project_dir else None  # --project or the env var
-    pipeline = (
-        RedactionPipeline(settings.labels, settings.deny_list, settings.allow_list)
-        if settings
-        else RedactionPipeline()
+    # --project or the environment variable: that project's lists; otherwise the defaults.
+    settings = obj.project.settings if obj.project_dir else Settings()
+    pipeline = pipeline_for(settings)
+    strategies = (
+        settings.pseudonyms
+        if pseudonyms == "settings"
+        else dict.fromkeys(("PERSON", "GPE", "LOC", "DATE"), pseudonyms)
     )
     try:
         stdin = sys.stdin.buffer.read().decode("utf-8-sig")
@@ -370,8 +383,17 @@ def redact_text(obj: Context, as_json: bool, as_jsonl: bool) -> None:
                 raise click.UsageError(f'stdin line {number}: expected {{"id", "text"}}') from None
     else:
         records = [(None, stdin)]
-    with scratch_vault() as session:
-        results = redact_texts(pipeline, [text for _id, text in records], session)
+    vault = (
+        project_vault(obj.project.vault_session(), pipeline) if obj.project_dir else scratch_vault()
+    )
+    with vault as session:
+        results = redact_texts(
+            pipeline,
+            [text for _id, text in records],
+            session,
+            strategies=strategies,
+            proposed=settings.proposed_labels(),
+        )
         for (record_id, _text), result in zip(records, results, strict=True):
             spans = [
                 {"start": s.start, "end": s.end, "label": s.label, "entity": s.entity}
@@ -389,6 +411,266 @@ def redact_text(obj: Context, as_json: bool, as_jsonl: bool) -> None:
                 )
             else:
                 click.echo(result.text, nl=False)
+
+
+@cli.command("redact")
+@click.option(
+    "--interview",
+    "interviews_",
+    multiple=True,
+    metavar="ID",
+    help="Only this interview (repeatable); all by default.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pass_ctx
+def redact_cmd(obj: Context, interviews_: tuple[str, ...], as_json: bool) -> None:
+    """Run detection again after testimony.yaml's lists or settings changed.
+
+    Reads the raw text from the vault, finds identifiers with the current
+    labels, policy and lists, and re-renders the interviews whose text changed
+    (and every interview, if a pseudonym strategy changed). Reviewers'
+    decisions are kept: accepted and rejected entities, mentions decided on
+    their own, identifiers added by hand. Codings stay on the same words.
+    """
+    from testimony.redact.rerun import rerun_detection
+
+    project = obj.project
+    with _progress("redacting", 1) as advance:
+        report = rerun_detection(project, list(interviews_) or None, progress=advance)
+    result = {
+        "interviews": len(report.interviews),
+        "mentions_before": report.mentions_before,
+        "mentions_after": report.mentions_after,
+        "kept_decisions": report.kept_decisions,
+        "restyled_entities": report.restyled_entities,
+        "excerpts_rerendered": report.rendered.excerpts,
+        "codings_moved": report.rendered.codings,
+    }
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+        return
+    click.echo(
+        f"{result['interviews']} interviews: {report.mentions_before} identifiers before, "
+        f"{report.mentions_after} now ({report.kept_decisions} reviewers' decisions kept); "
+        f"{report.rendered.excerpts} excerpts re-rendered, {report.rendered.codings} codings "
+        f"moved with their words"
+    )
+
+
+@cli.group("review", cls=TestimonyGroup, invoke_without_command=True)
+@click.option("--reviewer", metavar="NAME", help="Who decides (default: coder name, or login).")
+@click.pass_context
+def review_group(ctx: click.Context, reviewer: str | None) -> None:
+    """Decide on proposed redactions (reviewers, who hold the vault).
+
+    Without a subcommand this opens the reviewers' queue: a accept, r reject,
+    R reject and allow, t retype, p pseudonym, space marks and m merges, s
+    splits, n adds a missed identifier; tab moves to the entity's mentions to
+    decide one alone. The subcommands make the same decisions from the shell.
+    Every decision re-renders the interviews it touches (codings stay on their
+    words) and is written to the audit log.
+    """
+    if ctx.invoked_subcommand is None:
+        from testimony.tui.review_app import run_review_app
+
+        project = ctx.find_object(Context).project
+        project.vault_engine  # noqa: B018 - a clear error now if this machine has no vault
+        sys.exit(run_review_app(project, project.actor(reviewer)))
+
+
+def _decided(result, verb: str) -> None:  # noqa: ANN001
+    rendered = result.rendered
+    click.echo(
+        f"{verb} {', '.join(map(str, result.entities))}: {rendered.excerpts} excerpts "
+        f"re-rendered, {rendered.codings} codings moved with their words"
+    )
+    for code in result.reviewed:
+        click.echo(f"{code}: every proposal decided; marked reviewed")
+
+
+@review_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.option("--interview", metavar="ID", help="Only entities mentioned in this interview.")
+@click.option(
+    "--with-vault",
+    is_flag=True,
+    help="Also print each entity's raw text and contexts (for vault holders; never share).",
+)
+@pass_ctx
+def review_list(obj: Context, as_json: bool, interview: str | None, with_vault: bool) -> None:
+    """Proposals, one per entity, riskiest first: id, label, pseudonym, mentions,
+    interviews, status."""
+    from testimony.redact.review import list_proposals
+
+    proposals = list_proposals(obj.project, interview, with_vault)
+    if as_json:
+        click.echo(json.dumps([p.as_dict() for p in proposals], indent=2, ensure_ascii=False))
+        return
+    for p in proposals:
+        where = ",".join(p.interviews[:3]) + ("…" if len(p.interviews) > 3 else "")
+        line = (
+            f"{p.id:>6}  {p.label:<10} {p.pseudonym[:28]:<28} {p.mentions:>4} mentions  "
+            f"{where:<24} {p.status}"
+        )
+        if with_vault:
+            line += f"  = {p.canonical}"
+        click.echo(line)
+
+
+@review_group.command("mentions")
+@click.argument("entity_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.option("--with-vault", is_flag=True, help="Also print each mention's raw context.")
+@pass_ctx
+def review_mentions(obj: Context, entity_id: int, as_json: bool, with_vault: bool) -> None:
+    """Every mention of one entity: id, interview, where, detector, confidence, status."""
+    from dataclasses import asdict
+
+    from testimony.redact.review import list_mentions
+
+    views = list_mentions(obj.project, entity_id, with_vault)
+    if as_json:
+        rows = [{k: v for k, v in asdict(m).items() if with_vault or k != "context"} for m in views]
+        for row in rows:
+            if row.get("context"):
+                row["context"] = "".join(row["context"])
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for m in views:
+        line = (
+            f"{m.id:>7}  {m.interview:<9} {m.field:<12} {m.start:>6}-{m.end:<6} "
+            f"{m.detector:<10} {m.score:.2f}  {m.status}"
+        )
+        click.echo(
+            line + (f"  …{m.context[0]}[{m.context[1]}]{m.context[2]}…" if m.context else "")
+        )
+
+
+@review_group.command("accept")
+@click.argument("ids", nargs=-1, required=True, type=int)
+@click.option("--mention", is_flag=True, help="The ids are mentions, decided on their own.")
+@pass_ctx
+def review_accept(obj: Context, ids: tuple[int, ...], mention: bool) -> None:
+    """These entities are identifiers: redact every mention."""
+    from testimony.redact.review import accept, decide_mentions
+
+    if mention:
+        _decided(decide_mentions(obj.project, ids, "accepted"), "accepted mentions of")
+    else:
+        _decided(accept(obj.project, ids), "accepted")
+
+
+@review_group.command("reject")
+@click.argument("ids", nargs=-1, required=True, type=int)
+@click.option("--allow", is_flag=True, help="Add their words to the project's allow file as well.")
+@click.option("--mention", is_flag=True, help="The ids are mentions, decided on their own.")
+@pass_ctx
+def review_reject(obj: Context, ids: tuple[int, ...], allow: bool, mention: bool) -> None:
+    """These entities are no identifiers: put their words back."""
+    from testimony.redact.review import decide_mentions, reject
+
+    if mention:
+        _decided(decide_mentions(obj.project, ids, "rejected"), "rejected mentions of")
+    else:
+        _decided(reject(obj.project, ids, allow=allow), "rejected")
+
+
+@review_group.command("retype")
+@click.argument("entity_id", type=int)
+@click.argument("label")
+@pass_ctx
+def review_retype(obj: Context, entity_id: int, label: str) -> None:
+    """Give an entity another type (PERSON, ORG, GPE, LOC, FAC, ...)."""
+    from testimony.redact.review import retype
+
+    _decided(retype(obj.project, entity_id, label), "retyped")
+
+
+@review_group.command("pseudonym")
+@click.argument("entity_id", type=int)
+@click.argument("pseudonym")
+@pass_ctx
+def review_pseudonym(obj: Context, entity_id: int, pseudonym: str) -> None:
+    """Choose an entity's pseudonym yourself (no word of the corpus)."""
+    from testimony.redact.review import set_pseudonym
+
+    _decided(set_pseudonym(obj.project, entity_id, pseudonym), "renamed")
+
+
+@review_group.command("merge")
+@click.argument("ids", nargs=-1, required=True, type=int)
+@pass_ctx
+def review_merge(obj: Context, ids: tuple[int, ...]) -> None:
+    """These entities are one: all join the first, with its pseudonym."""
+    from testimony.redact.review import merge
+
+    _decided(merge(obj.project, list(ids)), "merged")
+
+
+@review_group.command("split")
+@click.argument("entity_id", type=int)
+@pass_ctx
+def review_split(obj: Context, entity_id: int) -> None:
+    """An entity joined several people: each differently written name gets its own."""
+    from testimony.redact.review import split
+
+    _decided(split(obj.project, entity_id), "split")
+
+
+@review_group.command("add")
+@click.option("--text", required=True, help="The missed identifier, as it is written.")
+@click.option("--label", default="PERSON", show_default=True, help="Its type.")
+@click.option("--interview", metavar="ID", help="Only in this interview (default: everywhere).")
+@pass_ctx
+def review_add(obj: Context, text: str, label: str, interview: str | None) -> None:
+    """Redact a missed identifier at every occurrence, in one interview or the project."""
+    from testimony.redact.review import add
+
+    _decided(add(obj.project, text, label, interview), "added")
+
+
+@cli.group("audit", cls=TestimonyGroup)
+def audit_group() -> None:
+    """The project's hash-chained audit log."""
+
+
+@audit_group.command("export")
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
+)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write here, not stdout.")
+@pass_ctx
+def audit_export(obj: Context, fmt: str, output: Path | None) -> None:
+    """The anonymisation log: every change, who and when, without raw identifiers."""
+    from testimony.db.audit import export_rows, rows_as_csv
+
+    with obj.project.session() as s:
+        rows = export_rows(s)
+    text = (
+        json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+        if fmt == "json"
+        else rows_as_csv(rows)
+    )
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+@audit_group.command("verify")
+@pass_ctx
+def audit_verify(obj: Context) -> None:
+    """Check the log's hash chain: exit 1 naming the first bad entry, 0 if intact."""
+    from testimony.db import audit
+
+    with obj.project.session() as s:
+        count, problem = audit.verify(s)
+    if problem is None:
+        click.echo(f"audit log intact: {count} entries")
+        return
+    where = f"entry {problem.entry_id}" if problem.entry_id is not None else "the log"
+    click.echo(f"audit log broken: {where} {problem.reason}", err=True)
+    sys.exit(1)
 
 
 @cli.command("leak-check")

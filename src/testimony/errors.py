@@ -30,6 +30,10 @@ class SettingsError(TestimonyError):
     """testimony.yaml cannot be read or holds a bad value."""
 
 
+class UnknownInterview(TestimonyError):
+    """A command named an interview id the project does not have."""
+
+
 class ImportRefused(TestimonyError):
     """A transcript file was refused whole; nothing of it was stored."""
 

@@ -17,7 +17,13 @@ from testimony.db.engine import make_engine, session_factory, sqlite_url
 from testimony.db.migrate import ensure_schema
 from testimony.db.models import ProjectMeta
 from testimony.errors import ProjectExists, ProjectNotFound
-from testimony.settings import SETTINGS_FILE, Settings, load_settings, write_template
+from testimony.settings import (
+    ALLOW_FILE_HEADER,
+    SETTINGS_FILE,
+    Settings,
+    load_settings,
+    write_template,
+)
 from testimony.vault.models import VaultMeta
 
 PROJECT_DB = "project.db"
@@ -128,6 +134,7 @@ def init_project(folder: Path, database_url: str | None = None, name: str | None
     os.close(os.open(vault_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     os.chmod(vault_path, 0o600)
     write_template(folder, name or folder.resolve().name)
+    (folder / "allow-list.txt").write_text(ALLOW_FILE_HEADER, encoding="utf-8")
     if database_url:
         _set_database_url(folder, database_url)
     project = Project.open(folder, database_url=database_url)

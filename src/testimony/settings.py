@@ -11,6 +11,8 @@ import yaml
 from testimony.errors import SettingsError
 
 SETTINGS_FILE = "testimony.yaml"
+POLICIES = ("redact", "propose", "keep")
+STRATEGIES = ("tag", "realistic", "generalise")
 DEFAULT_LABELS = (
     "PERSON",
     "GPE",
@@ -72,6 +74,23 @@ redaction:
   # Strings that are never redacted (the organisation running the study,
   # the country, public officials the team decides to name).
   allow_list: []
+  # Files of more entries, one per line ('#' starts a comment), relative to this
+  # folder. `testimony review reject --allow` adds to the first allow file.
+  # Keep deny files with the reviewers: they hold identifiers.
+  allow_files: [allow-list.txt]
+  deny_files: []
+  # What the engine does with each type it detects: redact (replace it in the
+  # text; reviewers can still reject it), propose (leave it in the text and ask
+  # a reviewer; it is redacted once accepted) or keep (do not look for it).
+  # Types not named here are redacted if they are in labels above.
+  policy:
+    OCCUPATION: propose
+  # How pseudonyms are written, per type: tag ([PERSON-3]), realistic (a made-up
+  # name of the same gender and naming culture, never one found in the corpus;
+  # people only) or generalise ("a village in Kazakhstan", "spring 2019"; places
+  # and dates only). Run `testimony redact` after changing this.
+  pseudonyms:
+    PERSON: realistic
 """
 
 
@@ -95,6 +114,19 @@ class Settings:
     labels: list[str] = field(default_factory=lambda: list(DEFAULT_LABELS))
     deny_list: list[str] = field(default_factory=list)
     allow_list: list[str] = field(default_factory=list)
+    allow_files: list[str] = field(default_factory=list)
+    deny_files: list[str] = field(default_factory=list)
+    policy: dict[str, str] = field(default_factory=lambda: {"OCCUPATION": "propose"})
+    pseudonyms: dict[str, str] = field(default_factory=lambda: {"PERSON": "realistic"})
+
+    def detected_labels(self) -> set[str]:
+        """The types the engine looks for: labels, plus proposed types, minus kept ones."""
+        wanted = set(self.labels) | {t for t, p in self.policy.items() if p != "keep"}
+        return {t for t in wanted if self.policy.get(t) != "keep"}
+
+    def proposed_labels(self) -> set[str]:
+        """Types left in the text until a reviewer accepts them."""
+        return {t for t, p in self.policy.items() if p == "propose"}
 
 
 def write_template(folder: Path, name: str) -> Path:
@@ -130,14 +162,50 @@ def load_settings(folder: Path) -> Settings:
             raise SettingsError(f"{path}: import.csv_columns must be a mapping")
         settings.csv_columns.update({str(k): str(v) for k, v in columns.items()})
     red = _section(data, "redaction", path)
-    for key in ("labels", "deny_list", "allow_list"):
+    for key in ("labels", "deny_list", "allow_list", "allow_files", "deny_files"):
         value = red.get(key)
         if value is None:
             continue
         if not isinstance(value, list):
             raise SettingsError(f"{path}: redaction.{key} must be a list")
         setattr(settings, key, [str(v) for v in value])
+    for files, entries in (
+        ("allow_files", settings.allow_list),
+        ("deny_files", settings.deny_list),
+    ):
+        for name in getattr(settings, files):
+            entries += read_list_file(folder / name, f"{path}: redaction.{files}")
+    for key, allowed in (("policy", POLICIES), ("pseudonyms", STRATEGIES)):
+        value = red.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, dict):
+            raise SettingsError(f"{path}: redaction.{key} must be a mapping of type: choice")
+        for label, choice in value.items():
+            if choice not in allowed:
+                raise SettingsError(
+                    f"{path}: redaction.{key}.{label} must be one of {', '.join(allowed)}"
+                )
+        setattr(settings, key, {str(k).upper(): str(v) for k, v in value.items()})
     return settings
+
+
+ALLOW_FILE_HEADER = """\
+# Never redacted in this project: one entry per line. Reviewers' rejections
+# with --allow are added here. Lines starting with '#' are comments.
+"""
+
+
+def read_list_file(path: Path, named_in: str) -> list[str]:
+    """The entries of an allow or deny file; a clear error if it cannot be read."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SettingsError(f"{named_in} names {path.name}, which does not exist") from None
+    except (OSError, UnicodeDecodeError):
+        raise SettingsError(f"{named_in} names {path.name}, which cannot be read") from None
+    lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    return [line for line in lines if line]
 
 
 def _section(data: dict[str, Any], key: str, path: Path) -> dict[str, Any]:

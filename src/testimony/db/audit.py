@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from testimony.db.models import AuditEntry
+from testimony.db.models import AuditEntry, ProjectMeta
+
+HEAD = "audit_head"  # project_meta: "<entries> <hash of the last>", so a cut-off tail shows
 
 
 def entry_hash(
@@ -29,7 +32,10 @@ def entry_hash(
 def append(session: Session, actor: str, action: str, target: str = "", **details: Any) -> None:
     """Add one entry chained to the last; call inside the transaction that did the work."""
     last = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)) or ""
+    head = session.get(ProjectMeta, HEAD)
+    count = int(head.value.split()[0]) + 1 if head else _count(session) + 1
     at = datetime.now(UTC).replace(microsecond=0)
+    digest = entry_hash(last, at, actor, action, target, details)
     session.add(
         AuditEntry(
             at=at,
@@ -38,6 +44,79 @@ def append(session: Session, actor: str, action: str, target: str = "", **detail
             target=target,
             details=details,
             prev_hash=last,
-            hash=entry_hash(last, at, actor, action, target, details),
+            hash=digest,
         )
     )
+    session.merge(ProjectMeta(key=HEAD, value=f"{count} {digest}"))
+
+
+def _count(session: Session) -> int:
+    from sqlalchemy import func
+
+    return session.scalar(select(func.count(AuditEntry.id))) or 0
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    """The first entry where the chain breaks (its id, or None for a missing tail)."""
+
+    entry_id: int | None
+    reason: str
+
+
+def verify(session: Session) -> tuple[int, ChainProblem | None]:
+    """Walk the chain: (entries checked, the first problem or None)."""
+    previous = ""
+    count = 0
+    for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id)):
+        count += 1
+        if entry.prev_hash != previous:
+            return count, ChainProblem(
+                entry.id,
+                "does not follow the entry before it (an entry was deleted, inserted or moved)",
+            )
+        at = entry.at if entry.at.tzinfo else entry.at.replace(tzinfo=UTC)
+        expected = entry_hash(previous, at, entry.actor, entry.action, entry.target, entry.details)
+        if entry.hash != expected:
+            return count, ChainProblem(entry.id, "was changed after it was written")
+        previous = entry.hash
+    head = session.get(ProjectMeta, HEAD)
+    if head is not None:
+        expected_count, expected_hash = head.value.split()
+        if int(expected_count) != count or expected_hash != previous:
+            return count, ChainProblem(
+                None,
+                f"should hold {expected_count} entries "
+                "ending in the recorded head; entries are missing or added",
+            )
+    return count, None
+
+
+def export_rows(session: Session) -> list[dict]:
+    """Every entry as plain data for an anonymisation log: what, its category, who, when."""
+    return [
+        {
+            "id": e.id,
+            "at": (e.at if e.at.tzinfo else e.at.replace(tzinfo=UTC)).isoformat(),
+            "actor": e.actor,
+            "category": e.action.split("-", 1)[0],
+            "action": e.action,
+            "target": e.target,
+            "details": e.details,
+            "hash": e.hash,
+        }
+        for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))
+    ]
+
+
+def rows_as_csv(rows: list[dict]) -> str:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    names = ["id", "at", "actor", "category", "action", "target", "details", "hash"]
+    writer = csv.DictWriter(buffer, fieldnames=names)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({**row, "details": json.dumps(row["details"], ensure_ascii=False)})
+    return buffer.getvalue()

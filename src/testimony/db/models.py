@@ -109,7 +109,8 @@ class Excerpt(Base):
     start_ms: Mapped[int | None] = mapped_column(Integer)
     end_ms: Mapped[int | None] = mapped_column(Integer)
     word_count: Mapped[int] = mapped_column(Integer, default=0)
-    # Where the pseudonyms are in text: [[start, end, label], ...], for display and remapping.
+    # Where the pseudonyms are: [[start, end, label, entity, raw_start, raw_end], ...], for
+    # display, and to carry codings through a re-render (raw offsets are not identifiers).
     pseudonyms: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
 
     interview: Mapped[Interview] = relationship(back_populates="excerpts")

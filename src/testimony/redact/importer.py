@@ -44,27 +44,23 @@ from testimony.ingest.segment import excerpts_from_turns
 from testimony.project import Project
 from testimony.redact.common import DROP_AT, is_common
 from testimony.redact.detectors.base import Detection
-from testimony.redact.entities import EntityResolver
+from testimony.redact.detectors.names import lexicon
+from testimony.redact.engine import pipeline_for, resolver_for
+from testimony.redact.entities import NAME_WORD_AT, EntityResolver
 from testimony.redact.fingerprint import fingerprint, fingerprint_form
 from testimony.redact.forms import is_name_word, split_title
+from testimony.redact.mentions import finds_in_text, link_mentions, whole_field_finds
 from testimony.redact.pipeline import RedactionPipeline
-from testimony.redact.render import Replacement, render
+from testimony.redact.rendering import (
+    NAME_ATTRIBUTES,
+    PLACE_ATTRIBUTES,
+    RawInterview,
+    render_interview,
+)
+from testimony.redact.rerender import finish_renders, rename_colliding
+from testimony.redact.words import add_corpus_words
+from testimony.settings import Settings
 from testimony.vault.models import Mention, RawSegment, Source, VaultMeta
-
-NAME_ATTRIBUTES = {
-    "interviewer",
-    "interviewee",
-    "respondent",
-    "name",
-    "participant",
-    "observer",
-    "transcriber",
-    "author",
-    "translator",
-    "interpreter",
-    "speaker",
-}
-PLACE_ATTRIBUTES = {"place", "location", "city", "village", "town", "address", "district"}
 
 
 @dataclass
@@ -94,8 +90,6 @@ class _Text:
     field: str
     raw: str
     detections: list[Detection] = field(default_factory=list)
-    replacements: list[Replacement] = field(default_factory=list)
-    marks: list[list] = field(default_factory=list)  # [start, end, label, entity] in the output
 
 
 @dataclass
@@ -122,6 +116,7 @@ def import_files(
     The redaction pipeline is built from the project's settings unless one is given.
     """
     recover_pending(project)
+    finish_renders(project)  # a re-render a crash interrupted
     report = ImportReport()
     seeded = False  # the pipeline (and spaCy) is made only when a file needs it
     options = {"csv_columns": {**project.settings.csv_columns, **(csv_columns or {})}}
@@ -217,8 +212,7 @@ def _parse(path: Path, data: bytes, options: dict) -> tuple[ReadResult, str]:
 
 
 def _pipeline(project: Project) -> RedactionPipeline:
-    settings = project.settings
-    return RedactionPipeline(settings.labels, settings.deny_list, settings.allow_list)
+    return pipeline_for(project.settings)
 
 
 def _seed_known_forms(project: Project, pipeline: RedactionPipeline) -> None:
@@ -288,8 +282,11 @@ def _import_parsed(
     rows: list[_Rendered] = []
     with project.vault_session() as vs, vs.begin():
         key = bytes.fromhex(vs.get(VaultMeta, "hmac_key").value)
-        resolver = EntityResolver(vs)
-        forms_before = set(resolver.forms)
+        # The file's words first: a realistic pseudonym must not be one of them.
+        collisions = add_corpus_words(vs, [read.text, *(t.raw for t in pending)])
+        resolver = resolver_for(vs, project.settings)
+        # Earlier interviews whose realistic pseudonym is a real word of this file get another.
+        renamed = rename_colliding(vs, resolver, collisions)
         for item, code in zip(prepared, codes, strict=True):
             source = Source(
                 sha256=digest,
@@ -303,17 +300,15 @@ def _import_parsed(
                 title=item.title.raw,
                 interview_code=code,
                 status="pending",
+                attributes=dict(item.doc.attributes),
             )
             vs.add(source)
             vs.flush()
-            rows.append(_redact_interview(vs, resolver, source, item))
+            rows.append(_redact_interview(vs, resolver, source, item, project.settings))
         for old in old_sources:
             old.status = "replacing"
             vs.add(old)
-        new_forms = [
-            (f, resolver.entities[resolver.forms[f]][0])
-            for f in resolver.forms.keys() - forms_before
-        ]
+        new_forms = list(resolver.added_forms)
         source_ids = [row.source_id for row in rows]
 
     # 2. project: pseudonymized text only.
@@ -346,6 +341,8 @@ def _import_parsed(
 
     # 3. vault: done.
     _mark_done(project, source_ids, [o.id for o in old_sources])
+    if renamed:  # other interviews showed a pseudonym this file uses as a real word
+        finish_renders(project)
     return FileResult(
         path,
         "replaced" if old_sources else "imported",
@@ -384,94 +381,54 @@ class _Rendered:
     mentions: int
 
 
-def _redact_interview(vs, resolver: EntityResolver, source: Source, item: _Interview) -> _Rendered:  # noqa: ANN001
+def _redact_interview(
+    vs,  # noqa: ANN001
+    resolver: EntityResolver,
+    source: Source,
+    item: _Interview,
+    settings: Settings,
+) -> _Rendered:
     """Resolve entities, render pseudonymized text, and store raw segments and mentions."""
-    mention_rows: list[dict] = []
-
-    def mention(
-        field_name: str,
-        start: int,
-        end: int,
-        surface: str,
-        label: str,
-        detector: str,
-        score: float,
-        entity_id: int,
-    ) -> None:
-        mention_rows.append(
-            {
-                "source_id": source.id,
-                "field": field_name,
-                "start": start,
-                "end": end,
-                "text": surface,
-                "label": label,
-                "entity_id": entity_id,
-                "detector": detector,
-                "score": score,
-            }
-        )
-
-    def redact(text: _Text) -> str:
-        spans = []
-        for d in text.detections:
-            surface = text.raw[d.start : d.end]
-            entity_id, pseudonym = resolver.resolve(surface, d.label)
-            spans.append((d.start, d.end, entity_id, pseudonym))
-            mention(text.field, d.start, d.end, surface, d.label, d.detector, d.score, entity_id)
-        out, text.replacements = render(text.raw, spans)
-        text.marks = [
-            [r.new_start, r.new_end, d.label, r.entity]
-            for r, d in zip(text.replacements, text.detections, strict=True)
-        ]
-        return out
-
-    def whole(value: str, label: str, field_name: str) -> str:
-        titles, bare = split_title(value)
-        entity_id, pseudonym = resolver.resolve(bare, label)
-        mention(
-            field_name, len(value) - len(bare), len(value), bare, label, "field", 1.0, entity_id
-        )
-        return f"{titles} {pseudonym}" if titles else pseudonym
-
-    speakers = {
-        raw: (raw if is_role_word(raw) else whole(raw, "PERSON", "speaker"), role)
-        for raw, role in item.speakers.items()
-    }
-    attributes = []
-    for name, text, label in item.attributes:
-        raw_value = item.doc.attributes[name]
-        if text is None:
-            attributes.append((name, whole(raw_value, label, f"attr:{name}")))
-        else:
-            attributes.append((name, redact(text) if text.raw else ""))
-    title = redact(item.title) if item.title.raw else ""
+    finds = [
+        f
+        for text in (item.title, *item.texts, *(t for _n, t, _l in item.attributes if t))
+        for f in finds_in_text(text.field, text.raw, text.detections)
+    ]
+    finds += whole_field_finds(item.doc.attributes, list(item.speakers))
+    mention_rows, refs = link_mentions(resolver, source.id, finds, settings)
+    raw = RawInterview(
+        item.title.raw,
+        dict(item.doc.attributes),
+        [(p, e.speaker, e.text) for p, e in enumerate(item.excerpts, start=1)],
+    )
+    rendered = render_interview(resolver, raw, refs)
     excerpts = []
     segment_rows = []
-    for position, (raw, text) in enumerate(zip(item.excerpts, item.texts, strict=True), start=1):
-        clean = redact(text)
+    for position, raw_excerpt in enumerate(item.excerpts, start=1):
+        clean, replacements = rendered.texts[position]
         segment_rows.append(
             {
                 "source_id": source.id,
                 "position": position,
-                "speaker": raw.speaker,
-                "text": raw.text,
-                "start_ms": raw.start_ms,
-                "end_ms": raw.end_ms,
-                "replacements": json.dumps([r.as_list() for r in text.replacements]),
+                "speaker": raw_excerpt.speaker,
+                "text": raw_excerpt.text,
+                "start_ms": raw_excerpt.start_ms,
+                "end_ms": raw_excerpt.end_ms,
+                "replacements": json.dumps([r.as_list() for r in replacements]),
             }
         )
-        speaker = speakers[raw.speaker][0] if raw.speaker else None
-        excerpts.append((position, speaker, clean, raw, text.marks))
+        speaker = rendered.speakers[raw_excerpt.speaker] if raw_excerpt.speaker else None
+        marks = [r.mark() for r in replacements]
+        excerpts.append((position, speaker, clean, raw_excerpt, marks))
     vs.flush()  # new entities first: mentions refer to them
     if mention_rows:
         vs.execute(insert(Mention), mention_rows)
     vs.execute(insert(RawSegment), segment_rows)
     return _Rendered(
         source_id=source.id,
-        title=title,
-        attributes=attributes,
-        speakers=speakers,
+        title=rendered.title,
+        attributes=rendered.attributes,
+        speakers={raw: (label, item.speakers[raw]) for raw, label in rendered.speakers.items()},
         excerpts=excerpts,
         words=sum(len(e[2].split()) for e in excerpts),
         mentions=len(mention_rows),
@@ -544,6 +501,8 @@ def _add_fingerprints(s, key: bytes, forms: list[tuple[str, str]]) -> None:  # n
             continue
         if label != "PERSON" and is_common(words, DROP_AT - 0.5):
             continue  # "date" as an ORG: a false alarm in every report, not a safeguard
+        if label == "PERSON" and is_common(words, NAME_WORD_AT) and not lexicon().is_name(words):
+            continue  # "tea", "centre" taken for a name once: no name the lists know
         digest = fingerprint(key, form, label)
         if digest not in known:
             known.add(digest)

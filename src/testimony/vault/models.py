@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -44,6 +55,11 @@ class Source(Base):
     title: Mapped[str] = mapped_column(Text, default="")
     interview_code: Mapped[str] = mapped_column(String(32), default="")
     status: Mapped[str] = mapped_column(String(16), default="pending")
+    # Raw interview attributes (front matter, CSV columns), so a re-run can redact them again.
+    attributes: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
+    # Set while project.db still shows text rendered before a pseudonym changed; cleared
+    # when the re-render is committed (a crash in between is finished on the next run).
+    needs_render: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -64,7 +80,12 @@ class RawSegment(Base):
 
 
 class Entity(Base):
-    """One real-world referent (a person, a place, a number) and its pseudonym."""
+    """One real-world referent (a person, a place, a number) and its pseudonym.
+
+    pseudonym is the entity's stable tag ([PERSON-3]); strategy says how its mentions
+    are rendered (tag, realistic, generalise) and details holds what that needs, such
+    as the realistic name's parts ({"given": "Ayana", "surname": "Serikova", ...}).
+    """
 
     __tablename__ = "entities"
     __table_args__ = (UniqueConstraint("pseudonym"),)
@@ -74,11 +95,13 @@ class Entity(Base):
     pseudonym: Mapped[str] = mapped_column(String(64))
     canonical: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="proposed")
+    strategy: Mapped[str] = mapped_column(String(16), default="tag", server_default="tag")
+    details: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class EntityForm(Base):
-    """A normalised surface form that links a mention to its entity."""
+    """A normalised surface form that links a mention to its entity, in every interview."""
 
     __tablename__ = "entity_forms"
     __table_args__ = (UniqueConstraint("label", "form"),)
@@ -87,6 +110,31 @@ class EntityForm(Base):
     entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"))
     label: Mapped[str] = mapped_column(String(16))
     form: Mapped[str] = mapped_column(Text)
+
+
+class ScopedForm(Base):
+    """A form that links to its entity only inside one source (one interview).
+
+    A given name alone ("Yerlan") is one person within an interview, but two
+    interviews' Yerlans are usually two people.
+    """
+
+    __tablename__ = "scoped_forms"
+    __table_args__ = (UniqueConstraint("scope", "label", "form"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"))
+    scope: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    label: Mapped[str] = mapped_column(String(16))
+    form: Mapped[str] = mapped_column(Text)
+
+
+class CorpusWord(Base):
+    """Every word (case-folded) of every imported text: realistic pseudonyms avoid them."""
+
+    __tablename__ = "corpus_words"
+
+    word: Mapped[str] = mapped_column(String(128), primary_key=True)
 
 
 class Mention(Base):

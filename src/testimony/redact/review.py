@@ -1,0 +1,554 @@
+"""Reviewers' decisions on proposed redactions: the one service the shell and the TUI call.
+
+Each decision is one vault transaction that changes entities or mentions and
+marks the sources they touch; the touched interviews are then re-rendered
+(codings carried along, see rerender.py), their review state updated, and
+the decision appended to the project's audit log, which names entities by id
+and tag only, never by what they stand for.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import select, update
+
+from testimony.db import audit
+from testimony.db.models import Interview
+from testimony.errors import TestimonyError, UnknownInterview
+from testimony.project import Project
+from testimony.redact.engine import resolver_for
+from testimony.redact.importer import _add_fingerprints
+from testimony.redact.pseudonyms import pseudonym_words
+from testimony.redact.rerender import RenderStats, finish_renders, mark_sources_of
+from testimony.redact.rerun import REVIEWER
+from testimony.settings import read_list_file
+from testimony.vault.models import (
+    Entity,
+    EntityForm,
+    Mention,
+    RawSegment,
+    ScopedForm,
+    Source,
+    VaultMeta,
+)
+
+DECIDED = {"accepted", "rejected"}
+# Riskiest first: what names a person or reaches them, then what is less direct.
+RISK = {"PERSON": 0, "PHONE": 1, "EMAIL": 1, "ADDRESS": 1, "ID": 1, "HANDLE": 1, "URL": 2}
+
+
+class ReviewError(TestimonyError):
+    """A decision that cannot be made as asked (unknown id, bad label...)."""
+
+
+@dataclass
+class Proposal:
+    """One entity as a reviewer sees it."""
+
+    id: int
+    label: str
+    pseudonym: str  # how it is written (a made-up name, a generalisation or its tag)
+    tag: str
+    mentions: int
+    interviews: list[str]
+    status: str
+    detectors: list[str]
+    confidence: float
+    canonical: str | None = None  # only with the vault opened for it
+    contexts: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        data = {
+            "id": self.id,
+            "label": self.label,
+            "pseudonym": self.pseudonym,
+            "tag": self.tag,
+            "mentions": self.mentions,
+            "interviews": self.interviews,
+            "status": self.status,
+            "detectors": self.detectors,
+            "confidence": round(self.confidence, 3),
+        }
+        if self.canonical is not None:
+            data["text"] = self.canonical
+            data["contexts"] = self.contexts
+        return data
+
+
+def list_proposals(
+    project: Project,
+    interview: str | None = None,
+    with_vault: bool = False,
+    contexts: bool = True,
+) -> list[Proposal]:
+    """Every entity with mentions (in one interview if asked), riskiest first; with the
+    vault, each entity's words (and a few contexts unless contexts is False)."""
+    with project.vault_session() as vs:
+        query = select(Mention, Source.interview_code).join(Source).where(Source.status == "done")
+        if interview:
+            _check_interview(vs, interview)
+            query = query.where(Source.interview_code == interview)
+        by_entity: dict[int, list[tuple[Mention, str]]] = defaultdict(list)
+        for mention, code in vs.execute(query):
+            by_entity[mention.entity_id].append((mention, code))
+        resolver = resolver_for(vs, project.settings)
+        proposals = []
+        for entity in vs.scalars(select(Entity).where(Entity.id.in_(list(by_entity)))):
+            rows = by_entity[entity.id]
+            proposal = Proposal(
+                id=entity.id,
+                label=entity.label,
+                pseudonym=resolver.render(entity.id, entity.canonical),
+                tag=entity.pseudonym,
+                mentions=len(rows),
+                interviews=sorted({code for _m, code in rows}),
+                status=entity.status,
+                detectors=sorted({m.detector for m, _c in rows}),
+                confidence=min(m.score for m, _c in rows),
+            )
+            if with_vault:
+                proposal.canonical = entity.canonical
+                if contexts:
+                    proposal.contexts = [
+                        "".join(parts) for parts in _contexts(vs, [m for m, _c in rows][:3])
+                    ]
+            proposals.append(proposal)
+    proposals.sort(
+        key=lambda p: (
+            p.status in DECIDED,
+            RISK.get(p.label, 3),
+            p.confidence,
+            -len(p.interviews),
+            p.id,
+        )
+    )
+    return proposals
+
+
+def _contexts(vs, mentions: list[Mention], width: int = 60) -> list[tuple[str, str, str]]:  # noqa: ANN001
+    """(before, the mention, after) from the raw text, for vault holders only."""
+    out = []
+    for mention in mentions:
+        if not mention.field.startswith("text:"):
+            out.append((f"({mention.field}) ", mention.text, ""))
+            continue
+        segment = (
+            vs.scalar(
+                select(RawSegment.text).where(
+                    RawSegment.source_id == mention.source_id,
+                    RawSegment.position == int(mention.field.split(":", 1)[1]),
+                )
+            )
+            or ""
+        )
+        before = segment[max(0, mention.start - width) : mention.start].replace("\n", " ")
+        after = segment[mention.end : mention.end + width].replace("\n", " ")
+        out.append((before, segment[mention.start : mention.end], after))
+    return out
+
+
+@dataclass
+class DecisionResult:
+    entities: list[int]
+    rendered: RenderStats
+    reviewed: list[str]  # interviews that became fully reviewed
+
+
+def accept(project: Project, ids: Iterable[int], actor: str | None = None) -> DecisionResult:
+    """These entities are identifiers: redact every mention (proposed-only types too)."""
+    return _set_status(project, list(ids), "accepted", actor)
+
+
+def reject(
+    project: Project, ids: Iterable[int], actor: str | None = None, allow: bool = False
+) -> DecisionResult:
+    """These entities are no identifiers: put their words back in the text. With allow,
+    their words join the project's allow file, so no later import redacts them."""
+    ids = list(ids)
+    if allow:
+        if not project.settings.allow_files:
+            raise ReviewError("no allow file: name one in testimony.yaml (redaction.allow_files)")
+        with project.vault_session() as vs:
+            _entities(vs, ids)
+            words = sorted(set(vs.scalars(select(Mention.text).where(Mention.entity_id.in_(ids)))))
+        path = project.root / project.settings.allow_files[0]
+        known = set(read_list_file(path, "allow file")) if path.exists() else set()
+        with path.open("a", encoding="utf-8") as handle:
+            handle.writelines(f"{w}\n" for w in words if w not in known)
+    return _set_status(project, ids, "rejected", actor)
+
+
+def _set_status(project: Project, ids: list[int], status: str, actor: str | None) -> DecisionResult:
+    with project.vault_session() as vs, vs.begin():
+        entities = _entities(vs, ids)
+        for entity in entities:
+            entity.status = status
+        mark_sources_of(vs, ids)
+        tags = [e.pseudonym for e in entities]
+    return _finish(project, ids, "review-" + status.removesuffix("ed"), actor, tags=tags)
+
+
+def retype(project: Project, entity_id: int, label: str, actor: str | None = None):  # noqa: ANN201
+    """Give an entity another type (PERSON -> ORG); it gets that type's tag and strategy."""
+    label = label.upper()
+    if not re.fullmatch(r"[A-Z]{2,16}", label):
+        raise ReviewError(f"{label!r} is not a type (PERSON, ORG, GPE, ...)")
+    with project.vault_session() as vs, vs.begin():
+        (entity,) = _entities(vs, [entity_id])
+        old_tag, old_label = entity.pseudonym, entity.label
+        resolver = resolver_for(vs, project.settings)
+        resolver.counters[label] += 1
+        entity.label = label
+        entity.pseudonym = f"[{label}-{resolver.counters[label]}]"
+        entity.status = "accepted"
+        vs.execute(update(Mention).where(Mention.entity_id == entity_id).values(label=label))
+        vs.execute(update(EntityForm).where(EntityForm.entity_id == entity_id).values(label=label))
+        vs.execute(update(ScopedForm).where(ScopedForm.entity_id == entity_id).values(label=label))
+        vs.flush()
+        resolver = resolver_for(vs, project.settings)
+        resolver.set_strategy(entity_id, project.settings.pseudonyms.get(label, "tag"))
+        mark_sources_of(vs, [entity_id])
+        new_tag = entity.pseudonym
+    return _finish(
+        project,
+        [entity_id],
+        "review-retype",
+        actor,
+        tags=[old_tag, new_tag],
+        was=old_label,
+        now=label,
+    )
+
+
+def set_pseudonym(
+    project: Project, entity_id: int, pseudonym: str, actor: str | None = None
+) -> DecisionResult:
+    """A reviewer's own pseudonym for an entity, written in every mention; refused if a word
+    of it occurs in the corpus or in another pseudonym (it would read as someone real)."""
+    pseudonym = " ".join(pseudonym.split())
+    if not pseudonym:
+        raise ReviewError("the pseudonym is empty")
+    with project.vault_session() as vs, vs.begin():
+        (entity,) = _entities(vs, [entity_id])
+        resolver = resolver_for(vs, project.settings)
+        own = {w.casefold() for w in pseudonym_words(resolver.entities[entity_id].details)}
+        words = {w.casefold() for w in re.findall(r"[^\W\d_]+", pseudonym)}
+        taken = (resolver.used_words - own) | set(resolver._corpus())
+        if words & taken:
+            raise ReviewError("that pseudonym uses a word of the corpus or of another pseudonym")
+        entity.details = {**(entity.details or {}), "custom": pseudonym}
+        entity.status = "accepted"
+        mark_sources_of(vs, [entity_id])
+        tag = entity.pseudonym
+    return _finish(project, [entity_id], "review-pseudonym", actor, tags=[tag])
+
+
+def merge(project: Project, ids: list[int], actor: str | None = None) -> DecisionResult:
+    """One person (or place) after all: every mention and form joins the first entity."""
+    if len(set(ids)) < 2:
+        raise ReviewError("merge needs two or more entity ids")
+    keep, *others = list(dict.fromkeys(ids))
+    with project.vault_session() as vs, vs.begin():
+        entities = _entities(vs, [keep, *others])
+        labels = {e.label for e in entities}
+        if len(labels) > 1:
+            raise ReviewError(f"cannot merge entities of different types ({', '.join(labels)})")
+        for model in (Mention, EntityForm, ScopedForm):
+            column = model.entity_id
+            vs.execute(update(model).where(column.in_(others)).values(entity_id=keep))
+        kept = next(e for e in entities if e.id == keep)
+        kept.status = "accepted"
+        for entity in entities:
+            if entity.id != keep:
+                vs.delete(entity)
+        mark_sources_of(vs, [keep])
+        tags = [e.pseudonym for e in entities]
+    return _finish(project, [keep, *others], "review-merge", actor, tags=tags)
+
+
+def split(project: Project, entity_id: int, actor: str | None = None) -> DecisionResult:
+    """An entity that joined several people: each differently written name becomes its own."""
+    with project.vault_session() as vs, vs.begin():
+        (entity,) = _entities(vs, [entity_id])
+        mentions = list(vs.scalars(select(Mention).where(Mention.entity_id == entity_id)))
+        groups: dict[str, list[Mention]] = defaultdict(list)
+        for mention in mentions:
+            groups[" ".join(mention.text.casefold().split())].append(mention)
+        if len(groups) < 2:
+            raise ReviewError(f"entity {entity_id} is written one way only; nothing to split")
+        resolver = resolver_for(vs, project.settings)
+        canonical = " ".join(entity.canonical.casefold().split())
+        made = []
+        for form, group in groups.items():
+            if form == canonical:
+                continue
+            new_id = resolver._new_entity(group[0].text, entity.label)
+            vs.flush()
+            for mention in group:
+                mention.entity_id = new_id
+            for model in (EntityForm, ScopedForm):
+                vs.execute(
+                    update(model)
+                    .where(model.entity_id == entity_id, model.form == form)
+                    .values(entity_id=new_id)
+                )
+            made.append(new_id)
+        mark_sources_of(vs, [entity_id, *made])
+    return _finish(project, [entity_id, *made], "review-split", actor)
+
+
+def add(
+    project: Project,
+    text: str,
+    label: str = "PERSON",
+    interview: str | None = None,
+    actor: str | None = None,
+) -> DecisionResult:
+    """A missed identifier: redact it at every occurrence (whole words, any case, possessive)."""
+    text = " ".join(text.split())
+    if not text or not any(ch.isalnum() for ch in text):
+        raise ReviewError("--text must hold the identifier to redact")
+    label = label.upper()
+    words = r"\s+".join(re.escape(w) for w in text.split())
+    pattern = re.compile(rf"(?<!\w){words}(?!\w)", re.IGNORECASE)
+    with project.vault_session() as vs, vs.begin():
+        key = bytes.fromhex(vs.get(VaultMeta, "hmac_key").value)
+        query = select(Source).where(Source.status == "done")
+        if interview:
+            _check_interview(vs, interview)
+            query = query.where(Source.interview_code == interview)
+        resolver = resolver_for(vs, project.settings)
+        found = 0
+        touched: set[int] = set()
+        for source in vs.scalars(query):
+            fields = [("title", source.title)] if source.title else []
+            fields += [
+                (f"text:{position}", raw)
+                for position, raw in vs.execute(
+                    select(RawSegment.position, RawSegment.text).where(
+                        RawSegment.source_id == source.id
+                    )
+                )
+            ]
+            existing = list(vs.scalars(select(Mention).where(Mention.source_id == source.id)))
+            for name, raw in fields:
+                for match in pattern.finditer(raw):
+                    start, end = match.span()
+                    for mention in existing:  # a find it covers gives way to the reviewer's
+                        if mention.field == name and mention.start < end and start < mention.end:
+                            mention.status = "rejected"
+                    entity_id = resolver.entity_for(match.group(), label, source.id)
+                    resolver.entities[entity_id].status = "accepted"
+                    vs.add(
+                        Mention(
+                            source_id=source.id,
+                            field=name,
+                            start=start,
+                            end=end,
+                            text=match.group(),
+                            label=label,
+                            entity_id=entity_id,
+                            detector=REVIEWER,
+                            score=1.0,
+                            status="accepted",
+                        )
+                    )
+                    found += 1
+                    touched.add(source.id)
+        if not found:
+            raise ReviewError(
+                "that text occurs nowhere" + (f" in {interview}" if interview else "")
+            )
+        vs.flush()
+        ids = sorted(
+            {
+                m.entity_id
+                for m in vs.scalars(
+                    select(Mention).where(
+                        Mention.detector == REVIEWER, Mention.source_id.in_(touched)
+                    )
+                )
+            }
+        )
+        vs.execute(update(Entity).where(Entity.id.in_(ids)).values(status="accepted"))
+        vs.execute(update(Source).where(Source.id.in_(touched)).values(needs_render=True))
+        forms = list(resolver.added_forms) + [(text.casefold(), label)]
+        with project.session() as s, s.begin():
+            _add_fingerprints(s, key, forms)
+    return _finish(project, ids, "review-add", actor, occurrences=found, label=label)
+
+
+@dataclass
+class MentionView:
+    id: int
+    interview: str
+    field: str
+    start: int
+    end: int
+    detector: str
+    score: float
+    status: str
+    context: tuple[str, str, str] | None = None  # raw (before, words, after); vault holders
+
+
+def list_mentions(project: Project, entity_id: int, with_vault: bool = False) -> list[MentionView]:
+    """Every mention of one entity, where it is and how it was found."""
+    with project.vault_session() as vs:
+        _entities(vs, [entity_id])
+        rows = vs.execute(
+            select(Mention, Source.interview_code)
+            .join(Source)
+            .where(Mention.entity_id == entity_id)
+            .order_by(Mention.source_id, Mention.field, Mention.start)
+        ).all()
+        views = []
+        for mention, code in rows:
+            view = MentionView(
+                mention.id,
+                code,
+                mention.field,
+                mention.start,
+                mention.end,
+                mention.detector,
+                mention.score,
+                mention.status,
+            )
+            if with_vault:
+                view.context = _contexts(vs, [mention], width=16)[0]
+            views.append(view)
+    return views
+
+
+def decide_mentions(
+    project: Project, ids: Iterable[int], status: str, actor: str | None = None
+) -> DecisionResult:
+    """Decide single mentions differently from the rest of their entity."""
+    ids = list(ids)
+    with project.vault_session() as vs, vs.begin():
+        mentions = list(vs.scalars(select(Mention).where(Mention.id.in_(ids))))
+        missing = set(ids) - {m.id for m in mentions}
+        if missing:
+            raise ReviewError(f"no such mention: {', '.join(map(str, sorted(missing)))}")
+        for mention in mentions:
+            mention.status = status
+        sources = {m.source_id for m in mentions}
+        vs.execute(update(Source).where(Source.id.in_(sources)).values(needs_render=True))
+        entity_ids = sorted({m.entity_id for m in mentions})
+    return _finish(
+        project, entity_ids, "review-mention-" + status.removesuffix("ed"), actor, mentions=ids
+    )
+
+
+def _entities(vs, ids: list[int]) -> list[Entity]:  # noqa: ANN001
+    entities = list(vs.scalars(select(Entity).where(Entity.id.in_(ids))))
+    missing = set(ids) - {e.id for e in entities}
+    if missing:
+        raise ReviewError(f"no such entity: {', '.join(map(str, sorted(missing)))}")
+    return entities
+
+
+def _check_interview(vs, code: str) -> None:  # noqa: ANN001
+    if not vs.scalar(select(Source.id).where(Source.interview_code == code)):
+        raise UnknownInterview(f"no such interview: {code}")
+
+
+def _finish(project: Project, ids: list[int], action: str, actor: str | None, **details):  # noqa: ANN003, ANN202
+    """Re-render what the decision touched, update review states, and log it."""
+    rendered = finish_renders(project, actor)
+    reviewed = update_review_states(project, actor)
+    with project.session() as s, s.begin():
+        audit.append(
+            s,
+            project.actor(actor),
+            action,
+            ",".join(str(i) for i in ids),
+            excerpts_rerendered=rendered.excerpts,
+            codings_moved=rendered.codings,
+            **details,
+        )
+    return DecisionResult(ids, rendered, reviewed)
+
+
+@dataclass(frozen=True)
+class InterviewProgress:
+    interview: str
+    decided: int
+    proposals: int
+    state: str
+
+
+def review_progress(project: Project) -> list[InterviewProgress]:
+    """Per interview: how many of its mentions are decided (or their entity is)."""
+    with project.vault_session() as vs:
+        rows = vs.execute(
+            select(Source.interview_code, Mention.status, Entity.status)
+            .join(Mention, Mention.source_id == Source.id)
+            .join(Entity, Entity.id == Mention.entity_id)
+            .where(Source.status == "done")
+        ).all()
+        codes = list(
+            vs.scalars(
+                select(Source.interview_code).where(Source.status == "done").order_by(Source.id)
+            )
+        )
+    counts: dict[str, list[int]] = {code: [0, 0] for code in codes}
+    for code, mention_status, entity_status in rows:
+        counts[code][1] += 1
+        counts[code][0] += mention_status in DECIDED or entity_status in DECIDED
+    with project.session() as s:
+        states = dict(s.execute(select(Interview.code, Interview.review_state)).all())
+    return [
+        InterviewProgress(code, done, total, states.get(code, "unreviewed"))
+        for code, (done, total) in counts.items()
+    ]
+
+
+def update_review_states(project: Project, actor: str | None = None) -> list[str]:
+    """Mark each interview reviewed when every proposal in it is decided, in review when
+    some are; returns the interviews that just became reviewed."""
+    with project.vault_session() as vs:
+        rows = vs.execute(
+            select(Source.interview_code, Mention.status, Entity.status)
+            .join(Mention, Mention.source_id == Source.id)
+            .join(Entity, Entity.id == Mention.entity_id)
+            .where(Source.status == "done")
+        ).all()
+        codes = set(vs.scalars(select(Source.interview_code).where(Source.status == "done")))
+    decided: dict[str, list[bool]] = {code: [] for code in codes}
+    for code, mention_status, entity_status in rows:
+        decided[code].append(mention_status in DECIDED or entity_status in DECIDED)
+    newly = []
+    with project.session() as s, s.begin():
+        for interview in s.scalars(select(Interview).where(Interview.code.in_(list(codes)))):
+            marks = decided.get(interview.code, [])
+            state = "reviewed" if all(marks) else "in review" if any(marks) else "unreviewed"
+            if state != interview.review_state:
+                interview.review_state = state
+                if state == "reviewed":
+                    interview.reviewed_by = project.actor(actor)
+                    interview.reviewed_at = datetime.now(UTC)
+                    newly.append(interview.code)
+    return newly
+
+
+__all__ = [
+    "Proposal",
+    "ReviewError",
+    "accept",
+    "add",
+    "decide_mentions",
+    "list_mentions",
+    "list_proposals",
+    "review_progress",
+    "merge",
+    "reject",
+    "retype",
+    "set_pseudonym",
+    "split",
+    "update_review_states",
+]

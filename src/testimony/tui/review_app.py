@@ -1,0 +1,35 @@
+"""The reviewers' app: wires the review queue to one project, as one reviewer."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.binding import Binding
+
+from testimony.project import Project
+from testimony.tui.screens.review import ReviewScreen
+
+
+class ReviewApp(App[int]):
+    """`testimony review`: decide on proposed redactions, add what was missed."""
+
+    TITLE = "testimony review"
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
+
+    def __init__(self, project: Project, reviewer: str) -> None:
+        super().__init__()
+        self.project = project
+        self.sub_title = f"reviewing as {reviewer}"
+        self.reviewer = reviewer
+
+    def on_mount(self) -> None:
+        self.push_screen(ReviewScreen(self.project, self.reviewer))
+
+    async def action_quit(self) -> None:
+        self.exit(0)
+
+
+def run_review_app(project: Project, reviewer: str) -> int:
+    """Run the queue until the reviewer quits; the exit code."""
+    app = ReviewApp(project, reviewer)
+    app.run()
+    return app.return_code or 0

@@ -398,3 +398,49 @@ async def test_choosing_a_theme_in_the_tree_codes_only_a_real_selection(project,
         await pilot.press("tab", "S", "shift+tab", "enter")  # to the reader and back
         await settle(pilot)
         assert [c[3] for c in stored_codings(project)] == ["physical-violence"]
+
+
+async def test_the_reader_sets_pseudonyms_apart_and_paints_codings_in_theme_colours(
+    project, excerpts
+):
+    ana = Workbench(project, "ana")
+    ana.apply_theme(excerpts[4], 0, 30, "positive-support")
+    ana.apply_theme(excerpts[4], 16, 40, "not-knowing-services")
+    colors = {t.id: t.color for t in ana.themes()}
+    app = await start(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("G")
+        await settle(pilot)
+        segments = list(app.screen.query_one(Reader).render_line(0))
+        text = "".join(s.text for s in segments)
+        assert text.startswith("[PERSON-1] from the crisis centre")
+
+        def style_at(offset: int):
+            seen = 0
+            for segment in segments:
+                if seen + len(segment.text) > offset:
+                    return segment.style
+                seen += len(segment.text)
+
+        pseudonym, plain, overlap = style_at(2), style_at(12), style_at(20)
+        assert pseudonym.bold and pseudonym.italic
+        assert not plain.italic
+        assert plain.bgcolor.name == colors["positive-support"]
+        assert overlap.underline and not plain.underline
+        assert "▌" in text  # a coding stripe in the margin
+
+
+async def test_the_interview_list_shows_review_state_and_progress(project, excerpts):
+    from testimony.db.models import Interview
+
+    with project.session() as s, s.begin():
+        s.scalar(select(Interview).where(Interview.code == "INT-002")).review_state = "in review"
+    Workbench(project, "ana").apply_theme(excerpts[0], 0, 4, "physical-violence")
+    app = await start(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        interviews = app.screen.query_one("#interviews")
+        first = str(interviews.get_option_at_index(0).prompt)
+        second = str(interviews.get_option_at_index(1).prompt)
+        assert first.startswith("○ INT-001") and "20%" in first
+        assert second.startswith("◐ INT-002") and " 0%" in second

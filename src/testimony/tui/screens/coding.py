@@ -90,6 +90,7 @@ class CodingScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#interviews").border_title = "Interviews"
+        self.query_one("#interviews").border_subtitle = "○ ◐ ● review"
         self.query_one("#codebook").border_title = "Codebook"
         self.set_themes(self.bench.themes())
         first = self.bench.first_excerpt()

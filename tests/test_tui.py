@@ -444,3 +444,17 @@ async def test_the_interview_list_shows_review_state_and_progress(project, excer
         second = str(interviews.get_option_at_index(1).prompt)
         assert first.startswith("○ INT-001") and "20%" in first
         assert second.startswith("◐ INT-002") and " 0%" in second
+
+
+async def test_the_codebook_editors_actions_are_in_the_palette_too(project, excerpts):
+    app = await start(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("E")
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"add sub-theme")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press(*"Court delays", "enter")
+        await settle(pilot)
+    assert "court-delays" in {t.id for t in Workbench(project, "ana").themes()}

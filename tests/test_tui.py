@@ -458,3 +458,17 @@ async def test_the_codebook_editors_actions_are_in_the_palette_too(project, exce
         await pilot.press(*"Court delays", "enter")
         await settle(pilot)
     assert "court-delays" in {t.id for t in Workbench(project, "ana").themes()}
+
+
+async def test_keys_typed_in_a_burst_act_in_order(project, excerpts):
+    from textual import events
+
+    app = await start(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key in ("j", "j", "S", "8"):  # as a fast typist (or tmux) sends them
+            app.post_message(events.Key(key, key))
+        await settle(pilot)
+        assert stored_codings(project) == [
+            (excerpts[2], 0, 45, "police-dismissal", "ana", False, None)
+        ]

@@ -10,10 +10,11 @@ from __future__ import annotations
 import asyncio
 
 from rich.text import Text
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.keys import _character_to_key
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -73,6 +74,7 @@ class CodingScreen(CodingActions, Screen[None]):
         self.view = MINE
         self.themes: list[ThemeRow] = []
         self.keys: dict[str, str] = {}
+        self.bound_theme_keys: list[str] = []
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
@@ -143,7 +145,19 @@ class CodingScreen(CodingActions, Screen[None]):
     def set_themes(self, themes: list[ThemeRow]) -> None:
         self.themes = themes
         self.keys = {t.key: t.id for t in themes if t.key and t.key not in RESERVED_KEYS}
+        self.bind_theme_keys()
         self.query_one(CodebookTree).set_themes(themes)
+
+    def bind_theme_keys(self) -> None:
+        """Theme shortcut keys as bindings of this screen: a key handled on its own would
+        overtake bindings typed just before it (S then 1 must select, then code)."""
+        for key in self.bound_theme_keys:
+            self._bindings.key_to_bindings.pop(key, None)
+        self.bound_theme_keys = []
+        for character, theme in self.keys.items():
+            key = character if character.isalnum() else _character_to_key(character)
+            self._bindings.bind(key, f"apply_theme({theme!r})", show=False)
+            self.bound_theme_keys.append(key)
 
     def say(self, message: str) -> None:
         view = {MINE: "my codings", ALL: "all coders"}.get(self.view, f"{self.view}'s codings")
@@ -226,13 +240,6 @@ class CodingScreen(CodingActions, Screen[None]):
         self.query_one(Reader).focus()
 
     # --- coding ----------------------------------------------------------------------------
-
-    def on_key(self, event: events.Key) -> None:
-        """Theme shortcut keys apply their theme to the selection."""
-        if event.character and event.character in self.keys and self.excerpt is not None:
-            event.stop()
-            event.prevent_default()
-            self.apply(self.keys[event.character])
 
     def apply(self, theme: str) -> None:
         if self.excerpt is None:

@@ -472,3 +472,11 @@ async def test_keys_typed_in_a_burst_act_in_order(project, excerpts):
         assert stored_codings(project) == [
             (excerpts[2], 0, 45, "police-dismissal", "ana", False, None)
         ]
+
+
+async def test_m_in_the_codebook_writes_a_memo_on_the_theme(project, excerpts):
+    app = await start(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("tab", "tab", "down", "m", *"define against 'sexual'", "ctrl+s")
+        await settle(pilot)
+    assert Workbench(project, "ana").memo("theme", "physical-violence") == "define against 'sexual'"

@@ -19,11 +19,6 @@ def coder_id(session: Session, name: str) -> int:
     return coder.id
 
 
-def coder_names(session: Session) -> list[str]:
-    """Every coder who has codings, and every coder known, by name."""
-    return list(session.scalars(select(Coder.name).order_by(Coder.name)))
-
-
 def coders_with_codings(session: Session) -> list[str]:
     """Coders who have coded something, by name (EXISTS stops at each coder's first coding)."""
     has_codings = exists(select(Coding.id).where(Coding.coder_id == Coder.id))

@@ -480,3 +480,17 @@ async def test_m_in_the_codebook_writes_a_memo_on_the_theme(project, excerpts):
         await pilot.press("tab", "tab", "down", "m", *"define against 'sexual'", "ctrl+s")
         await settle(pilot)
     assert Workbench(project, "ana").memo("theme", "physical-violence") == "define against 'sexual'"
+
+
+async def test_the_workbench_reopens_where_the_coder_stopped(project, excerpts):
+    app = await start(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "j", "j", "q")
+    app = await start(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "INT-001 ¶4/5" in text_of(app, "#location")
+    other = await start(project, "ben")  # each coder has their own place
+    async with other.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "INT-001 ¶1/5" in text_of(other, "#location")

@@ -88,6 +88,14 @@ class Workbench:
     def step(self, excerpt_id: int, steps: int) -> int:
         return self._read(lambda s: reader.step(s, excerpt_id, steps))
 
+    def last_place(self) -> int | None:
+        """The excerpt this coder was reading when they last quit."""
+        return self._read(lambda s: reader.last_place(s, self.coder))
+
+    def remember_place(self, excerpt_id: int) -> None:
+        with self._write() as s:
+            reader.remember_place(s, self.coder, excerpt_id)
+
     def next_uncoded(self, excerpt_id: int) -> int | None:
         return self._read(lambda s: reader.next_uncoded(s, excerpt_id, self.coder_id))
 

@@ -93,7 +93,7 @@ class CodingScreen(CodingActions, Screen[None]):
         self.query_one("#interviews").border_subtitle = "○ ◐ ● review"
         self.query_one("#codebook").border_title = "Codebook"
         self.set_themes(self.bench.themes())
-        first = self.bench.first_excerpt()
+        first = self.bench.last_place() or self.bench.first_excerpt()
         if first is not None:
             self.open_excerpt(first)
         else:
@@ -102,6 +102,11 @@ class CodingScreen(CodingActions, Screen[None]):
         self.query_one(Reader).focus()
         self.say("S selects a sentence, a theme key codes it; ctrl+p lists every action")
         self.refresh_lists()
+
+    def remember_place(self) -> None:
+        """Called on quitting: the next session opens where this one stopped."""
+        if self.excerpt is not None:
+            self.bench.remember_place(self.excerpt.id)
 
     # --- showing ---------------------------------------------------------------------------
 

@@ -51,12 +51,13 @@ class Workbench:
     def interviews(self) -> list[InterviewSummary]:
         return self._read(list_interviews)
 
-    def themes(self) -> list[ThemeRow]:
+    def themes(self, with_counts: bool = True) -> list[ThemeRow]:
         """The codebook in order, each theme with its own or its parent's colour."""
 
         def work(s: Session) -> list[ThemeRow]:
             colors = inherited_colors(s)
-            return [replace(t, color=colors.get(t.id, t.color)) for t in list_themes(s)]
+            rows = list_themes(s, with_counts)
+            return [replace(t, color=colors.get(t.id, t.color)) for t in rows]
 
         return self._read(work)
 

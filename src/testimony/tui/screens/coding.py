@@ -92,7 +92,7 @@ class CodingScreen(CodingActions, Screen[None]):
         self.query_one("#interviews").border_title = "Interviews"
         self.query_one("#interviews").border_subtitle = "○ ◐ ● review"
         self.query_one("#codebook").border_title = "Codebook"
-        self.set_themes(self.bench.themes())
+        self.set_themes(self.bench.themes(with_counts=False))  # counts follow in a worker
         first = self.bench.last_place() or self.bench.first_excerpt()
         if first is not None:
             self.open_excerpt(first)

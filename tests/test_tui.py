@@ -311,6 +311,7 @@ async def test_an_empty_project_opens_with_a_hint(project):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert "No interviews yet" in text_of(app, "#location")
+        assert "testimony import" in text_of(app, "#status")
         await pilot.press("j", "1", "u")
         assert "nothing to undo" in text_of(app, "#status")
 

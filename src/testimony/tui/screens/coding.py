@@ -94,13 +94,13 @@ class CodingScreen(CodingActions, Screen[None]):
         self.query_one("#codebook").border_title = "Codebook"
         self.set_themes(self.bench.themes(with_counts=False))  # counts follow in a worker
         first = self.bench.last_place() or self.bench.first_excerpt()
+        self.query_one(Reader).focus()
         if first is not None:
             self.open_excerpt(first)
+            self.say("S selects a sentence, a theme key codes it; ctrl+p lists every action")
         else:
             self.query_one("#location", Static).update("No interviews yet")
             self.say("import transcripts first: testimony import FILE...")
-        self.query_one(Reader).focus()
-        self.say("S selects a sentence, a theme key codes it; ctrl+p lists every action")
         self.refresh_lists()
 
     def remember_place(self) -> None:

@@ -195,3 +195,15 @@ def test_a_reviewer_can_choose_a_pseudonym_but_not_a_real_word(shell_project, ru
     done = run("--project", shell_project.root, "review", "pseudonym", yerlan, "Zhomart")
     assert done.exit_code == 0, done.stderr
     assert "My husband Zhomart said" in _texts(shell_project)
+
+
+def test_the_vault_keeps_the_raw_side_of_each_decision(shell_project, run):
+    review.add(shell_project, "Lucky", "PERSON")
+    plain = run("--project", shell_project.root, "audit", "export", "--format", "json")
+    assert "Lucky" not in plain.stdout
+    full = run(
+        "--project", shell_project.root, "audit", "export", "--format", "json", "--with-vault"
+    )
+    vault_rows = [r for r in json.loads(full.stdout) if str(r["id"]).startswith("vault-")]
+    assert vault_rows and vault_rows[-1]["action"] == "review-add"
+    assert "Lucky" in json.dumps(vault_rows[-1]["details"])

@@ -639,13 +639,22 @@ def audit_group() -> None:
     "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
 )
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write here, not stdout.")
+@click.option(
+    "--with-vault",
+    is_flag=True,
+    help="Add the vault's decision log with the raw words (for vault holders; never share).",
+)
 @pass_ctx
-def audit_export(obj: Context, fmt: str, output: Path | None) -> None:
+def audit_export(obj: Context, fmt: str, output: Path | None, with_vault: bool) -> None:
     """The anonymisation log: every change, who and when, without raw identifiers."""
     from testimony.db.audit import export_rows, rows_as_csv
 
     with obj.project.session() as s:
         rows = export_rows(s)
+    if with_vault:
+        from testimony.redact.review import vault_log_rows
+
+        rows += vault_log_rows(obj.project)
     text = (
         json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
         if fmt == "json"

@@ -28,6 +28,7 @@ from testimony.redact.rerender import RenderStats, finish_renders, mark_sources_
 from testimony.redact.rerun import REVIEWER
 from testimony.settings import read_list_file
 from testimony.vault.models import (
+    DecisionLog,
     Entity,
     EntityForm,
     Mention,
@@ -458,7 +459,20 @@ def _check_interview(vs, code: str) -> None:  # noqa: ANN001
 
 
 def _finish(project: Project, ids: list[int], action: str, actor: str | None, **details):  # noqa: ANN003, ANN202
-    """Re-render what the decision touched, update review states, and log it."""
+    """Re-render what the decision touched, update review states, and log it (the raw
+    words in the vault's log, ids and tags only in the project's)."""
+    with project.vault_session() as vs, vs.begin():
+        words = {
+            e.id: {"label": e.label, "tag": e.pseudonym, "text": e.canonical}
+            for e in vs.scalars(select(Entity).where(Entity.id.in_(ids)))
+        }
+        vs.add(
+            DecisionLog(
+                actor=project.actor(actor),
+                action=action,
+                details={"entities": {str(k): v for k, v in words.items()}, **details},
+            )
+        )
     rendered = finish_renders(project, actor)
     reviewed = update_review_states(project, actor)
     with project.session() as s, s.begin():
@@ -472,6 +486,24 @@ def _finish(project: Project, ids: list[int], action: str, actor: str | None, **
             **details,
         )
     return DecisionResult(ids, rendered, reviewed)
+
+
+def vault_log_rows(project: Project) -> list[dict]:
+    """The vault's decision log as audit rows (raw words: for vault holders only)."""
+    with project.vault_session() as vs:
+        return [
+            {
+                "id": f"vault-{row.id}",
+                "at": (row.at if row.at.tzinfo else row.at.replace(tzinfo=UTC)).isoformat(),
+                "actor": row.actor,
+                "category": "review",
+                "action": row.action,
+                "target": ",".join(row.details.get("entities", {})),
+                "details": row.details,
+                "hash": "",
+            }
+            for row in vs.scalars(select(DecisionLog).order_by(DecisionLog.id))
+        ]
 
 
 @dataclass(frozen=True)

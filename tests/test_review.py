@@ -207,3 +207,22 @@ def test_the_vault_keeps_the_raw_side_of_each_decision(shell_project, run):
     vault_rows = [r for r in json.loads(full.stdout) if str(r["id"]).startswith("vault-")]
     assert vault_rows and vault_rows[-1]["action"] == "review-add"
     assert "Lucky" in json.dumps(vault_rows[-1]["details"])
+
+
+def test_accepting_spreads_a_name_to_every_interview(shell_project, tmp_path, run):
+    second = tmp_path / "second.txt"
+    second.write_text("A: Everybody calls him Lucky, even at the bazaar.\n")
+    run("--project", shell_project.root, "import", second)
+    added = review.add(shell_project, "Lucky", "PERSON", interview="INT-001")
+    assert "calls him Lucky, even at the bazaar" in _texts(shell_project)  # INT-001 only
+    review.accept(shell_project, added.entities)
+    assert "Lucky" not in _texts(shell_project)
+
+
+def test_rejecting_takes_the_words_out_of_the_leak_gate(shell_project, run, tmp_path):
+    report = tmp_path / "report.md"
+    report.write_text("We met the police in Taraz.\n")
+    assert run("--project", shell_project.root, "leak-check", report).exit_code == 1
+    taraz = next(p for p in review.list_proposals(shell_project) if p.label == "GPE")
+    review.reject(shell_project, [taraz.id])
+    assert run("--project", shell_project.root, "leak-check", report).exit_code == 0

@@ -606,8 +606,9 @@ class InterviewProgress:
     state: str
 
 
-def review_progress(project: Project) -> list[InterviewProgress]:
-    """Per interview: how many of its mentions are decided (or their entity is)."""
+def _decided_counts(project: Project) -> dict[str, tuple[int, int]]:
+    """Per interview, in import order: (mentions decided, mentions), a mention counting as
+    decided when it or its entity is."""
     with project.vault_session() as vs:
         rows = vs.execute(
             select(Source.interview_code, Mention.status, Entity.status)
@@ -615,15 +616,19 @@ def review_progress(project: Project) -> list[InterviewProgress]:
             .join(Entity, Entity.id == Mention.entity_id)
             .where(Source.status == "done")
         ).all()
-        codes = list(
-            vs.scalars(
-                select(Source.interview_code).where(Source.status == "done").order_by(Source.id)
-            )
+        codes = vs.scalars(
+            select(Source.interview_code).where(Source.status == "done").order_by(Source.id)
         )
-    counts: dict[str, list[int]] = {code: [0, 0] for code in codes}
+        counts: dict[str, list[int]] = {code: [0, 0] for code in codes}
     for code, mention_status, entity_status in rows:
         counts[code][1] += 1
         counts[code][0] += mention_status in DECIDED or entity_status in DECIDED
+    return {code: (done, total) for code, (done, total) in counts.items()}
+
+
+def review_progress(project: Project) -> list[InterviewProgress]:
+    """Per interview: how many of its mentions are decided, and its review state."""
+    counts = _decided_counts(project)
     with project.session() as s:
         states = dict(s.execute(select(Interview.code, Interview.review_state)).all())
     return [
@@ -635,22 +640,12 @@ def review_progress(project: Project) -> list[InterviewProgress]:
 def update_review_states(project: Project, actor: str | None = None) -> list[str]:
     """Mark each interview reviewed when every proposal in it is decided, in review when
     some are; returns the interviews that just became reviewed."""
-    with project.vault_session() as vs:
-        rows = vs.execute(
-            select(Source.interview_code, Mention.status, Entity.status)
-            .join(Mention, Mention.source_id == Source.id)
-            .join(Entity, Entity.id == Mention.entity_id)
-            .where(Source.status == "done")
-        ).all()
-        codes = set(vs.scalars(select(Source.interview_code).where(Source.status == "done")))
-    decided: dict[str, list[bool]] = {code: [] for code in codes}
-    for code, mention_status, entity_status in rows:
-        decided[code].append(mention_status in DECIDED or entity_status in DECIDED)
+    counts = _decided_counts(project)
     newly = []
     with project.session() as s, s.begin():
-        for interview in s.scalars(select(Interview).where(Interview.code.in_(list(codes)))):
-            marks = decided.get(interview.code, [])
-            state = "reviewed" if all(marks) else "in review" if any(marks) else "unreviewed"
+        for interview in s.scalars(select(Interview).where(Interview.code.in_(list(counts)))):
+            done, total = counts[interview.code]
+            state = "reviewed" if done == total else "in review" if done else "unreviewed"
             if state != interview.review_state:
                 interview.review_state = state
                 if state == "reviewed":

@@ -62,7 +62,7 @@ def test_an_interview_is_reviewed_when_every_proposal_is_decided(shell_project):
     ids = [p.id for p in review.list_proposals(shell_project)]
     review.accept(shell_project, ids[:1])
     with shell_project.session() as s:
-        assert s.scalar(select(Interview.review_state)) == "in review"
+        assert s.scalar(select(Interview.review_state)) == "in-review"
     result = review.accept(shell_project, ids[1:])
     assert result.reviewed == ["INT-001"]
     with shell_project.session() as s:

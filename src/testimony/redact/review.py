@@ -645,7 +645,7 @@ def update_review_states(project: Project, actor: str | None = None) -> list[str
     with project.session() as s, s.begin():
         for interview in s.scalars(select(Interview).where(Interview.code.in_(list(counts)))):
             done, total = counts[interview.code]
-            state = "reviewed" if done == total else "in review" if done else "unreviewed"
+            state = "reviewed" if done == total else "in-review" if done else "unreviewed"
             if state != interview.review_state:
                 interview.review_state = state
                 if state == "reviewed":

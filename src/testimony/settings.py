@@ -72,6 +72,9 @@ redaction:
   # Strings that are never redacted (the organisation running the study,
   # the country, public officials the team decides to name).
   allow_list: []
+  # Processes that detect identifiers in a large import (auto: one per CPU).
+  # Small imports and redact-text always run in one process.
+  processes: auto
 """
 
 
@@ -95,6 +98,7 @@ class Settings:
     labels: list[str] = field(default_factory=lambda: list(DEFAULT_LABELS))
     deny_list: list[str] = field(default_factory=list)
     allow_list: list[str] = field(default_factory=list)
+    processes: int | None = None  # None: one per usable CPU
 
 
 def write_template(folder: Path, name: str) -> Path:
@@ -137,6 +141,11 @@ def load_settings(folder: Path) -> Settings:
         if not isinstance(value, list):
             raise SettingsError(f"{path}: redaction.{key} must be a list")
         setattr(settings, key, [str(v) for v in value])
+    processes = red.get("processes")
+    if processes not in (None, "auto"):
+        if isinstance(processes, bool) or not isinstance(processes, int) or processes < 1:
+            raise SettingsError(f"{path}: redaction.processes must be 'auto' or a number from 1")
+        settings.processes = processes
     return settings
 
 

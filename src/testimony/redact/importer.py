@@ -60,7 +60,7 @@ from testimony.redact.parallel import (
 )
 from testimony.redact.pipeline import RedactionPipeline
 from testimony.redact.render import Replacement, render
-from testimony.vault.models import Mention, RawSegment, Source, VaultMeta
+from testimony.vault.models import Entity, EntityForm, Mention, RawSegment, Source, VaultMeta
 
 NAME_ATTRIBUTES = {
     "interviewer",
@@ -137,6 +137,7 @@ def import_files(
     recover_pending(project)
     report = ImportReport()
     options = {"csv_columns": {**project.settings.csv_columns, **(csv_columns or {})}}
+    resolver = _SharedResolver()
     with _FilesAhead(project, paths, replace, options, pipeline) as ahead:
         for index, staged in enumerate(ahead):
             path = staged.path
@@ -148,7 +149,7 @@ def import_files(
                     report.results.append(FileResult(path, "unchanged"))
                     continue
                 ahead.parse(staged)
-                result = _import_parsed(project, ahead.pipeline, staged, old or [], actor)
+                result = _import_parsed(project, ahead.pipeline, resolver, staged, old or [], actor)
                 report.results.append(result)
             except ImportRefused as refused:
                 report.results.append(FileResult(path, "refused", reason=refused.reason))
@@ -290,6 +291,39 @@ def _texts_to_detect(prepared: list[_Interview]) -> list[_Text]:
     return pending
 
 
+class _SharedResolver:
+    """One EntityResolver carried from file to file of an import.
+
+    Made afresh for each file, it loaded every entity and form in the vault, which
+    made a large import quadratic. It is reused only while the vault holds exactly
+    what it saw at the end of the previous file (no one else changed entities).
+    """
+
+    def __init__(self) -> None:
+        self._resolver: EntityResolver | None = None
+        self._seen: tuple | None = None
+
+    def open(self, vs) -> EntityResolver:  # noqa: ANN001
+        """The resolver for this vault transaction."""
+        if self._resolver is None or self._seen is None or self._seen != _entity_marks(vs):
+            self._resolver = EntityResolver(vs)
+        self._resolver.session = vs
+        self._seen = None  # until this transaction's entities are flushed
+        return self._resolver
+
+    def flushed(self, vs) -> None:  # noqa: ANN001
+        """Write this file's new entities and remember what the vault now holds."""
+        vs.flush()
+        self._seen = _entity_marks(vs)
+
+
+def _entity_marks(vs) -> tuple:  # noqa: ANN001
+    """Cheap signs of any change to entities and their forms."""
+    entities = vs.execute(select(func.max(Entity.id), func.count(Entity.id))).one()
+    forms = vs.execute(select(func.max(EntityForm.id), func.count(EntityForm.id))).one()
+    return (*entities, *forms)
+
+
 def _estimated_words(paths: Sequence[Path]) -> int:
     """About how many words the files hold, from their sizes, to choose worker processes."""
     total = 0
@@ -418,6 +452,7 @@ def _teach_person(pipeline: _Lessons, name: str) -> None:
 def _import_parsed(
     project: Project,
     pipeline: RedactionPipeline,
+    shared_resolver: _SharedResolver,
     staged: _Staged,
     old_sources: list[Source],
     actor: str | None,
@@ -436,7 +471,7 @@ def _import_parsed(
     rows: list[_Rendered] = []
     with project.vault_session() as vs, vs.begin():
         key = bytes.fromhex(vs.get(VaultMeta, "hmac_key").value)
-        resolver = EntityResolver(vs)
+        resolver = shared_resolver.open(vs)
         forms_before = set(resolver.forms)
         for item, code in zip(prepared, codes, strict=True):
             source = Source(
@@ -463,6 +498,7 @@ def _import_parsed(
             for f in resolver.forms.keys() - forms_before
         ]
         source_ids = [row.source_id for row in rows]
+        shared_resolver.flushed(vs)
 
     # 2. project: pseudonymized text only.
     try:
@@ -685,21 +721,28 @@ def _add_fingerprints(s, key: bytes, forms: list[tuple[str, str]]) -> None:  # n
     Dates, ages and nationalities are not fingerprinted: they identify only
     where they are said of someone, and a report may name them elsewhere.
     """
-    known = set(s.scalars(select(IdentifierFingerprint.fingerprint)))
+    new = []
     for form, label in forms:
         words = fingerprint_form(form, label)
         if label not in FINGERPRINTED or not words or (label == "PHONE" and len(words) < 7):
             continue
         if label != "PERSON" and is_common(words, DROP_AT - 0.5):
             continue  # "date" as an ORG: a false alarm in every report, not a safeguard
-        digest = fingerprint(key, form, label)
-        if digest not in known:
-            known.add(digest)
-            s.add(
-                IdentifierFingerprint(
-                    fingerprint=digest, label=label, tokens=max(1, len(words.split()))
+        new.append((fingerprint(key, form, label), label, max(1, len(words.split()))))
+    known = set()  # only this file's digests are looked up: the table grows with the project
+    for start in range(0, len(new), 500):
+        digests = [digest for digest, _label, _tokens in new[start : start + 500]]
+        known.update(
+            s.scalars(
+                select(IdentifierFingerprint.fingerprint).where(
+                    IdentifierFingerprint.fingerprint.in_(digests)
                 )
             )
+        )
+    for digest, label, tokens in new:
+        if digest not in known:
+            known.add(digest)
+            s.add(IdentifierFingerprint(fingerprint=digest, label=label, tokens=tokens))
 
 
 def _mark_done(project: Project, source_ids: list[int], replaced_ids: list[int]) -> None:

@@ -29,7 +29,7 @@ from testimony.redact.detectors.places import find_places
 from testimony.redact.detectors.public import is_public_body
 from testimony.redact.detectors.quantities import find_occupations, find_quantities
 from testimony.redact.forms import is_name_word
-from testimony.redact.known import KnownForms, tokenize
+from testimony.redact.known import KnownForms, Token, tokenize
 from testimony.redact.nlp import load_nlp
 from testimony.redact.variants import VariantIndex, find_variants
 from testimony.settings import DEFAULT_LABELS
@@ -106,19 +106,24 @@ class RedactionPipeline:
             self.known.add(surface, label, detector)
 
     def find_each(
-        self, texts: Sequence[str], separate: bool = False, previous: str = ""
+        self,
+        texts: Sequence[str],
+        separate: bool = False,
+        previous: str = "",
+        tokenized: list[list[Token]] | None = None,
     ) -> list[list[Detection]]:
         """What every detector finds in each text on its own, before propagation.
 
         It depends only on the constructor's arguments, never on forms learnt since,
         so worker processes can run it (redact.parallel). previous is the text
-        before texts[0] in its batch.
+        before texts[0] in its batch; tokenized, each text's tokens if already cut.
         """
         nlp = self.nlp
         docs = nlp.pipe(texts, batch_size=BATCH_SIZE) if nlp else [None] * len(texts)
+        tokenized = tokenized or [tokenize(text) for text in texts]
         found = []
-        for text, doc in zip(texts, docs, strict=True):
-            spans = self._detect_one(text, doc, "" if separate else previous, tokenize(text))
+        for text, doc, tokens in zip(texts, docs, tokenized, strict=True):
+            spans = self._detect_one(text, doc, "" if separate else previous, tokens)
             found.append([d for d in spans if d.label in self.labels])
             previous = text
         return found
@@ -137,10 +142,11 @@ class RedactionPipeline:
         remember is False). With separate, every text is its own document.
         found is find_each's result for texts when it was computed elsewhere.
         """
-        found = self.find_each(texts, separate) if found is None else found
+        tokenized = [tokenize(text) for text in texts]
+        if found is None:
+            found = self.find_each(texts, separate, tokenized=tokenized)
         scopes: list[KnownForms] = []
         local = KnownForms()
-        tokenized = [tokenize(text) for text in texts]
         for text, spans in zip(texts, found, strict=True):
             if separate:
                 local = KnownForms()

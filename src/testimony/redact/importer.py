@@ -159,24 +159,6 @@ def import_files(
     return report
 
 
-@dataclass
-class _Staged:
-    """A file read (and, unless it looked unchanged, parsed and sent for detection)."""
-
-    path: Path
-    refused: ImportRefused | None = None  # unreadable: refused at its turn
-    data: bytes = b""
-    digest: str = ""
-    size: int = 0
-    file_format: str = ""
-    read: ReadResult | None = None
-    parse_refused: ImportRefused | None = None
-    prepared: list[_Interview] = field(default_factory=list)
-    lessons: _Lessons | None = None
-    pending: list[_Text] = field(default_factory=list)
-    detections: PendingDetections | None = None
-
-
 class _Lessons:
     """Names a file teaches the pipeline (speakers, front matter), kept until its turn:
     files are prepared ahead, but the pipeline must learn from them in file order."""
@@ -190,6 +172,24 @@ class _Lessons:
     def teach(self, pipeline: RedactionPipeline) -> None:
         for surface, label in self.forms:
             pipeline.add_known(surface, label)
+
+
+@dataclass
+class _Staged:
+    """A file read (and, unless it looked unchanged, parsed and sent for detection)."""
+
+    path: Path
+    refused: ImportRefused | None = None  # unreadable: refused at its turn
+    data: bytes = b""
+    digest: str = ""
+    size: int = 0
+    file_format: str = ""
+    read: ReadResult | None = None
+    parse_refused: ImportRefused | None = None
+    prepared: list[_Interview] = field(default_factory=list)
+    lessons: _Lessons = field(default_factory=_Lessons)
+    pending: list[_Text] = field(default_factory=list)
+    detections: PendingDetections | None = None
 
 
 class _FilesAhead:
@@ -269,7 +269,6 @@ class _FilesAhead:
             staged.parse_refused = refused
             raise
         staged.data = b""
-        staged.lessons = _Lessons()
         staged.prepared = [_prepare(d, staged.path, staged.lessons) for d in staged.read.documents]
         staged.pending = _texts_to_detect(staged.prepared)
         if self._detection is None:
@@ -412,8 +411,8 @@ def _seed_known_forms(project: Project, pipeline: RedactionPipeline) -> None:
             pipeline.add_known(form, label)
 
 
-def _prepare(doc: ParsedDocument, path: Path, pipeline: _Lessons) -> _Interview:
-    """Decide what to redact in one interview and teach the pipeline its speakers' names."""
+def _prepare(doc: ParsedDocument, path: Path, lessons: _Lessons) -> _Interview:
+    """Decide what to redact in one interview, and note the names it teaches the pipeline."""
     excerpts = excerpts_from_turns(doc.turns)
     interviewer_names = set()
     attributes: list[tuple[str, _Text | None, str]] = []
@@ -422,10 +421,10 @@ def _prepare(doc: ParsedDocument, path: Path, pipeline: _Lessons) -> _Interview:
         if key in NAME_ATTRIBUTES and value:
             if key == "interviewer":
                 interviewer_names.add(value.casefold())
-            _teach_person(pipeline, value)
+            _teach_person(lessons, value)
             attributes.append((name, None, "PERSON"))
         elif key in PLACE_ATTRIBUTES and value:
-            pipeline.add_known(value, "GPE")
+            lessons.add_known(value, "GPE")
             attributes.append((name, None, "GPE"))
         else:
             attributes.append((name, _Text(f"attr:{name}", value), ""))
@@ -435,18 +434,18 @@ def _prepare(doc: ParsedDocument, path: Path, pipeline: _Lessons) -> _Interview:
         if label and label not in speakers:
             speakers[label] = role_of(label, interviewer_names)
             if not is_role_word(label):
-                _teach_person(pipeline, label)
+                _teach_person(lessons, label)
     title_raw = doc.title or doc.key or re.sub(r"[_\-.]+", " ", path.stem)
     texts = [_Text(f"text:{i}", e.text) for i, e in enumerate(excerpts, start=1)]
     return _Interview(doc, excerpts, _Text("title", title_raw), attributes, texts, speakers)
 
 
-def _teach_person(pipeline: _Lessons, name: str) -> None:
+def _teach_person(lessons: _Lessons, name: str) -> None:
     _title, bare = split_title(name)
-    pipeline.add_known(bare, "PERSON")
+    lessons.add_known(bare, "PERSON")
     for word in bare.split():
         if is_name_word(word):
-            pipeline.add_known(word, "PERSON")
+            lessons.add_known(word, "PERSON")
 
 
 def _import_parsed(

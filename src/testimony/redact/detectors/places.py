@@ -63,6 +63,11 @@ def _first_words() -> frozenset[str]:
     return frozenset(key[0] for key in gazetteer()[0])
 
 
+def is_listed_place(surface: str) -> bool:
+    """Whether the gazetteer knows this name (any case, accents ignored)."""
+    return tuple(WORD.findall(_plain(surface))) in gazetteer()[0]
+
+
 def find_places(text: str, tokens: list[tuple[int, int, str]] | None = None) -> Iterator[Detection]:
     entries, longest = gazetteer()
     if not entries:

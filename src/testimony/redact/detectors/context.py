@@ -83,9 +83,12 @@ PLACE_NAME_AFTER = re.compile(rf"\b(?P<name>{NAME})\s+(?i:{PLACE_AFTER})\b")
 PLACE_NAME_BEFORE = re.compile(rf"\b(?i:{PLACE_BEFORE})\s+(?:of\s+)?(?P<name>{NAME})")
 NUMBER_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
 NUMBERED = re.compile(
-    rf"\b(?i:{NUMBERED_PLACE}|courtroom|room|ward|cell|block|barracks)\s+"
+    rf"\b(?i:{NUMBERED_PLACE}|courtroom|room|ward|cell|block|barracks|route|bus|tram|"
+    rf"trolleybus|minibus|marshrutka)\s+"
     rf"(?:(?:(?i:No\.?|number|nr\.?|#|№)\s*)?\d+[A-Za-z]?\b|(?i:number\s+(?:{NUMBER_WORDS}))\b)"
 )
+# A half of a city split by a river: "we live on the left bank".
+CITY_BANK = re.compile(r"\b(?i:on|at|to|from|in)\s+the\s+(?P<name>(?i:left|right)\s+bank)\b")
 # "the regional hospital", "the specialised inter-district administrative court", "the city
 # police department": in a small town, each names one building and the people in it.
 DESCRIBED_PLACE = re.compile(
@@ -107,6 +110,11 @@ QUOTED_NAME = re.compile(
     rf"[\"«“](?P<name>[{UPPER}][\w'’.-]*(?:\s+[{UPPER}\d][\w'’.-]*){{0,2}})[\"»”]"
 )
 ORG_NOUN_BEFORE = re.compile(rf"(?i:\b(?:{ORG_NOUNS})\b)[^.!?]{{0,40}}$")
+# '"Gornyak" dacha society', '"Yesil Audit" LLP': the kind of body after its quoted name.
+ORG_NOUN_AFTER = re.compile(
+    rf"\s+(?:(?i:(?:dacha|garden|housing)\s+(?:society|cooperative)|{ORG_NOUNS}|cooperative|"
+    r"partnership|society)\b|(?:LLP|LLC|JSC|Ltd|GmbH|TOO|IP|AO|OJSC|CJSC)\b)"
+)
 NAMED_ORG = re.compile(
     rf"\b(?:Crisis\s+Cent(?:re|er)|Shelter|Public\s+Fund|Foundation|Fund|NGO)"
     rf"\s+(?P<name>{WORD}(?:\s+{WORD})?)"
@@ -294,16 +302,23 @@ ORG_WORDS = {h.casefold() for h in ORG_HEADS.split("|")} | {
 }
 
 
+def _all_common(words: str) -> bool:
+    """'District Court', 'Region Police': every word an ordinary English one, so no name."""
+    return all(zipf(w) >= 4.0 for w in re.findall(r"[\w'’]+", words))
+
+
 def find_places_in_context(text: str, lex: NameLexicon | None = None) -> Iterator[Detection]:
     """'Kaskasu village', 'the village of Zhanatalap', 'school No. 48'."""
     lex = lex or lexicon()
     for pattern in (PLACE_NAME_AFTER, PLACE_NAME_BEFORE):
         for match in pattern.finditer(text):
             span = _trim_name(text, match.start("name"), match.end("name"), lex)
-            if span:
+            if span and not _all_common(text[span[0] : span[1]]):
                 yield Detection(*span, "GPE", "context", 0.8)
     for match in NUMBERED.finditer(text):
         yield Detection(match.start(), match.end(), "FAC", "context", 0.9)
+    for match in CITY_BANK.finditer(text):
+        yield Detection(match.start("name"), match.end("name"), "LOC", "context", 0.6)
     for match in DESCRIBED_PLACE.finditer(text):
         yield Detection(match.start(), match.end(), "FAC", "context", 0.6)
     for match in NAMED_ORG.finditer(text):
@@ -312,7 +327,9 @@ def find_places_in_context(text: str, lex: NameLexicon | None = None) -> Iterato
             yield Detection(match.start(), span[1], "ORG", "context", 0.8)
     for match in QUOTED_NAME.finditer(text):
         name = match.group("name")
-        if ORG_NOUN_BEFORE.search(text[max(0, match.start() - 60) : match.start()]) and not (
-            " " not in name and zipf(name) >= 4.5
-        ):
+        if " " not in name and zipf(name) >= 4.5:
+            continue  # 'He said "Stop"'
+        if ORG_NOUN_BEFORE.search(
+            text[max(0, match.start() - 60) : match.start()]
+        ) or ORG_NOUN_AFTER.match(text, match.end()):
             yield Detection(match.start("name"), match.end("name"), "ORG", "context", 0.7)

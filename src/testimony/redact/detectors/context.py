@@ -125,7 +125,33 @@ def _ordinary(word: str, lex: NameLexicon) -> bool:
     if re.fullmatch(rf"[{UPPER}]\.?", word):
         return False  # an initial
     key = word.casefold().strip("'’")
-    return key in STOP_WORDS or (key in lex.common_words and not lex.is_safe_name(word))
+    if key in STOP_WORDS:
+        return True
+    if key not in lex.common_words or lex.is_safe_name(word):
+        return False
+    return not _name_also_a_word(word, lex)
+
+
+# Listed names that are words only in Kazakh or Russian, or rare English ones: Roza
+# ('rose'), Bakhyt ('happiness'), Aigul, Nur ('light'), Mira, Dana. Capitalised in an
+# English sentence, or after "my sister", they are names; "Hope", "Will" and "Mark"
+# are not, and places (Talgar, Zhambyl) are the gazetteer's.
+NOT_PERSONS = {"nauryz", "rakhmet"}  # a holiday, "thank you"
+
+
+def _name_also_a_word(word: str, lex: NameLexicon) -> bool:
+    from testimony.redact.detectors.places import is_listed_place
+    from testimony.redact.detectors.public import country_words
+
+    key = word.casefold().strip("'’")
+    return (
+        key in lex.common_words
+        and lex.is_name(key)
+        and zipf(key) < 4.0
+        and key not in NOT_PERSONS
+        and key not in country_words()
+        and not is_listed_place(key, ambiguous=False)
+    )
 
 
 def _trim_name(text: str, start: int, end: int, lex: NameLexicon) -> tuple[int, int] | None:
@@ -156,7 +182,9 @@ def find_names_in_context(text: str, lex: NameLexicon | None = None) -> Iterator
                 span = _trim_name(text, match.start("name"), match.end("name"), lex)
                 if span and not re.fullmatch(rf"(?i:{RELATIONS})", text[span[0] : span[1]]):
                     yield Detection(*span, "PERSON", "context", score)
-            elif match.group("low") and _lower_name(match.group("low"), lex):
+            elif (low := match.group("low")) and (
+                _lower_name(low, lex) or _name_also_a_word(low, lex)
+            ):
                 yield Detection(match.start("low"), match.end("low"), "PERSON", "context", 0.8)
     patterns = [TITLE_NAME, POSSESSIVE]
     if HONORIFIC_HINT.search(text):
@@ -191,25 +219,46 @@ def find_names_in_lists(text: str, lex: NameLexicon | None = None) -> Iterator[D
     lex = lex or lexicon()
     if not lex.given:
         return
-    for match in re.finditer(rf"\b[{UPPER}][{UPPER}{LOWER}'’-]+\b|\b[{LOWER}]{{5,}}\b", text):
+    for match in LISTED_WORD.finditer(text):
         word = match.group()
-        if not lex.is_safe_name(word) or word.casefold() in STOP_WORDS:
+        if word.casefold() in STOP_WORDS:
             continue
         lowercase = word.islower()
         if lowercase and not _lower_name(word, lex):
             continue
-        end = match.end()
-        follow = re.match(rf"\s+({WORD})", text[end:])
-        if (
+        follow = FOLLOWING_WORD.match(text, match.end())
+        surname = bool(
             follow
             and not lowercase
             and (
                 lex.looks_like_surname(follow.group(1))
                 or lex.looks_like_patronymic(follow.group(1))
             )
+        )
+        if not lex.is_safe_name(word) and not (
+            _name_also_a_word(word, lex)
+            and (surname or not _starts_sentence(text, match.start()))
+            and not _said_of_a_place(text, match.start(), word)
         ):
-            end += follow.end()
+            continue
+        end = follow.end() if surname else match.end()
         yield Detection(match.start(), end, "PERSON", "name-list", 0.6 if lowercase else 0.75)
+
+
+LISTED_WORD = re.compile(rf"\b[{UPPER}][{UPPER}{LOWER}'’-]+\b|\b[{LOWER}]{{5,}}\b")
+FOLLOWING_WORD = re.compile(rf"\s+({WORD})")
+SENTENCE_END = re.compile(r"(?:^|[.!?:;\n]|\.\.\.)[\s\"'«“„(\[—–-]*$")
+
+
+def _said_of_a_place(text: str, start: int, word: str) -> bool:
+    """'in Mira', 'from Oral': a name the gazetteer also knows, after a word of place."""
+    from testimony.redact.detectors.places import PLACE_CONTEXT, is_listed_place
+
+    return is_listed_place(word) and bool(PLACE_CONTEXT.search(text[max(0, start - 20) : start]))
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    return bool(SENTENCE_END.search(text[max(0, start - 12) : start]))
 
 
 SURNAME_SHAPE = re.compile(

@@ -12,6 +12,11 @@ MONTHS = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
 )
+# In headings and automatic transcripts: "14 MARCH 2024", "in march 2021".
+ANY_CASE_MONTHS = (
+    r"(?i:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december)"
+)
 DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 YEAR = r"(?:1[89]\d\d|20\d\d)"
 SEASON = r"(?:spring|summer|autumn|fall|winter)"
@@ -24,6 +29,7 @@ SPELLED_DAY = (
 )
 TEXT_DATE = re.compile(
     rf"\b(?:(?:the\s+)?{DAY}\s+(?:of\s+)?{MONTHS}(?:,?\s+{YEAR})?"
+    rf"|{DAY}\s+{ANY_CASE_MONTHS}\s+{YEAR}|{ANY_CASE_MONTHS}\s+{YEAR}"
     rf"|(?:(?i:the)\s+)?{SPELLED_DAY}\s+of\s+{MONTHS}(?:,?\s+{YEAR})?"
     rf"|{MONTHS}\s+(?:the\s+)?{SPELLED_DAY}\b(?:,?\s+{YEAR})?"
     rf"|{MONTHS}\s+{DAY}(?:,?\s+{YEAR})?"
@@ -99,7 +105,9 @@ AGE_AFTER_NAME = re.compile(
     rf"(?:\s+(?i:and)\s+(?i:{NUMBER})\s+(?i:months?))?)(?=\s*(?:[.,;)]|$))",
     re.MULTILINE,
 )
-_DATE_HINT = re.compile(rf"\d|{MONTHS}|(?i:{SEASON}|on\s+the\s+\w+(?:th|st|nd|rd)\b)")
+_DATE_HINT = re.compile(
+    rf"\d|{MONTHS}|{ANY_CASE_MONTHS}|(?i:{SEASON}|on\s+the\s+\w+(?:th|st|nd|rd)\b)"
+)
 
 
 def find_dates(text: str) -> Iterator[Detection]:

@@ -166,6 +166,9 @@ def test_street_addresses(text, address):
         ("represented by Mr A. Demetriades, a lawyer", "A. Demetriades"),
         ("her name is Zhanar Omarovna and", "Zhanar Omarovna"),
         ("Gaukhar's mother-in-law shouted", "Gaukhar"),
+        ("by Mr Mehmet Acar Serdar Çakmak (“the applicant”)", "Mehmet Acar Serdar Çakmak"),
+        ("their Agent, Mr C.-H. Ehrenkrona, of the Ministry", "C.-H. Ehrenkrona"),
+        ("Mr Smith said that", "Smith"),
     ],
 )
 def test_names_found_by_the_words_around_them(text, name):
@@ -179,6 +182,8 @@ def test_names_found_by_the_words_around_them(text, name):
         "I called the police.",
         "my husband and my son",
         "The officer said nothing.",
+        "Mr Will said so.",
+        "Judge Will and General Assembly",
     ],
 )
 def test_context_words_without_a_name(text):

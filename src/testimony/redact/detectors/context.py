@@ -60,10 +60,13 @@ RELATION_NAME = re.compile(
 NAMING_NAME = re.compile(
     rf"\b(?i:{NAMING})\s+(?:(?:was|is)\s+)?[\"«“]?(?:(?P<name>{NAME})|(?P<low>{LOWER_WORD})\b)"
 )
-TITLE_NAME = re.compile(rf"\b(?:{TITLES})\.?\s+(?P<name>{NAME})")
+# After a title a name may be long: "Mr Mehmet Acar Serdar Çakmak".
+HONORIFIC_TITLE = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx|Dr)\b")
+TITLE_NAME = re.compile(rf"\b(?:{TITLES})\.?\s+(?P<name>{WORD}(?:\s+{WORD}){{0,3}})")
 NAME_HONORIFIC = re.compile(rf"\b(?P<name>{WORD})\s+(?i:{HONORIFICS_AFTER})\b")
 HONORIFIC_HINT = re.compile(rf"\s(?i:{HONORIFICS_AFTER})\b")
-INITIALS_BEFORE = re.compile(rf"(?<![\w.])(?P<name>(?:[{UPPER}]\.\s?){{1,3}}{WORD})")
+INITIAL = rf"[{UPPER}]\.(?:-[{UPPER}]\.)?"  # "A.", "C.-H."
+INITIALS_BEFORE = re.compile(rf"(?<![\w.])(?P<name>(?:{INITIAL}\s?){{1,3}}{WORD})")
 INITIALS_AFTER = re.compile(
     rf"\b(?!(?:{TITLES})\b)(?P<name>{WORD}\s+(?:[{UPPER}]\.\s?){{1,2}})(?=[\s,;:)]|$)"
 )
@@ -154,18 +157,32 @@ def _name_also_a_word(word: str, lex: NameLexicon) -> bool:
     )
 
 
-def _trim_name(text: str, start: int, end: int, lex: NameLexicon) -> tuple[int, int] | None:
-    """Keep the run of name-like words: drop ordinary words from either end."""
+def _trim_name(
+    text: str, start: int, end: int, lex: NameLexicon, after_honorific: bool = False
+) -> tuple[int, int] | None:
+    """Keep the run of name-like words: drop ordinary words from either end (only
+    function words right after an honorific)."""
     words = list(re.finditer(r"\S+", text[start:end]))
-    while words and _ordinary(words[-1].group().strip(",.;:!?\"'»”"), lex):
+
+    def ordinary(word: str) -> bool:
+        if after_honorific:
+            return word.casefold() in STOP_WORDS
+        return _ordinary(word, lex)
+
+    while words and ordinary(words[-1].group().strip(",.;:!?\"'»”")):
         words.pop()
-    while words and _ordinary(words[0].group().strip(",.;:!?\"'«“"), lex):
+    while words and ordinary(words[0].group().strip(",.;:!?\"'«“")):
         words.pop(0)
     if not words:
         return None
     first, last = words[0], words[-1]
     end_trim = len(last.group()) - len(last.group().rstrip(",.;:!?\"'»”’"))
     return start + first.start(), start + last.end() - end_trim
+
+
+def _english_word(candidate: str, lex: NameLexicon) -> bool:
+    """'Assembly' after 'General', 'Staff' after 'Major': one common word, not a name."""
+    return " " not in candidate and zipf(candidate) >= 4.0 and not lex.is_name(candidate)
 
 
 def _lower_name(word: str, lex: NameLexicon) -> bool:
@@ -193,8 +210,10 @@ def find_names_in_context(text: str, lex: NameLexicon | None = None) -> Iterator
         patterns += [INITIALS_BEFORE, INITIALS_AFTER]
     for pattern in patterns:
         for match in pattern.finditer(text):
-            span = _trim_name(text, match.start("name"), match.end("name"), lex)
-            if span:
+            # After "Mr" or "Ms" even "Smith" or "Baker" is a surname.
+            honorific = pattern is TITLE_NAME and HONORIFIC_TITLE.match(match.group())
+            span = _trim_name(text, match.start("name"), match.end("name"), lex, bool(honorific))
+            if span and (honorific or not _english_word(text[span[0] : span[1]], lex)):
                 yield Detection(*span, "PERSON", "context", 0.9)
     for match in VOCATIVE.finditer(text):
         group = "name" if match.group("name") else "name2"

@@ -87,6 +87,20 @@ def test_cards_ibans_documents_plates_and_case_numbers():
     assert iban_ok("KZ86125KZT5004100100") and not iban_ok("KZ86125KZT5004100101")
 
 
+def test_land_plots_and_their_registration():
+    text = (
+        "registered under the plots nos. 260, 268, 45, 119/5 and 425; plot no. 937 of block C "
+        "and sheet/plan 33/21.2.3; registration no. D-4840."
+    )
+    assert found(find_numbers, text) == [
+        "260, 268, 45, 119/5 and 425",
+        "937 of block C",
+        "33/21.2.3",
+        "D-4840",
+    ]
+    assert found(find_numbers, "a plot of land with two plots, on the sheet of paper") == []
+
+
 def test_plain_numbers_are_not_ids():
     assert found(find_numbers, "She paid 25000 tenge for 3 nights in 2019.") == []
 

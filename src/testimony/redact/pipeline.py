@@ -53,6 +53,7 @@ DETECTOR_RANK = {
     "phone": 4,
     "document": 4,
     "case-number": 4,
+    "property": 4,
     "plate": 4,
     "handle": 4,
     "address": 4,

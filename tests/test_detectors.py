@@ -319,9 +319,17 @@ def test_occupations_said_of_someone():
 
     text = (
         "I worked as a cashier. He is a bus driver, she was a ballet dancer. My lawyer said "
-        "he is a good man."
+        "he is a good man. The applicant, a lawyer, was reinstated to the post of primary "
+        "school teacher; he practised as a physician. As a result of the fall, as a whole."
     )
-    assert found(find_occupations, text) == ["cashier", "bus driver", "ballet dancer"]
+    assert found(find_occupations, text) == [
+        "cashier",
+        "bus driver",
+        "ballet dancer",
+        "lawyer",
+        "primary school teacher",
+        "physician",
+    ]
     assert "OCCUPATION" not in _pipeline().labels  # kept unless a project asks for it
 
 

@@ -98,7 +98,8 @@ def find_quantities(text: str) -> Iterator[Detection]:
 
 
 # Occupations said of someone: "I worked as a cashier", "he is a bus driver", "she was a
-# ballet dancer". A job narrows a person down in a small place; "my lawyer" does not.
+# ballet dancer", "the applicant, a lawyer,", "the post of primary school teacher". A job
+# narrows a person down in a small place; "my lawyer" does not.
 def _occupation_pattern() -> re.Pattern[str]:
     from testimony.redact.data_files import data_lines
 
@@ -109,7 +110,8 @@ def _occupation_pattern() -> re.Pattern[str]:
         return re.compile(r"(?!x)x")
     return re.compile(
         r"(?i:\b(?:worked|works|work|working|employed|trained|served|hired|studied)\s+as|"
-        r"\b(?:is|was|am|i'm|he's|she's|became|become|been|were|are)|\b(?:a|an)\s+former)"
+        r"\b(?:is|was|am|i'm|he's|she's|became|become|been|were|are)|\b(?:a|an)\s+former|"
+        r"\b(?:post|profession)\s+of|\bas(?=\s+(?:a|an|the)\s)|,(?=\s+(?:a|an)\s))"
         r"\s+(?:(?i:a|an|the)\s+)?(?P<job>(?:(?!(?i:and|or|but|the|of)\b)[a-z'-]+\s+){0,2}"
         rf"(?i:{'|'.join(heads)})s?)\b"
     )

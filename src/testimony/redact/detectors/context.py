@@ -143,13 +143,14 @@ NOT_PERSONS = {"nauryz", "rakhmet"}  # a holiday, "thank you"
 
 
 def _name_also_a_word(word: str, lex: NameLexicon) -> bool:
+    key = word.casefold().strip("'’")
+    if key not in lex.common_words:
+        return False
     from testimony.redact.detectors.places import is_listed_place
     from testimony.redact.detectors.public import country_words
 
-    key = word.casefold().strip("'’")
     return (
-        key in lex.common_words
-        and lex.is_name(key)
+        lex.is_name(key)
         and zipf(key) < 4.0
         and key not in NOT_PERSONS
         and key not in country_words()
@@ -245,6 +246,9 @@ def find_names_in_lists(text: str, lex: NameLexicon | None = None) -> Iterator[D
         lowercase = word.islower()
         if lowercase and not _lower_name(word, lex):
             continue
+        safe = lex.is_safe_name(word)
+        if not safe and (lowercase or not _name_also_a_word(word, lex)):
+            continue
         follow = FOLLOWING_WORD.match(text, match.end())
         surname = bool(
             follow
@@ -254,10 +258,9 @@ def find_names_in_lists(text: str, lex: NameLexicon | None = None) -> Iterator[D
                 or lex.looks_like_patronymic(follow.group(1))
             )
         )
-        if not lex.is_safe_name(word) and not (
-            _name_also_a_word(word, lex)
-            and (surname or not _starts_sentence(text, match.start()))
-            and not _said_of_a_place(text, match.start(), word)
+        if not safe and (
+            not (surname or not _starts_sentence(text, match.start()))
+            or _said_of_a_place(text, match.start(), word)
         ):
             continue
         end = follow.end() if surname else match.end()

@@ -170,6 +170,18 @@ def test_street_addresses(text, address):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "We went to the house of culture on the main street.",
+        "The flat was cold and the street was dark.",
+        "He lived in room 5 of the hostel for a week, 3 floors up.",
+    ],
+)
+def test_streets_and_flats_without_a_name_or_number_are_not_addresses(text):
+    assert found(find_addresses, text) == []
+
+
+@pytest.mark.parametrize(
     ("text", "name"),
     [
         ("My husband Yerlan came home.", "Yerlan"),
@@ -202,6 +214,17 @@ def test_names_found_by_the_words_around_them(text, name):
 )
 def test_context_words_without_a_name(text):
     assert found(find_names_in_context, text) == []
+
+
+def test_names_the_lists_know():
+    from testimony.redact.detectors.context import find_names_in_lists
+
+    text = (
+        "Then Aigerim Sultanbekova called. After that Bakhyt came, and gulnara too. "
+        "Hope you are well. Will he come? Talgar is far."
+    )
+    names = found(find_names_in_lists, text)
+    assert names == ["Aigerim Sultanbekova", "Sultanbekova", "Bakhyt", "gulnara"]
 
 
 def test_places_in_context():

@@ -23,10 +23,11 @@ from testimony.redact.detectors.context import (
     find_surname_shapes,
 )
 from testimony.redact.detectors.dates import find_ages, find_dates
+from testimony.redact.detectors.extents import widened
 from testimony.redact.detectors.names import lexicon
 from testimony.redact.detectors.numbers import find_numbers
-from testimony.redact.detectors.places import find_places
-from testimony.redact.detectors.public import is_public_body
+from testimony.redact.detectors.places import find_places, is_listed_place
+from testimony.redact.detectors.public import country_words, is_public_body
 from testimony.redact.detectors.quantities import find_occupations, find_quantities
 from testimony.redact.forms import is_name_word
 from testimony.redact.known import KnownForms, Token, tokenize
@@ -40,6 +41,7 @@ NER_LABELS = {"PERSON", "GPE", "LOC", "FAC", "ORG", "NORP", "DATE"}
 # Longer spans win an overlap; at equal length, the more certain detector.
 DETECTOR_RANK = {
     "money": 3,
+    "percent": 3,
     "occupation": 2,
     "gazetteer": 1.2,
     "term": 3,
@@ -51,6 +53,7 @@ DETECTOR_RANK = {
     "phone": 4,
     "document": 4,
     "case-number": 4,
+    "property": 4,
     "plate": 4,
     "handle": 4,
     "address": 4,
@@ -208,7 +211,7 @@ class RedactionPipeline:
         spans.extend(find_surname_shapes(text))
         spans.extend(find_named_institutions(text, self.lexicon))
         spans.extend(find_places_in_context(text, self.lexicon))
-        return spans
+        return spans + [wide for span in spans if (wide := widened(text, span))]
 
     def _learn(self, text: str, span: Detection, local: KnownForms, remember: bool) -> None:
         """Spread a name or place: through this batch always, to later batches when confident."""
@@ -310,9 +313,30 @@ def _trimmed(text: str, start: int, end: int, label: str) -> Detection | None:
         return None  # "every day", "Friday", "two years": not a date that points anywhere
     if label in WORDLIKE_LABELS and is_common(stripped, DROP_AT if label == "PERSON" else 4.3):
         return None  # a lone very common word ("God", "Time", "FACTS") is not a name
+    if label in NOT_PERSON and _given_name_not_place(stripped):
+        label = "PERSON"  # "I'm Oksana." taken for a place: the name lists know better
+    if label in {"GPE", "LOC"} and _lowercase_word(stripped):
+        return None  # "court", "city": a lowercase common word is not a place name
     if label in {"ORG", "FAC", "GPE", "NORP"} and is_public_body(stripped):
         return None  # "the Turkish Government", "the Supreme Court" identify no one
     return Detection(start, end, label, "ner", 0.8)
+
+
+NOT_PERSON = {"GPE", "LOC", "ORG", "FAC", "NORP"}
+
+
+def _lowercase_word(surface: str) -> bool:
+    return surface.islower() and is_common(surface, DROP_AT) and surface not in country_words()
+
+
+def _given_name_not_place(word: str) -> bool:
+    if " " in word or not word[:1].isupper():
+        return False
+    return (
+        lexicon().is_safe_name(word)
+        and word.casefold() not in country_words()
+        and not is_listed_place(word)
+    )
 
 
 _SPECIFIC_DATE = re.compile(

@@ -683,3 +683,167 @@ class _progress:
     def __exit__(self, *exc) -> None:
         if self.bar:
             self.bar.stop()
+
+
+# --- export (theme-quote reports, REFI-QDA) ---------------------------------------------------
+
+
+@cli.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    required=True,
+    type=click.Choice(["md", "html", "docx", "csv", "json", "qdpx", "qdc"]),
+    help="md, html, docx: theme-quote reports; csv, json: one row per quote; "
+    "qdpx, qdc: REFI-QDA project and codebook for other QDA tools.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="Write here (text formats: stdout)."
+)
+@click.option(
+    "--theme",
+    "themes",
+    multiple=True,
+    metavar="ID",
+    help="Only this theme and its sub-themes (repeatable).",
+)
+@click.option(
+    "--interview",
+    "interviews_",
+    multiple=True,
+    metavar="ID",
+    help="Only this interview (repeatable).",
+)
+@click.option(
+    "--coder",
+    "coders",
+    multiple=True,
+    metavar="NAME",
+    help="Only this coder's codings (repeatable).",
+)
+@click.option(
+    "--where",
+    "where",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Only interviews with this attribute value (repeatable: values of one "
+    "name are alternatives, different names must all match).",
+)
+@click.option(
+    "--reviewed-only", is_flag=True, help="Only interviews whose redactions a reviewer signed off."
+)
+@click.option(
+    "--attribute",
+    "shown_attributes",
+    multiple=True,
+    metavar="NAME",
+    help="Show this interview attribute in each attribution (repeatable, in order).",
+)
+@click.option(
+    "--context", "with_context", is_flag=True, help="Show the sentence before and after each quote."
+)
+@click.option("--no-memos", is_flag=True, help="Leave coders' memos out.")
+@click.option(
+    "--mark-pseudonyms",
+    is_flag=True,
+    help="Show where pseudonyms stand in quotes ([Name], underlined in DOCX).",
+)
+@click.option("--all-themes", is_flag=True, help="List themes without quotes too.")
+@click.option("--title", help="The report's title (default: the project's name).")
+@click.option(
+    "--key-file",
+    "--key",
+    "key_file",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="A key file from `testimony key export`, for editors without the vault.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
+@pass_ctx
+def export_cmd(
+    obj: Context,
+    fmt: str,
+    output: Path | None,
+    themes: tuple[str, ...],
+    interviews_: tuple[str, ...],
+    coders: tuple[str, ...],
+    where: tuple[str, ...],
+    reviewed_only: bool,
+    shown_attributes: tuple[str, ...],
+    with_context: bool,
+    no_memos: bool,
+    mark_pseudonyms: bool,
+    all_themes: bool,
+    title: str | None,
+    key_file: Path | None,
+    as_json: bool,
+) -> None:
+    """Export theme-quote reports or a REFI-QDA project, every file through the leak gate.
+
+    Reports list each theme in codebook order (sub-themes nested) with its
+    description, counts and every coded quote with its attribution: interview
+    id and chosen attributes, pseudonymized speaker, time code or paragraph,
+    coder. Before anything is written the finished file is scanned for every
+    known identifier; if one is found nothing is written, the places are listed
+    on stderr (never the identifier) and the exit code is 1. Checking needs the
+    vault or a key file (--key-file); without either the export is refused.
+    """
+    from testimony.export.gate import LeakRefused
+    from testimony.export.quotes import ExportFilter
+    from testimony.export.service import ExportOptions, export
+
+    pairs = []
+    for item in where:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"{item!r}: use NAME=VALUE", param_hint="--where")
+        pairs.append((name, value))
+    options = ExportOptions(
+        fmt=fmt,
+        filters=ExportFilter(
+            themes=themes,
+            interviews=interviews_,
+            coders=coders,
+            attributes=tuple(pairs),
+            reviewed_only=reviewed_only,
+        ),
+        title=title,
+        shown_attributes=shown_attributes,
+        with_context=with_context,
+        with_memos=not no_memos,
+        mark_pseudonyms=mark_pseudonyms,
+        include_empty=all_themes,
+    )
+    try:
+        with _progress(f"exporting {fmt}", 1):
+            result = export(
+                obj.project,
+                options,
+                output,
+                key_file=key_file,
+                write_stdout=lambda data: sys.stdout.buffer.write(data),
+            )
+    except LeakRefused as exc:
+        for finding in exc.findings:
+            click.echo(f"{output or 'stdout'}: {finding}", err=True)
+        raise
+    if result.unreviewed:
+        err_console.print(
+            f"[bold red]WARNING[/]: {len(result.unreviewed)} quoted interview(s) not reviewed "
+            f"for missed identifiers: {', '.join(result.unreviewed)}. Not for publication; "
+            "use --reviewed-only once they are signed off.",
+            highlight=False,
+        )
+    summary = {
+        "file": str(output) if output else None,
+        "format": fmt,
+        "quotes": result.quotes,
+        "themes": result.themes,
+        "unreviewed_interviews": result.unreviewed,
+        "sha256": result.sha256,
+    }
+    if as_json and output:
+        click.echo(json.dumps(summary, indent=2))
+    elif output:
+        what = f"{result.quotes} quotes under {result.themes} themes" if result.themes else fmt
+        click.echo(f"wrote {output}: {what}; leak gate passed", err=not output)

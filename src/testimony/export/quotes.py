@@ -142,7 +142,7 @@ def collect_report(
     themes = list(session.scalars(select(Theme).order_by(Theme.position, Theme.id)))
     sections = _sections(themes)
     by_theme_id = {t.id: sections[t.slug] for t in themes}
-    wanted_themes = _theme_ids(themes, filters.themes)
+    wanted_themes = theme_ids(themes, filters.themes)
     interviews = {
         row.id: row
         for row in session.execute(
@@ -156,8 +156,8 @@ def collect_report(
         ).order_by(InterviewAttribute.id)
     ):
         attributes.setdefault(interview_id, {})[name] = value
-    wanted_interviews = _interview_ids(interviews, attributes, filters)
-    coder_ids = _coder_ids(session, filters.coders)
+    wanted_interviews = interview_ids(interviews, attributes, filters)
+    wanted_coders = coder_ids(session, filters.coders)
     if with_memos:
         for theme_id, text in session.execute(
             select(Memo.target_id, Memo.text)
@@ -195,8 +195,8 @@ def collect_report(
         query = query.where(Coding.theme_id.in_(wanted_themes))
     if wanted_interviews is not None:
         query = query.where(Excerpt.interview_id.in_(wanted_interviews))
-    if coder_ids is not None:
-        query = query.where(Coding.coder_id.in_(coder_ids))
+    if wanted_coders is not None:
+        query = query.where(Coding.coder_id.in_(wanted_coders))
 
     sentences = SentenceIndex()
     quoted_interviews: set[int] = set()
@@ -297,7 +297,7 @@ def _totals(sections: list[ThemeSection]) -> list[ThemeSection]:
     return sections
 
 
-def _theme_ids(themes: list[Theme], slugs: tuple[str, ...]) -> set[int] | None:
+def theme_ids(themes: list[Theme], slugs: tuple[str, ...]) -> set[int] | None:
     """The named themes and all their sub-themes; None when no theme was named."""
     if not slugs:
         return None
@@ -316,7 +316,8 @@ def _theme_ids(themes: list[Theme], slugs: tuple[str, ...]) -> set[int] | None:
     return wanted
 
 
-def _interview_ids(interviews: dict, attributes: dict, filters: ExportFilter) -> set[int] | None:
+def interview_ids(interviews: dict, attributes: dict, filters: ExportFilter) -> set[int] | None:
+    """Interview ids passing the interview, attribute and review filters; None for all."""
     if not (filters.interviews or filters.attributes or filters.reviewed_only):
         return None
     by_code = {row.code: row.id for row in interviews.values()}
@@ -340,7 +341,8 @@ def _interview_ids(interviews: dict, attributes: dict, filters: ExportFilter) ->
     }
 
 
-def _coder_ids(session: Session, names: tuple[str, ...]) -> set[int] | None:
+def coder_ids(session: Session, names: tuple[str, ...]) -> set[int] | None:
+    """The named coders' ids; None when no coder was named."""
     if not names:
         return None
     found = dict(session.execute(select(Coder.name, Coder.id).where(Coder.name.in_(names))).all())

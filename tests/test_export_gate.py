@@ -5,9 +5,20 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
-from testimony.db.models import AuditEntry, Coding, Excerpt, Interview, InterviewAttribute
+from testimony.db.models import (
+    AuditEntry,
+    Coding,
+    Excerpt,
+    IdentifierFingerprint,
+    Interview,
+    InterviewAttribute,
+)
+from testimony.export.gate import Scanner
+from testimony.redact.leak import find_leaks
 from tests.export_helpers import FORMATS, build_coded_project, open_project
 
 RAW = ("Yerlan", "Tulegenov", "Taraz", "Gaukhar")
@@ -130,3 +141,60 @@ def test_an_editor_with_a_key_file_exports_without_the_vault(coded, run, tmp_pat
     assert "column attribute:region: GPE" in result.stderr
     assert "Taraz" not in result.stderr
     assert "shown elsewhere" not in result.stderr  # no vault, no pseudonym map
+
+
+@pytest.fixture(scope="module")
+def fingerprints(coded_dir):
+    from testimony.redact.keys import load_key
+    from testimony.redact.leak import FingerprintSet
+
+    with open_project(coded_dir) as project:
+        key = load_key(project, None)
+        with project.session() as s:
+            prints = FingerprintSet.load(s, key)
+            counts = set(s.scalars(select(IdentifierFingerprint.tokens).distinct()))
+    return prints, counts
+
+
+WORDS = [
+    "Yerlan",
+    "Tulegenov",
+    "YERLAN'S",
+    "tulegenov's",
+    "Gaukhar",
+    "Taraz",
+    "Mr",
+    "the",
+    "police",
+    "said",
+    "Ержан",
+    "café",
+    "½",
+    "+7 701 234 56 78",
+    "8 (701) 234-56-78",
+    "\n",
+    ".",
+    "ǅ",
+    "_",
+    "",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=40), st.sampled_from([" ", "  ", "-", ", "]))
+def test_the_export_scanner_finds_exactly_what_the_reference_leak_scan_finds(
+    fingerprints, words, glue
+):
+    prints, counts = fingerprints
+    text = glue.join(words)
+    assert Scanner(prints, counts).find(text) == find_leaks(text, prints)
+    assert Scanner(prints).find(text) == find_leaks(text, prints)
+
+
+def test_the_scanner_remembers_nothing_between_texts_that_changes_a_verdict(fingerprints):
+    prints, counts = fingerprints
+    scanner = Scanner(prints, counts)
+    texts = ["the police said", "then Yerlan Tulegenov came", "the police said Tulegenov"]
+    for text in texts * 2:
+        assert scanner.find(text) == find_leaks(text, prints)
+    assert scanner.find(texts[1])  # the planted name is found every time

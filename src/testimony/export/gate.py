@@ -10,6 +10,7 @@ with the vault at hand, the entity's pseudonym; never the identifier.
 from __future__ import annotations
 
 import csv
+import hmac
 import html
 import io
 import json
@@ -19,9 +20,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from testimony.errors import TestimonyError
-from testimony.redact.leak import FingerprintSet, find_leaks
+from testimony.redact.fingerprint import fingerprint_form
+from testimony.redact.leak import DIGIT_RUN, WORD, FingerprintSet, find_leaks
 
 TAG = re.compile(r"<[^>]*>")
+CACHE_LIMIT = 2_000_000  # runs remembered as hashed; beyond this, hashed again when seen
+BLOCK = 100_000  # words per block, so a long file's runs are never all in memory at once
 
 
 @dataclass(frozen=True)
@@ -50,10 +54,19 @@ class LeakRefused(TestimonyError):
 
 
 def scan_export(
-    data: bytes, fmt: str, prints: FingerprintSet, pseudonyms: dict[str, str] | None = None
+    data: bytes,
+    fmt: str,
+    prints: FingerprintSet,
+    pseudonyms: dict[str, str] | None = None,
+    token_counts: set[int] | None = None,
 ) -> list[Finding]:
-    """Every fingerprinted identifier in an export of format `fmt`, by place."""
+    """Every fingerprinted identifier in an export of format `fmt`, by place.
+
+    `token_counts` (the word counts of the project's fingerprints) lets the
+    scanner skip word runs of other lengths, which cannot match.
+    """
     names = pseudonyms or {}
+    scanner = Scanner(prints, token_counts)
     findings: list[Finding] = []
     found: set[str] = set()
     seen: dict[str, list] = {}  # a repeated string (a theme name, an attribute) is scanned once
@@ -61,7 +74,7 @@ def scan_export(
         backstop = where.endswith(BACKSTOP)
         leaks = seen.get(text)
         if leaks is None:
-            leaks = seen[text] = find_leaks(text, prints)
+            leaks = seen[text] = scanner.find(text)
         for start, _end, label, digest in leaks:
             if backstop and digest in found:
                 continue  # already reported at a better place
@@ -71,6 +84,78 @@ def scan_export(
 
 
 BACKSTOP = "(whole file)"
+
+
+class Scanner:
+    """`redact.leak.find_leaks` with the same findings, fast enough for a whole export.
+
+    Instead of hashing every run of one to N words at every word, it hashes
+    each distinct run once (an export repeats its words and phrases endlessly),
+    only for run lengths that some fingerprint has, and finds the runs with
+    set operations; word positions are worked out only when something is found.
+    """
+
+    def __init__(self, prints: FingerprintSet, token_counts: set[int] | None = None) -> None:
+        self.prints = prints
+        counts = token_counts if token_counts is not None else range(1, prints.longest + 1)
+        self.lengths = sorted(n for n in counts if 1 <= n <= prints.longest)
+        self._forms: dict[str, str] = {}
+        self._seen: set[str] = set()  # runs already hashed
+        self._hits: dict[str, str] = {}  # run -> fingerprint, for runs that are identifiers
+
+    def find(self, text: str) -> list[tuple[int, int, str, str]]:
+        """(start, end, label, fingerprint) of every fingerprinted identifier in text."""
+        labels = self.prints.labels
+        if not labels:
+            return []
+        words = WORD.findall(text)
+        for word in set(words).difference(self._forms):
+            self._forms[word] = fingerprint_form(word)
+        forms = list(map(self._forms.__getitem__, words))
+        if any(not form or " " in form for form in set(forms)):
+            return find_leaks(text, self.prints)  # rare forms: the reference, word by word
+        last_word: dict[int, tuple[int, str]] = {}  # first word -> (last word, fingerprint)
+        for start in range(0, len(forms), BLOCK):
+            self._runs(forms, start, last_word)
+        found = []
+        if last_word:
+            spans = [(m.start(), m.end()) for m in WORD.finditer(text)]
+            for first in sorted(last_word):
+                last, digest = last_word[first]
+                found.append((spans[first][0], spans[last][1], labels[digest], digest))
+        for match in DIGIT_RUN.finditer(text):
+            digest = self._hash(fingerprint_form(match.group(), "PHONE"))
+            if digest in labels:
+                found.append((match.start(), match.end(), labels[digest], digest))
+        return found
+
+    def _runs(self, forms: list[str], start: int, last_word: dict) -> None:
+        """Record the longest identifier run starting at each word of one block."""
+        for n in self.lengths:  # shortest first, so a longer run overwrites a shorter
+            window = forms[start : start + BLOCK + n - 1]
+            if len(window) < n:
+                break
+            runs = (
+                window
+                if n == 1
+                else list(map(" ".join, zip(*(window[k:] for k in range(n)), strict=False)))
+            )
+            distinct = set(runs)
+            for run in distinct.difference(self._seen):
+                if run not in self._hits:
+                    digest = self._hash(run)
+                    if digest in self.prints.labels:
+                        self._hits[run] = digest
+            if len(self._seen) < CACHE_LIMIT:
+                self._seen |= distinct
+            hits = distinct.intersection(self._hits)
+            if hits:
+                for offset, run in enumerate(runs):
+                    if run in hits:
+                        last_word[start + offset] = (start + offset + n - 1, self._hits[run])
+
+    def _hash(self, form: str) -> str:
+        return hmac.digest(self.prints.key, form.encode("utf-8"), "sha256").hex()
 
 
 def readable_parts(data: bytes, fmt: str) -> Iterator[tuple[str, str]]:

@@ -14,7 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import select
+
 from testimony.db import audit
+from testimony.db.models import IdentifierFingerprint
 from testimony.errors import TestimonyError
 from testimony.export.gate import Finding, LeakRefused, scan_export
 from testimony.export.quotes import ExportFilter, Report, collect_report
@@ -73,7 +76,9 @@ def export(
     with project.session() as session:
         data, report = render(session, options, project.settings.name)
         prints = FingerprintSet.load(session, key)
-    findings = scan_export(data, options.fmt, prints, _pseudonyms(project, key, key_file))
+        counts = set(session.scalars(select(IdentifierFingerprint.tokens).distinct()))
+    names = _pseudonyms(project, key, key_file)
+    findings = scan_export(data, options.fmt, prints, names, token_counts=counts)
     name = output.name if output else "stdout"
     details = {
         "format": options.fmt,

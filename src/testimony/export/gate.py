@@ -16,8 +16,10 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+
+from lxml import etree
 
 from testimony.errors import TestimonyError
 from testimony.redact.fingerprint import fingerprint_form
@@ -34,6 +36,7 @@ class Finding:
 
     where: str
     label: str
+    fingerprint: str  # keyed hash: names the entity to the vault, not to a reader
     pseudonym: str | None = None
 
     def __str__(self) -> str:
@@ -54,36 +57,53 @@ class LeakRefused(TestimonyError):
 
 
 def scan_export(
-    data: bytes,
-    fmt: str,
-    prints: FingerprintSet,
-    pseudonyms: dict[str, str] | None = None,
-    token_counts: set[int] | None = None,
+    data: bytes, fmt: str, prints: FingerprintSet, token_counts: set[int] | None = None
 ) -> list[Finding]:
     """Every fingerprinted identifier in an export of format `fmt`, by place.
 
     `token_counts` (the word counts of the project's fingerprints) lets the
     scanner skip word runs of other lengths, which cannot match.
     """
-    names = pseudonyms or {}
     scanner = Scanner(prints, token_counts)
     findings: list[Finding] = []
-    found: set[str] = set()
-    seen: dict[str, list] = {}  # a repeated string (a theme name, an attribute) is scanned once
-    for where, text in readable_parts(data, fmt):
-        backstop = where.endswith(BACKSTOP)
-        leaks = seen.get(text)
-        if leaks is None:
-            leaks = seen[text] = scanner.find(text)
+    for piece in readable_parts(data, fmt):
+        leaks = scanner.find(piece.text)
+        if not leaks:
+            continue
+        named: set[str] = set()
+        if piece.details is not None:  # name the places by the file's own structure
+            for detail in piece.details():
+                for start, _end, label, digest in scanner.find(detail.text):
+                    named.add(digest)
+                    findings.append(Finding(detail.place(start), label, digest))
         for start, _end, label, digest in leaks:
-            if backstop and digest in found:
-                continue  # already reported at a better place
-            found.add(digest)
-            findings.append(Finding(_place(where, text, start), label, names.get(digest)))
+            if digest not in named:
+                findings.append(Finding(piece.place(start), label, digest))
     return findings
 
 
-BACKSTOP = "(whole file)"
+@dataclass(frozen=True)
+class Piece:
+    """Text as a reader sees it, and how to name a place in it."""
+
+    text: str
+    where: str = ""
+    by: str = "fixed"  # fixed: `where`; line: "line L"; column: "line L, column C"; named
+    names: list[str] | None = None  # by "named": a place name for each line of text
+    # Smaller pieces that name places better (CSV cells, JSON strings); read only when
+    # the whole piece holds an identifier, since one pass over a whole file is faster.
+    details: Callable[[], Iterator[Piece]] | None = None
+
+    def place(self, start: int) -> str:
+        line = self.text.count("\n", 0, start)
+        if self.by == "named" and self.names is not None:
+            return self.names[line]
+        if self.by == "line":
+            return f"{self.where}line {line + 1}"
+        if self.by == "column":
+            column = start - (self.text.rfind("\n", 0, start) + 1) + 1
+            return f"{self.where}line {line + 1}, column {column}"
+        return self.where
 
 
 class Scanner:
@@ -158,9 +178,8 @@ class Scanner:
         return hmac.digest(self.prints.key, form.encode("utf-8"), "sha256").hex()
 
 
-def readable_parts(data: bytes, fmt: str) -> Iterator[tuple[str, str]]:
-    """(place, text) pieces of a file, as its reader would see them; places ending in
-    BACKSTOP re-read the whole file, for what the pieces could split or miss."""
+def readable_parts(data: bytes, fmt: str) -> Iterator[Piece]:
+    """The pieces of a file as its reader would see them."""
     if fmt == "docx":
         yield from _docx_parts(data)
     elif fmt == "qdpx":
@@ -168,42 +187,40 @@ def readable_parts(data: bytes, fmt: str) -> Iterator[tuple[str, str]]:
             for info in archive.infolist():
                 text = archive.read(info).decode("utf-8", "replace")
                 if info.filename.endswith((".qde", ".xml")):
-                    yield from _markup_parts(text, f"{info.filename} ")
+                    yield _markup(text, f"{info.filename} ")
                 else:
-                    yield f"{info.filename} line", text
+                    yield Piece(text, f"{info.filename} ", by="column")
     elif fmt in {"html", "qdc"}:
-        yield from _markup_parts(data.decode("utf-8"), "")
+        yield _markup(data.decode("utf-8"), "")
     elif fmt == "csv":
-        rows = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
-        header = next(rows, [])
-        yield "CSV header", " ".join(header)
-        for number, row in enumerate(rows, start=2):
-            for column, cell in zip(header, row, strict=False):
-                yield f"CSV row {number}, column {column}", cell
+        text = data.decode("utf-8-sig")
+        yield Piece(text, "CSV file ", by="column", details=lambda: _csv_cells(text))
     elif fmt == "json":
-        for where, text in _json_parts(json.loads(data.decode("utf-8")), ""):
-            yield f"JSON {where or '(top)'}", text
+        value = json.loads(data.decode("utf-8"))
+        strings = "\n".join(text for _where, text in _json_parts(value, ""))
+        yield Piece(strings, "JSON (strings read together)", details=lambda: _json_strings(value))
     else:
-        yield "line", data.decode("utf-8")
+        yield Piece(data.decode("utf-8"), "", by="column")
 
 
-def _place(where: str, text: str, start: int) -> str:
-    """A place name, with line and column when the piece is a whole text."""
-    if not where.endswith("line"):
-        return where
-    line = text.count("\n", 0, start) + 1
-    column = start - (text.rfind("\n", 0, start) + 1) + 1
-    return f"{where} {line}, column {column}"
+def _csv_cells(text: str) -> Iterator[Piece]:
+    rows = csv.reader(io.StringIO(text, newline=""))
+    header = next(rows, [])
+    yield Piece(" ".join(header), "CSV header")
+    for number, row in enumerate(rows, start=2):
+        for column, cell in zip(header, row, strict=False):
+            yield Piece(cell, f"CSV row {number}, column {column}")
 
 
-def _markup_parts(text: str, prefix: str) -> Iterator[tuple[str, str]]:
-    """Markup without tags, line by line of the source (so a finding has a line number)."""
-    for number, line in enumerate(text.split("\n"), start=1):
-        readable = html.unescape(TAG.sub(" ", line))
-        if readable.strip():
-            yield f"{prefix}line {number}", readable
-    # Text joined across lines too: an identifier split over two source lines is still read.
-    yield f"{prefix}{BACKSTOP}", html.unescape(TAG.sub(" ", text))
+def _json_strings(value) -> Iterator[Piece]:  # noqa: ANN001
+    for where, text in _json_parts(value, ""):
+        yield Piece(text, f"JSON {where or '(top)'}")
+
+
+def _markup(text: str, prefix: str) -> Piece:
+    """Markup without its tags, line for line (tags of our writers never span lines)."""
+    lines = [html.unescape(TAG.sub(" ", line)) for line in text.split("\n")]
+    return Piece("\n".join(lines), prefix, by="line")
 
 
 def _json_parts(value, path: str) -> Iterator[tuple[str, str]]:  # noqa: ANN001
@@ -220,27 +237,35 @@ def _json_parts(value, path: str) -> Iterator[tuple[str, str]]:  # noqa: ANN001
             yield from _json_parts(item, f"{path}[{index}]")
 
 
-def _docx_parts(data: bytes) -> Iterator[tuple[str, str]]:
-    import docx
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
-    document = docx.Document(io.BytesIO(data))
-    for number, paragraph in enumerate(document.paragraphs, start=1):
-        yield f"paragraph {number} ({paragraph.style.name})", paragraph.text
-    for t, table in enumerate(document.tables, start=1):
-        for r, row in enumerate(table.rows, start=1):
-            for c, cell in enumerate(row.cells, start=1):
-                yield f"table {t}, row {r}, cell {c}", cell.text
-    for s, section in enumerate(document.sections, start=1):
-        for p in section.header.paragraphs:
-            yield f"header of section {s}", p.text
-        for p in section.footer.paragraphs:
-            yield f"footer of section {s}", p.text
-    props = document.core_properties
-    for name in ("title", "subject", "author", "keywords", "comments", "last_modified_by"):
-        yield f"document properties: {name}", getattr(props, name) or ""
-    # Anything else a reader or Word could show (style names, comments, field results).
+
+def _docx_parts(data: bytes) -> Iterator[Piece]:
+    """Every paragraph of the body (tables' too) by number and style; every other part
+    of the package (headers, footers, properties, styles, comments) whole."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for info in archive.infolist():
-            if info.filename.endswith((".xml", ".rels")):
-                text = html.unescape(TAG.sub(" ", archive.read(info).decode("utf-8", "replace")))
-                yield f"{info.filename} in the DOCX {BACKSTOP}", text
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    style_names = {}
+    if "word/styles.xml" in parts:
+        for style in etree.fromstring(parts["word/styles.xml"]).iter(f"{W}style"):
+            name = style.find(f"{W}name")
+            style_names[style.get(f"{W}styleId")] = (
+                name.get(f"{W}val") if name is not None else style.get(f"{W}styleId")
+            )
+    document = etree.fromstring(parts.pop("word/document.xml"))
+    texts, names = [], []
+    for number, paragraph in enumerate(document.iter(f"{W}p"), start=1):
+        style = paragraph.find(f"{W}pPr/{W}pStyle")
+        style_id = style.get(f"{W}val") if style is not None else "Normal"
+        names.append(f"paragraph {number} ({style_names.get(style_id, style_id)})")
+        texts.append(
+            "".join(
+                node.text or "" if node.tag == f"{W}t" else " "
+                for node in paragraph.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr")
+            ).replace("\n", " ")  # one line per paragraph, so places stay right
+        )
+    yield Piece("\n".join(texts), by="named", names=names)
+    for name, content in parts.items():
+        if name.endswith((".xml", ".rels")):
+            text = html.unescape(TAG.sub(" ", content.decode("utf-8", "replace")))
+            yield Piece(text, f"{name} in the DOCX")

@@ -847,3 +847,185 @@ def export_cmd(
     elif output:
         what = f"{result.quotes} quotes under {result.themes} themes" if result.themes else fmt
         click.echo(f"wrote {output}: {what}; leak gate passed", err=not output)
+
+
+# --- analysis: agreement between coders --------------------------------------------------------
+
+
+@cli.command("agree")
+@click.option("--coders", nargs=2, required=True, metavar="A B", help="The two coders to compare.")
+@click.option(
+    "--theme",
+    "themes",
+    multiple=True,
+    metavar="ID",
+    help="Only this theme and its sub-themes (repeatable).",
+)
+@click.option(
+    "--interview",
+    "interviews_",
+    multiple=True,
+    metavar="ID",
+    help="Compare over these interviews (default: every interview both coded).",
+)
+@click.option(
+    "--disagreements",
+    "disagreements_file",
+    type=click.Path(path_type=Path),
+    metavar="FILE.csv",
+    help="Write every disagreement to a CSV file (leak-gated).",
+)
+@click.option(
+    "--key-file",
+    "--key",
+    "key_file",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="A key file for the leak gate, for those without the vault.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.option("--limit", default=20, show_default=True, help="Disagreements shown on screen.")
+@pass_ctx
+def agree_cmd(
+    obj: Context,
+    coders: tuple[str, str],
+    themes: tuple[str, ...],
+    interviews_: tuple[str, ...],
+    disagreements_file: Path | None,
+    key_file: Path | None,
+    as_json: bool,
+    limit: int,
+) -> None:
+    """Intercoder agreement per theme and overall, with the disagreements listed.
+
+    Units are every excerpt (presence of the theme anywhere in it: Cohen's
+    kappa and Krippendorff's alpha, nominal) and every character (coded or
+    not: percentage agreement and Cohen's kappa, as NVivo's coding comparison)
+    of the interviews both coders worked on. Uncoded text counts. Overall
+    figures pool every theme's units.
+    """
+    from dataclasses import asdict
+
+    from testimony.analysis.agreement import compare_coders
+
+    project = obj.project
+    with project.session() as s:
+        report = compare_coders(s, coders[0], coders[1], themes, interviews_)
+    if disagreements_file is not None:
+        from testimony.export.service import write_checked
+
+        write_checked(
+            project,
+            _disagreements_csv(report),
+            "csv",
+            disagreements_file,
+            key_file,
+            action="agree-disagreements",
+            coders=list(coders),
+        )
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "coders": list(coders),
+                    "interviews": report.interviews,
+                    "excerpts": report.excerpts,
+                    "characters": report.characters,
+                    "themes": [t.figures() for t in report.themes],
+                    "overall": report.overall.figures(),
+                    "disagreements": [asdict(d) for d in report.disagreements],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return
+    a, b = coders
+    click.echo(
+        f"{a} and {b} over {len(report.interviews)} interview(s), {report.excerpts:,} "
+        f"excerpts, {report.characters:,} characters (uncoded text counts).\n"
+        "Presence of a theme per excerpt: % agreement, Cohen's kappa, Krippendorff's alpha "
+        "(nominal).\nCharacters coded or not: % agreement and Cohen's kappa "
+        "(NVivo's coding comparison)."
+    )
+    table = Table(box=None, pad_edge=False)
+    for column in ("theme", f"{a}/{b}/both", "%", "kappa", "alpha", "chars %", "chars kappa"):
+        table.add_column(column, justify="left" if column == "theme" else "right")
+    for agreement in [*report.themes, report.overall]:
+        f = agreement.figures()
+        table.add_row(
+            f["theme"],
+            f"{f['excerpts_a']}/{f['excerpts_b']}/{f['excerpts_both']}",
+            _percent(f["presence_agreement"]),
+            _figure(f["presence_cohen_kappa"]),
+            _figure(f["presence_krippendorff_alpha"]),
+            _percent(f["character_agreement"]),
+            _figure(f["character_cohen_kappa"]),
+        )
+    console.print(table)
+    if report.disagreements:
+        console.print(f"\n[bold]{len(report.disagreements)} disagreements[/]")
+        for d in report.disagreements[:limit]:
+            words_a = " | ".join(d.text_a) or "—"
+            words_b = " | ".join(d.text_b) or "—"
+            console.print(
+                f"{d.interview} ¶{d.excerpt} {d.theme} ({d.kind})\n"
+                f"  {a}: {escape_markup(words_a)}\n  {b}: {escape_markup(words_b)}"
+            )
+        if len(report.disagreements) > limit:
+            console.print(
+                f"… {len(report.disagreements) - limit} more: --json or --disagreements FILE.csv"
+            )
+
+
+def escape_markup(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text.replace("\n", " "))
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1%}"
+
+
+def _figure(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
+def _disagreements_csv(report) -> bytes:  # noqa: ANN001
+    import csv
+    import io
+
+    from testimony.export.rows import neutralise
+
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(
+        [
+            "interview",
+            "excerpt",
+            "theme",
+            "kind",
+            "coder_a",
+            "spans_a",
+            "words_a",
+            "coder_b",
+            "spans_b",
+            "words_b",
+        ]
+    )
+    for d in report.disagreements:
+        cells = [
+            d.interview,
+            d.excerpt,
+            d.theme,
+            d.kind,
+            report.coder_a,
+            " ".join(f"{s}-{e}" for s, e in d.spans_a),
+            " | ".join(d.text_a),
+            report.coder_b,
+            " ".join(f"{s}-{e}" for s, e in d.spans_b),
+            " | ".join(d.text_b),
+        ]
+        writer.writerow([neutralise(c) for c in cells])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -79,23 +79,68 @@ def export(
     key = load_key(project, key_file)  # before any work: no key, no export
     with project.session() as session:
         data, report = render(session, options, project.settings.name)
-        clock.lap("build")
-        prints = FingerprintSet.load(session, key)
-        counts = set(session.scalars(select(IdentifierFingerprint.tokens).distinct()))
-    findings = scan_export(data, options.fmt, prints, token_counts=counts)
-    if findings:
-        names = _pseudonyms(project, key, key_file)
-        findings = [replace(f, pseudonym=names.get(f.fingerprint)) for f in findings]
-    clock.lap("gate")
-    name = output.name if output else "stdout"
+    clock.lap("build")
+    quotes = report.quote_count if report else 0
     details = {
         "format": options.fmt,
         "themes": list(options.filters.themes),
         "interviews": list(options.filters.interviews),
         "coders": list(options.filters.coders),
         "reviewed_only": options.filters.reviewed_only,
+        "quotes": quotes,
     }
+    digest = _check_and_write(
+        project, key, key_file, data, options.fmt, output, write_stdout, details, clock
+    )
+    clock.lap("write")
+    return ExportResult(
+        data=data,
+        quotes=quotes,
+        themes=len(report.sections) if report else 0,
+        unreviewed=report.unreviewed if report else [],
+        sha256=digest,
+    )
+
+
+def write_checked(
+    project: Project,
+    data: bytes,
+    fmt: str,
+    output: Path,
+    key_file: Path | None = None,
+    action: str = "export",
+    **details: object,
+) -> str:
+    """Write bytes made elsewhere (a disagreement list, say) through the same leak gate;
+    returns their SHA-256. Raises LeakRefused and writes nothing if they hold an identifier."""
+    if not output.parent.resolve().is_dir():
+        raise TestimonyError(f"{output.parent}: no such folder")
+    key = load_key(project, key_file)
+    details = {"format": fmt, "what": action, **details}
+    return _check_and_write(project, key, key_file, data, fmt, output, None, details, _Clock(None))
+
+
+def _check_and_write(
+    project: Project,
+    key: bytes,
+    key_file: Path | None,
+    data: bytes,
+    fmt: str,
+    output: Path | None,
+    write_stdout: Callable[[bytes], None] | None,
+    details: dict,
+    clock: _Clock,
+) -> str:
+    """The gate, then the write and its audit entry; nothing is written past a finding."""
+    with project.session() as session:
+        prints = FingerprintSet.load(session, key)
+        counts = set(session.scalars(select(IdentifierFingerprint.tokens).distinct()))
+    findings = scan_export(data, fmt, prints, token_counts=counts)
+    clock.lap("gate")
+    name = output.name if output else "stdout"
     if findings:
+        names = _pseudonyms(project, key, key_file)
+        findings = [replace(f, pseudonym=names.get(f.fingerprint)) for f in findings]
         with project.session() as session, session.begin():
             audit.append(
                 session, project.actor(), "export-refused", name, **details, leaks=len(findings)
@@ -106,19 +151,9 @@ def export(
     elif write_stdout is not None:
         write_stdout(data)
     digest = hashlib.sha256(data).hexdigest()
-    quotes = report.quote_count if report else 0
     with project.session() as session, session.begin():
-        audit.append(
-            session, project.actor(), "export", name, **details, quotes=quotes, sha256=digest
-        )
-    clock.lap("write")
-    return ExportResult(
-        data=data,
-        quotes=quotes,
-        themes=len(report.sections) if report else 0,
-        unreviewed=report.unreviewed if report else [],
-        sha256=digest,
-    )
+        audit.append(session, project.actor(), "export", name, **details, sha256=digest)
+    return digest
 
 
 def render(session, options: ExportOptions, project_name: str) -> tuple[bytes, Report | None]:  # noqa: ANN001

@@ -1029,3 +1029,70 @@ def _disagreements_csv(report) -> bytes:  # noqa: ANN001
         ]
         writer.writerow([neutralise(c) for c in cells])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+# --- analysis: frequencies and co-occurrence ----------------------------------------------------
+
+
+@cli.command("stats")
+@click.option("--coder", "coders", multiple=True, metavar="NAME", help="Only these coders.")
+@click.option(
+    "--interview", "interviews_", multiple=True, metavar="ID", help="Only these interviews."
+)
+@click.option(
+    "--png",
+    "png",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="Also draw a bar chart and a co-occurrence heat map (matplotlib).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.option("--top", default=15, show_default=True, help="Co-occurring pairs shown.")
+@pass_ctx
+def stats_cmd(
+    obj: Context,
+    coders: tuple[str, ...],
+    interviews_: tuple[str, ...],
+    png: Path | None,
+    as_json: bool,
+    top: int,
+) -> None:
+    """Codings per theme, interview and coder; which interviews mention each theme;
+    which themes co-occur (in the same excerpt, and in overlapping spans)."""
+    from testimony.analysis.frequencies import theme_frequencies, write_png
+
+    with obj.project.session() as s:
+        freq = theme_frequencies(s, coders, interviews_)
+    if png is not None:
+        write_png(freq, png)
+    if as_json:
+        click.echo(json.dumps(freq.as_dict(), indent=2, ensure_ascii=False))
+        return
+    used = [t for t in freq.themes if t.codings]
+    if not used:
+        click.echo("no codings yet: testimony code")
+        return
+    _bars("codings per theme", [("  " * t.depth + t.name, t.codings) for t in used])
+    for t in used:
+        console.print(f"[dim]{t.theme}: {', '.join(t.interviews)}[/]", overflow="fold")
+    _bars("codings per interview", list(freq.interviews.items()))
+    _bars("codings per coder", list(freq.coders.items()))
+    for title, counts in (
+        ("themes in the same excerpt", freq.same_excerpt),
+        ("themes in overlapping spans", freq.overlapping),
+    ):
+        console.print(f"\n[bold]{title}[/] (excerpts)")
+        for (a, b), n in sorted(counts.items(), key=lambda kv: -kv[1])[:top]:
+            console.print(f"{n:>6}  {a} + {b}")
+    if png is not None:
+        click.echo(f"wrote {png}")
+
+
+def _bars(title: str, rows: list[tuple[str, int]]) -> None:
+    """A bar chart in the terminal: label, bar, count."""
+    console.print(f"\n[bold]{title}[/]")
+    width = max((len(label) for label, _n in rows), default=0)
+    most = max((n for _label, n in rows), default=1) or 1
+    for label, n in rows:
+        bar = "█" * max(1, round(30 * n / most)) if n else ""
+        console.print(f"{label:<{width}}  [magenta]{bar}[/] {n}", highlight=False)

@@ -29,6 +29,7 @@ from testimony.analysis.measures import (
     merge_spans,
     percent_agreement,
 )
+from testimony.analysis.selection import theme_ids
 from testimony.db.models import Coder, Coding, Excerpt, Interview, Theme
 from testimony.errors import TestimonyError, UnknownInterview
 
@@ -110,7 +111,7 @@ def compare_coders(
             raise AgreementError(f"no coder {name!r} in this project")
     a, b = coder_ids[coder_a], coder_ids[coder_b]
     all_themes = list(session.scalars(select(Theme).order_by(Theme.position, Theme.id)))
-    wanted = _wanted_themes(all_themes, themes)
+    wanted = theme_ids(all_themes, themes)  # a theme brings its sub-themes
     scope = _scope(session, a, b, interviews)
     lengths: dict[int, int] = {}
     where: dict[int, tuple[str, int]] = {}
@@ -204,15 +205,6 @@ def _theme_agreement(theme: Theme, by_a: dict, by_b: dict, lengths: dict, total:
             differing.append((excerpt_id, "spans differ"))
     characters += BinaryTable(0, 0, 0, total - touched)  # every character nobody coded
     return Agreement(theme.slug, theme.name, presence, characters), differing
-
-
-def _wanted_themes(themes: list[Theme], slugs: tuple[str, ...]) -> set[int] | None:
-    from testimony.export.quotes import theme_ids  # the same rule: a theme brings its children
-
-    try:
-        return theme_ids(themes, slugs)
-    except TestimonyError as exc:
-        raise AgreementError(str(exc)) from None
 
 
 def _scope(session: Session, a: int, b: int, codes: tuple[str, ...]) -> set[int]:

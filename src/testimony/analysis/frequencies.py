@@ -14,6 +14,7 @@ from itertools import combinations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from testimony.analysis.selection import coder_ids
 from testimony.db.models import Coder, Coding, Excerpt, Interview, Theme
 
 
@@ -67,8 +68,6 @@ def theme_frequencies(
     session: Session, coders: tuple[str, ...] = (), interviews: tuple[str, ...] = ()
 ) -> Frequencies:
     """Counts per theme (codebook order, sub-themes after their parent), interview and coder."""
-    from testimony.export.quotes import ExportFilter, coder_ids
-
     themes = list(session.scalars(select(Theme).order_by(Theme.position, Theme.id)))
     query = (
         select(
@@ -83,7 +82,7 @@ def theme_frequencies(
         .join(Interview, Interview.id == Excerpt.interview_id)
         .join(Coder, Coder.id == Coding.coder_id)
     )
-    wanted_coders = coder_ids(session, ExportFilter(coders=coders).coders)
+    wanted_coders = coder_ids(session, coders)
     if wanted_coders is not None:
         query = query.where(Coding.coder_id.in_(wanted_coders))
     if interviews:

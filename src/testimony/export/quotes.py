@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from testimony.analysis.selection import UnknownName, coder_ids, theme_ids
 from testimony.db.models import (
     Coder,
     Coding,
@@ -24,14 +25,10 @@ from testimony.db.models import (
     Speaker,
     Theme,
 )
-from testimony.errors import TestimonyError, UnknownInterview
+from testimony.errors import UnknownInterview
 from testimony.export.context import SentenceIndex
 
 REVIEWED = "reviewed"
-
-
-class UnknownName(TestimonyError):
-    """A filter named a theme, coder or attribute the project does not have."""
 
 
 @dataclass(frozen=True)
@@ -297,25 +294,6 @@ def _totals(sections: list[ThemeSection]) -> list[ThemeSection]:
     return sections
 
 
-def theme_ids(themes: list[Theme], slugs: tuple[str, ...]) -> set[int] | None:
-    """The named themes and all their sub-themes; None when no theme was named."""
-    if not slugs:
-        return None
-    by_slug = {t.slug: t for t in themes}
-    missing = [s for s in slugs if s not in by_slug]
-    if missing:
-        raise UnknownName(
-            f"no theme {missing[0]!r} in the codebook (see `testimony codebook show`)"
-        )
-    wanted = {by_slug[s].id for s in slugs}
-    grew = True
-    while grew:
-        more = {t.id for t in themes if t.parent_id in wanted} - wanted
-        wanted |= more
-        grew = bool(more)
-    return wanted
-
-
 def interview_ids(interviews: dict, attributes: dict, filters: ExportFilter) -> set[int] | None:
     """Interview ids passing the interview, attribute and review filters; None for all."""
     if not (filters.interviews or filters.attributes or filters.reviewed_only):
@@ -339,17 +317,6 @@ def interview_ids(interviews: dict, attributes: dict, filters: ExportFilter) -> 
         for i in wanted
         if all(attributes.get(i, {}).get(n) in values for n, values in allowed.items())
     }
-
-
-def coder_ids(session: Session, names: tuple[str, ...]) -> set[int] | None:
-    """The named coders' ids; None when no coder was named."""
-    if not names:
-        return None
-    found = dict(session.execute(select(Coder.name, Coder.id).where(Coder.name.in_(names))).all())
-    missing = [n for n in names if n not in found]
-    if missing:
-        raise UnknownName(f"no coder {missing[0]!r} in this project")
-    return set(found.values())
 
 
 def _pseudonyms_within(spans: list, start: int, end: int) -> tuple[tuple[int, int, str], ...]:

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from testimony import __version__
+from testimony.analysis.selection import coder_ids, theme_ids
 from testimony.db.models import (
     Coder,
     Coding,
@@ -31,7 +32,7 @@ from testimony.db.models import (
     Speaker,
     Theme,
 )
-from testimony.export.quotes import ExportFilter, coder_ids, interview_ids, theme_ids
+from testimony.export.quotes import ExportFilter, interview_ids
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"

@@ -170,7 +170,7 @@ def test_the_docx_report_uses_word_styles_an_editor_can_restyle(coded, run, tmp_
 
 def test_the_csv_has_one_row_per_quote_with_every_field(coded, run, tmp_path):
     out = tmp_path / "rows.csv"
-    export(run, coded, "--format", "csv", "-o", out)
+    export(run, coded, "--format", "csv", "-o", out, "--context")
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert len(rows) == 4
     first = next(r for r in rows if r["quote"] == "The police said it was a family matter!")

@@ -22,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from make_corpus import build_project  # noqa: E402
+from testimony.export.gate import LeakRefused  # noqa: E402
 from testimony.export.quotes import collect_report  # noqa: E402
 from testimony.export.rows import quote_row  # noqa: E402
 from testimony.export.service import ExportOptions, export  # noqa: E402
@@ -70,9 +71,14 @@ def run(project: Project, out: Path, formats: list[str], context: bool):  # noqa
         timings: dict[str, float] = {}
         target = out / f"export.{fmt}"
         started = time.perf_counter()
-        export(project, ExportOptions(fmt=fmt, with_context=context), target, timings=timings)
+        try:
+            export(project, ExportOptions(fmt=fmt, with_context=context), target, timings=timings)
+            status = "written"
+        except LeakRefused as refused:  # the whole path ran; only the write was skipped
+            status = f"refused: {len(refused.findings)} identifiers"
         total = time.perf_counter() - started
-        results.append((fmt, total, timings, target.stat().st_size))
+        size = target.stat().st_size if target.exists() else 0
+        results.append((fmt, total, timings, size, status))
     return len(rows), query, baseline, size, results
 
 
@@ -87,9 +93,10 @@ def print_table(quotes, query, baseline, size, results) -> None:  # noqa: ANN001
         f"{'json.dump (baseline)':<24}{baseline:>9.2f}{'':>8}{'':>8}{baseline:>8.2f}"
         f"{size / 1e6:>8.1f}{1:>8.1f}{'':>8}"
     )
-    for fmt, total, t, size in results:
+    for fmt, total, t, size, status in results:
         target = TARGETS.get(fmt)
         verdict = "" if target is None else ("  ok" if total <= target else "  OVER")
+        verdict += f"  ({status})" if status != "written" else ""
         print(
             f"{'testimony export ' + fmt:<24}{total:>9.2f}{t.get('build', 0):>8.2f}"
             f"{t.get('gate', 0):>8.2f}{t.get('write', 0):>8.2f}{size / 1e6:>8.1f}"

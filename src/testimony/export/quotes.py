@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
 from testimony.analysis.selection import UnknownName, coder_ids, theme_ids
@@ -29,6 +29,7 @@ from testimony.errors import UnknownInterview
 from testimony.export.context import SentenceIndex
 
 REVIEWED = "reviewed"
+NO_CONTEXT = ("", "")
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class ExportFilter:
     reviewed_only: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Quote:
     """One coding, with what an editor needs to attribute it."""
 
@@ -133,9 +134,17 @@ def collect_report(
     with_memos: bool = True,
     mark_pseudonyms: bool = False,
     include_empty: bool = False,
+    with_pseudonyms: bool | None = None,
 ) -> Report:
     """The report's sections in codebook order, each with its filtered quotes; themes
-    without a quote (in them or their sub-themes) are left out unless `include_empty`."""
+    without a quote (in them or their sub-themes) are left out unless `include_empty`.
+
+    Context sentences are found only `with_context`, and pseudonym spans read only
+    `with_pseudonyms` (by default: when they are to be marked), since both cost
+    time on a large project.
+    """
+    if with_pseudonyms is None:
+        with_pseudonyms = mark_pseudonyms
     themes = list(session.scalars(select(Theme).order_by(Theme.position, Theme.id)))
     sections = _sections(themes)
     by_theme_id = {t.id: sections[t.slug] for t in themes}
@@ -179,7 +188,7 @@ def collect_report(
             Excerpt.text,
             Excerpt.start_ms,
             Excerpt.end_ms,
-            Excerpt.pseudonyms,
+            Excerpt.pseudonyms if with_pseudonyms else literal(None),
             Speaker.label,
             Speaker.role,
         )
@@ -197,12 +206,15 @@ def collect_report(
 
     sentences = SentenceIndex()
     quoted_interviews: set[int] = set()
-    for row in session.execute(query):
+    # Core execution: plain tuples, without the ORM's per-row bookkeeping.
+    for row in session.connection().execute(query).all():
         (cid, start, end, theme_id, coder, important, memo, excerpt_id, interview_id) = row[:9]
         position, text, start_ms, end_ms, pseudonyms, speaker, role = row[9:]
         interview = interviews[interview_id]
         start, end = max(0, start), min(len(text), end)
-        before, after = sentences.context(excerpt_id, text, start, end)
+        before, after = (
+            sentences.context(excerpt_id, text, start, end) if with_context else NO_CONTEXT
+        )
         quoted_interviews.add(interview_id)
         by_theme_id[theme_id].quotes.append(
             Quote(
@@ -226,7 +238,7 @@ def collect_report(
                 coder=coder,
                 important=bool(important),
                 memo=memo or None,
-                pseudonyms=_pseudonyms_within(pseudonyms or [], start, end),
+                pseudonyms=_pseudonyms_within(pseudonyms, start, end) if pseudonyms else (),
             )
         )
 

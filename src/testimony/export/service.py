@@ -173,6 +173,7 @@ def render(session, options: ExportOptions, project_name: str) -> tuple[bytes, R
         with_memos=options.with_memos,
         mark_pseudonyms=options.mark_pseudonyms,
         include_empty=options.include_empty,
+        with_pseudonyms=options.mark_pseudonyms or options.fmt == "json",
     )
     return _writer(options.fmt)(report), report
 

@@ -214,3 +214,20 @@ def add_memos(project) -> None:
                 Memo(target_type="project", target_id=None, coder_id=ana.id, text="on all"),
             ]
         )
+
+
+def test_a_qdpx_of_unreviewed_interviews_warns_loudly(coded, run, tmp_path):
+    result = run("--project", coded.root, "export", "--format", "qdpx", "-o", tmp_path / "a.qdpx")
+    assert "WARNING" in result.stderr and "INT-001" in result.stderr
+    assert "INT-002" not in result.stderr.split("WARNING")[1]  # INT-002 was reviewed
+    quiet = run(
+        "--project",
+        coded.root,
+        "export",
+        "--format",
+        "qdpx",
+        "-o",
+        tmp_path / "b.qdpx",
+        "--reviewed-only",
+    )
+    assert quiet.exit_code == 0 and "WARNING" not in quiet.stderr

@@ -18,10 +18,10 @@ from pathlib import Path
 from sqlalchemy import select
 
 from testimony.db import audit
-from testimony.db.models import IdentifierFingerprint
+from testimony.db.models import IdentifierFingerprint, Interview
 from testimony.errors import TestimonyError
 from testimony.export.gate import Finding, LeakRefused, scan_export
-from testimony.export.quotes import ExportFilter, Report, collect_report
+from testimony.export.quotes import REVIEWED, ExportFilter, Report, collect_report
 from testimony.project import Project
 from testimony.redact.keys import load_key, pseudonyms_by_fingerprint
 from testimony.redact.leak import FingerprintSet
@@ -79,6 +79,7 @@ def export(
     key = load_key(project, key_file)  # before any work: no key, no export
     with project.session() as session:
         data, report = render(session, options, project.settings.name)
+        unreviewed = report.unreviewed if report else _unreviewed(session, options)
     clock.lap("build")
     quotes = report.quote_count if report else 0
     details = {
@@ -97,7 +98,7 @@ def export(
         data=data,
         quotes=quotes,
         themes=len(report.sections) if report else 0,
-        unreviewed=report.unreviewed if report else [],
+        unreviewed=unreviewed,
         sha256=digest,
     )
 
@@ -195,6 +196,16 @@ def _writer(fmt: str) -> Callable[[Report], bytes]:
     from testimony.export.rows import render_csv, render_json
 
     return render_csv if fmt == "csv" else render_json
+
+
+def _unreviewed(session, options: ExportOptions) -> list[str]:  # noqa: ANN001
+    """Interviews a QDPX carries whole although nobody reviewed their redactions."""
+    if options.fmt != "qdpx" or options.filters.reviewed_only:
+        return []
+    query = select(Interview.code).where(Interview.review_state != REVIEWED)
+    if options.filters.interviews:
+        query = query.where(Interview.code.in_(options.filters.interviews))
+    return sorted(session.scalars(query))
 
 
 def _pseudonyms(project: Project, key: bytes, key_file: Path | None) -> dict[str, str]:

@@ -65,7 +65,7 @@ def run(project: Project, out: Path, formats: list[str], context: bool):  # noqa
     with open(out / "baseline.json", "w", encoding="utf-8") as handle:
         json.dump(rows, handle, ensure_ascii=False)
     baseline = time.perf_counter() - started
-    size = (out / "baseline.json").stat().st_size
+    baseline_size = (out / "baseline.json").stat().st_size
     results = []
     for fmt in formats:
         timings: dict[str, float] = {}
@@ -79,10 +79,10 @@ def run(project: Project, out: Path, formats: list[str], context: bool):  # noqa
         total = time.perf_counter() - started
         size = target.stat().st_size if target.exists() else 0
         results.append((fmt, total, timings, size, status))
-    return len(rows), query, baseline, size, results
+    return len(rows), query, baseline, baseline_size, results
 
 
-def print_table(quotes, query, baseline, size, results) -> None:  # noqa: ANN001
+def print_table(quotes, query, baseline, baseline_size, results) -> None:  # noqa: ANN001
     print(f"{quotes:,} quotes; collecting them (query, context) alone: {query:.2f} s")
     header = (
         f"{'export':<24}{'total s':>9}{'build':>8}{'gate':>8}{'write':>8}{'MB':>8}"
@@ -91,7 +91,7 @@ def print_table(quotes, query, baseline, size, results) -> None:  # noqa: ANN001
     print(header)
     print(
         f"{'json.dump (baseline)':<24}{baseline:>9.2f}{'':>8}{'':>8}{baseline:>8.2f}"
-        f"{size / 1e6:>8.1f}{1:>8.1f}{'':>8}"
+        f"{baseline_size / 1e6:>8.1f}{1:>8.1f}{'':>8}"
     )
     for fmt, total, t, size, status in results:
         target = TARGETS.get(fmt)

@@ -16,8 +16,10 @@ import io
 import json
 import re
 import zipfile
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import accumulate
 
 from lxml import etree
 
@@ -71,8 +73,9 @@ def scan_export(
         if not leaks:
             continue
         named: set[str] = set()
-        if piece.details is not None:  # name the places by the file's own structure
-            for detail in piece.details():
+        if piece.locate is not None:  # name the places by the file's own structure
+            details = {d.where: d for start, *_rest in leaks for d in piece.locate(start)}
+            for detail in details.values():
                 for start, _end, label, digest in scanner.find(detail.text):
                     named.add(digest)
                     findings.append(Finding(detail.place(start), label, digest))
@@ -90,9 +93,9 @@ class Piece:
     where: str = ""
     by: str = "fixed"  # fixed: `where`; line: "line L"; column: "line L, column C"; named
     names: list[str] | None = None  # by "named": a place name for each line of text
-    # Smaller pieces that name places better (CSV cells, JSON strings); read only when
-    # the whole piece holds an identifier, since one pass over a whole file is faster.
-    details: Callable[[], Iterator[Piece]] | None = None
+    # The smaller pieces (CSV cells, a JSON string) around an offset, which name a
+    # place better: asked only for findings, since one pass over a file is faster.
+    locate: Callable[[int], list[Piece]] | None = None
 
     def place(self, start: int) -> str:
         line = self.text.count("\n", 0, start)
@@ -194,27 +197,55 @@ def readable_parts(data: bytes, fmt: str) -> Iterator[Piece]:
         yield _markup(data.decode("utf-8"), "")
     elif fmt == "csv":
         text = data.decode("utf-8-sig")
-        yield Piece(text, "CSV file ", by="column", details=lambda: _csv_cells(text))
+        yield Piece(text, "CSV file ", by="column", locate=_CsvCells(text).around)
     elif fmt == "json":
-        value = json.loads(data.decode("utf-8"))
-        strings = "\n".join(text for _where, text in _json_parts(value, ""))
-        yield Piece(strings, "JSON (strings read together)", details=lambda: _json_strings(value))
+        parts = list(_json_parts(json.loads(data.decode("utf-8")), ""))
+        starts = list(accumulate((len(text) + 1 for _where, text in parts), initial=0))
+
+        def json_string(offset: int) -> list[Piece]:
+            where, text = parts[bisect_right(starts, offset) - 1]
+            return [Piece(text, f"JSON {where or '(top)'}")]
+
+        strings = "\n".join(text for _where, text in parts)
+        yield Piece(strings, "JSON (strings read together)", locate=json_string)
     else:
         yield Piece(data.decode("utf-8"), "", by="column")
 
 
-def _csv_cells(text: str) -> Iterator[Piece]:
-    rows = csv.reader(io.StringIO(text, newline=""))
-    header = next(rows, [])
-    yield Piece(" ".join(header), "CSV header")
-    for number, row in enumerate(rows, start=2):
-        for column, cell in zip(header, row, strict=False):
-            yield Piece(cell, f"CSV row {number}, column {column}")
+class _CsvCells:
+    """The cells of the CSV record around an offset of the file's text."""
 
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.header: list[str] = []
+        self.ends: list[int] | None = None  # where each record ends, made on first use
 
-def _json_strings(value) -> Iterator[Piece]:  # noqa: ANN001
-    for where, text in _json_parts(value, ""):
-        yield Piece(text, f"JSON {where or '(top)'}")
+    def around(self, offset: int) -> list[Piece]:
+        if self.ends is None:
+            self.ends = []
+            consumed = 0
+
+            def lines():  # noqa: ANN202
+                nonlocal consumed
+                for line in self.text.splitlines(keepends=True):
+                    consumed += len(line)
+                    yield line
+
+            reader = csv.reader(lines())
+            self.header = next(reader, [])
+            self.ends.append(consumed)
+            for _row in reader:
+                self.ends.append(consumed)
+        index = bisect_right(self.ends, offset)
+        if index == 0:
+            return [Piece(" ".join(self.header), "CSV header")]
+        start = self.ends[index - 1]
+        end = self.ends[index] if index < len(self.ends) else len(self.text)
+        row = next(csv.reader(io.StringIO(self.text[start:end], newline="")), [])
+        return [
+            Piece(cell, f"CSV row {index + 1}, column {column}")
+            for column, cell in zip(self.header, row, strict=False)
+        ]
 
 
 def _markup(text: str, prefix: str) -> Piece:

@@ -87,6 +87,20 @@ def test_cards_ibans_documents_plates_and_case_numbers():
     assert iban_ok("KZ86125KZT5004100100") and not iban_ok("KZ86125KZT5004100101")
 
 
+def test_land_plots_and_their_registration():
+    text = (
+        "registered under the plots nos. 260, 268, 45, 119/5 and 425; plot no. 937 of block C "
+        "and sheet/plan 33/21.2.3; registration no. D-4840."
+    )
+    assert found(find_numbers, text) == [
+        "260, 268, 45, 119/5 and 425",
+        "937 of block C",
+        "33/21.2.3",
+        "D-4840",
+    ]
+    assert found(find_numbers, "a plot of land with two plots, on the sheet of paper") == []
+
+
 def test_plain_numbers_are_not_ids():
     assert found(find_numbers, "She paid 25000 tenge for 3 nights in 2019.") == []
 
@@ -156,6 +170,18 @@ def test_street_addresses(text, address):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "We went to the house of culture on the main street.",
+        "The flat was cold and the street was dark.",
+        "He lived in room 5 of the hostel for a week, 3 floors up.",
+    ],
+)
+def test_streets_and_flats_without_a_name_or_number_are_not_addresses(text):
+    assert found(find_addresses, text) == []
+
+
+@pytest.mark.parametrize(
     ("text", "name"),
     [
         ("My husband Yerlan came home.", "Yerlan"),
@@ -166,6 +192,9 @@ def test_street_addresses(text, address):
         ("represented by Mr A. Demetriades, a lawyer", "A. Demetriades"),
         ("her name is Zhanar Omarovna and", "Zhanar Omarovna"),
         ("Gaukhar's mother-in-law shouted", "Gaukhar"),
+        ("by Mr Mehmet Acar Serdar Çakmak (“the applicant”)", "Mehmet Acar Serdar Çakmak"),
+        ("their Agent, Mr C.-H. Ehrenkrona, of the Ministry", "C.-H. Ehrenkrona"),
+        ("Mr Smith said that", "Smith"),
     ],
 )
 def test_names_found_by_the_words_around_them(text, name):
@@ -179,10 +208,23 @@ def test_names_found_by_the_words_around_them(text, name):
         "I called the police.",
         "my husband and my son",
         "The officer said nothing.",
+        "Mr Will said so.",
+        "Judge Will and General Assembly",
     ],
 )
 def test_context_words_without_a_name(text):
     assert found(find_names_in_context, text) == []
+
+
+def test_names_the_lists_know():
+    from testimony.redact.detectors.context import find_names_in_lists
+
+    text = (
+        "Then Aigerim Sultanbekova called. After that Bakhyt came, and gulnara too. "
+        "Hope you are well. Will he come? Talgar is far."
+    )
+    names = found(find_names_in_lists, text)
+    assert names == ["Aigerim Sultanbekova", "Sultanbekova", "Bakhyt", "gulnara"]
 
 
 def test_places_in_context():
@@ -300,9 +342,17 @@ def test_occupations_said_of_someone():
 
     text = (
         "I worked as a cashier. He is a bus driver, she was a ballet dancer. My lawyer said "
-        "he is a good man."
+        "he is a good man. The applicant, a lawyer, was reinstated to the post of primary "
+        "school teacher; he practised as a physician. As a result of the fall, as a whole."
     )
-    assert found(find_occupations, text) == ["cashier", "bus driver", "ballet dancer"]
+    assert found(find_occupations, text) == [
+        "cashier",
+        "bus driver",
+        "ballet dancer",
+        "lawyer",
+        "primary school teacher",
+        "physician",
+    ]
     assert "OCCUPATION" not in _pipeline().labels  # kept unless a project asks for it
 
 
@@ -324,3 +374,160 @@ def test_institutions_named_after_their_place():
         "Brandenburg Regional Labour Court",
         "Tekirdağ F-Type Prison",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        (
+            "The twenty-second of October, 2020, at the hospital",
+            "The twenty-second of October, 2020",
+        ),
+        ("born on the eleventh of February, 2023, early", "the eleventh of February, 2023"),
+        ("In May I will be twenty-four, on the seventeenth. I'm from", "seventeenth"),
+        ("and on the 13th he was waiting", "13th"),
+        ("May the fifth, I think", "May the fifth"),
+    ],
+)
+def test_dates_said_in_words(text, date):
+    assert date in found(find_dates, text)
+
+
+@pytest.mark.parametrize(
+    "text", ["on the first floor", "the first of all", "on the second day", "for the third time."]
+)
+def test_ordinal_words_that_are_not_dates(text):
+    assert found(find_dates, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("Respondent: Oksana, 29. Language: Russian", "29"),
+        ("Amina (29) came with her mother", "29"),
+        ("and the baby, Amina, one year and four months. She", "one year and four months"),
+        ("Artyom is fourteen now. Fifteen in November.", "Fifteen"),
+    ],
+)
+def test_ages_given_after_a_name_or_as_the_next_birthday(text, age):
+    assert age in found(find_ages, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In Almaty, 29 people came.",
+        "on 5 March, 29 days later",
+        "Then Aidos, two years later, came back",
+        "Abay 212, flat 40.",
+        "Chapter (12) says",
+    ],
+)
+def test_numbers_after_a_capitalised_word_that_are_not_ages(text):
+    assert found(find_ages, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        (
+            "pension in the amount of PLN 552.21 [approx. EUR 138]. He",
+            "PLN 552.21 [approx. EUR 138]",
+        ),
+        ("a fine of 100,000,000 TRL. The", "100,000,000 TRL"),
+        (
+            "claimed 250,000 Swedish kronor (SEK; approximately 27,000 euros). He",
+            "250,000 Swedish kronor (SEK; approximately 27,000 euros)",
+        ),
+        ("awarded 1,579 New Turkish liras (YTL) for", "1,579 New Turkish liras (YTL)"),
+        ("an allowance of 588 GDR marks (hereafter the allowance)", "588 GDR marks"),
+        ("worth approximately GBP 268,000. He", "approximately GBP 268,000"),
+        ("I paid $500 and 20 000 ₸ for it", "20 000 ₸"),
+    ],
+)
+def test_money_with_codes_symbols_and_glosses(text, amount):
+    from testimony.redact.detectors.quantities import find_quantities
+
+    assert amount in found(find_quantities, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She had two children and three marks in school.",
+        "See Article 5 (see paragraph 12) and Rule 39.",
+        "Protocol No. 1 came into force in 1954.",
+    ],
+)
+def test_numbers_that_are_not_money(text):
+    from testimony.redact.detectors.quantities import find_quantities
+
+    assert found(find_quantities, text) == []
+
+
+def test_percentages_and_ranges_of_them():
+    from testimony.redact.detectors.quantities import find_quantities
+
+    text = "a 50 to 79% disability; an increase of 15%; 18.5 per cent; version 3.5 of it"
+    assert found(find_quantities, text) == ["50 to 79%", "15%", "18.5 per cent"]
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("debarred him from public service for three years. The", "three years"),
+        ("reduced to two and a half years’ imprisonment as", "two and a half years’"),
+        ("the suspension should last for one year.", "one year"),
+        ("stripped of his civic rights for five years.", "five years"),
+    ],
+)
+def test_lengths_of_punishments(text, term):
+    from testimony.redact.detectors.quantities import find_quantities
+
+    assert term in found(find_quantities, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["in the last two years he drank", "We waited two years for a flat.", "at last two days"],
+)
+def test_durations_that_are_not_punishments(text):
+    from testimony.redact.detectors.quantities import find_quantities
+
+    assert found(find_quantities, text) == []
+
+
+def test_a_quoted_name_before_the_kind_of_body_it_names():
+    text = (
+        'his mother\'s dacha in the "Gornyak" dacha society; an accountant at "Yesil Audit" '
+        'LLP; he said "Stop" and left; she wrote "Sorry" company'
+    )
+    assert found(find_places_in_context, text) == ["Gornyak", "Yesil Audit"]
+
+
+def test_bus_routes_and_halves_of_a_city():
+    text = "a bus driver, route 45, on the left bank. The bank gave a loan; the right answer."
+    assert found(find_places_in_context, text) == ["route 45", "left bank"]
+
+
+def test_a_court_named_by_its_kind_is_not_a_place():
+    text = "before the Moers District Court; the District Court ordered; the village of Kaskasu"
+    places = [text[d.start : d.end] for d in find_places_in_context(text) if d.label == "GPE"]
+    assert places == ["Moers", "Kaskasu"]
+
+
+def test_a_cyrillic_name_is_also_found_in_its_latin_spelling():
+    from testimony.redact.known import KnownForms
+
+    forms = KnownForms()
+    forms.add("Луч", "ORG")
+    text = "the crisis centre «Луч» — Luch, it means ray. The luch of light; Lucha came."
+    assert [text[m.start : m.end] for m in forms.find(text)] == ["Луч", "Luch", "luch"]
+
+
+def test_a_listed_given_name_that_ner_takes_for_a_place_is_a_person():
+    text = "Um, okay. I'm Oksana. Oksana Kovalenko. I was born in Temirtau, in Almaty region."
+    (spans,) = _pipeline().detect([text], remember=False)
+    labels = {text[s.start : s.end]: s.label for s in spans}
+    assert labels["Oksana"] == "PERSON"
+    assert labels["Temirtau"] == "GPE"

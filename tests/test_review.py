@@ -62,7 +62,7 @@ def test_an_interview_is_reviewed_when_every_proposal_is_decided(shell_project):
     ids = [p.id for p in review.list_proposals(shell_project)]
     review.accept(shell_project, ids[:1])
     with shell_project.session() as s:
-        assert s.scalar(select(Interview.review_state)) == "in review"
+        assert s.scalar(select(Interview.review_state)) == "in-review"
     result = review.accept(shell_project, ids[1:])
     assert result.reviewed == ["INT-001"]
     with shell_project.session() as s:
@@ -195,3 +195,34 @@ def test_a_reviewer_can_choose_a_pseudonym_but_not_a_real_word(shell_project, ru
     done = run("--project", shell_project.root, "review", "pseudonym", yerlan, "Zhomart")
     assert done.exit_code == 0, done.stderr
     assert "My husband Zhomart said" in _texts(shell_project)
+
+
+def test_the_vault_keeps_the_raw_side_of_each_decision(shell_project, run):
+    review.add(shell_project, "Lucky", "PERSON")
+    plain = run("--project", shell_project.root, "audit", "export", "--format", "json")
+    assert "Lucky" not in plain.stdout
+    full = run(
+        "--project", shell_project.root, "audit", "export", "--format", "json", "--with-vault"
+    )
+    vault_rows = [r for r in json.loads(full.stdout) if str(r["id"]).startswith("vault-")]
+    assert vault_rows and vault_rows[-1]["action"] == "review-add"
+    assert "Lucky" in json.dumps(vault_rows[-1]["details"])
+
+
+def test_accepting_spreads_a_name_to_every_interview(shell_project, tmp_path, run):
+    second = tmp_path / "second.txt"
+    second.write_text("A: Everybody calls him Lucky, even at the bazaar.\n")
+    run("--project", shell_project.root, "import", second)
+    added = review.add(shell_project, "Lucky", "PERSON", interview="INT-001")
+    assert "calls him Lucky, even at the bazaar" in _texts(shell_project)  # INT-001 only
+    review.accept(shell_project, added.entities)
+    assert "Lucky" not in _texts(shell_project)
+
+
+def test_rejecting_takes_the_words_out_of_the_leak_gate(shell_project, run, tmp_path):
+    report = tmp_path / "report.md"
+    report.write_text("We met the police in Taraz.\n")
+    assert run("--project", shell_project.root, "leak-check", report).exit_code == 1
+    taraz = next(p for p in review.list_proposals(shell_project) if p.label == "GPE")
+    review.reject(shell_project, [taraz.id])
+    assert run("--project", shell_project.root, "leak-check", report).exit_code == 0

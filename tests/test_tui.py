@@ -435,7 +435,7 @@ async def test_the_interview_list_shows_review_state_and_progress(project, excer
     from testimony.db.models import Interview
 
     with project.session() as s, s.begin():
-        s.scalar(select(Interview).where(Interview.code == "INT-002")).review_state = "in review"
+        s.scalar(select(Interview).where(Interview.code == "INT-002")).review_state = "in-review"
     Workbench(project, "ana").apply_theme(excerpts[0], 0, 4, "physical-violence")
     app = await start(project)
     async with app.run_test(size=SIZE) as pilot:

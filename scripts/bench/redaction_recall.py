@@ -2,8 +2,9 @@
 
 Imports corpus/ into a fresh project and, for each file, checks every gold
 identifier of corpus/identifiers.yaml: is it still present (as a whole word,
-same case) anywhere in the pseudonymized text that reached project.db (titles,
-attributes, speaker labels, excerpts)? Recall = share of gold entries that
+same case, within its `context` if it has one) anywhere in the pseudonymized
+text that reached project.db (titles, attributes, speaker labels, excerpts;
+our own tags such as "[AGE-29]" left out)? Recall = share of gold entries that
 no longer appear. Also prints the share of words replaced by pseudonyms, a
 rough check that the engine does not black out everything.
 
@@ -63,8 +64,9 @@ def character_scores(project, gold: dict) -> tuple[float, float]:  # noqa: ANN00
         truth = bytearray(len(text))
         for entry in gold.get(sources[segment.source_id], []):
             pattern = r"(?<!\w)" + re.escape(entry["text"]) + r"(?!\w)"
-            for match in re.finditer(pattern, text):
-                truth[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
+            for said in re.finditer(re.escape(entry.get("context", entry["text"])), text):
+                for match in re.compile(pattern).finditer(text, said.start(), said.end()):
+                    truth[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
         for p, t, ch in zip(predicted, truth, text, strict=True):
             if ch.isspace():
                 continue
@@ -98,10 +100,13 @@ def main() -> int:
             text = project_text(s, codes_by_file.get(file_name, []))
             words += len(text.split())
             replaced += len(PSEUDONYM.findall(text))
+            text = PSEUDONYM.sub(" ", text)
             for entry in entries:
                 label = entry["label"]
                 total[label] += 1
-                pattern = r"(?<!\w)" + re.escape(entry["text"]) + r"(?!\w)"
+                # An entry that is also an ordinary word is looked for where it identifies.
+                said = entry.get("context", entry["text"])
+                pattern = r"(?<!\w)" + re.escape(said) + r"(?!\w)"
                 if re.search(pattern, text):
                     leaked.append((file_name, label))
                 else:

@@ -167,6 +167,9 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--limit", type=int, default=0, help="only the first N documents")
     args = parser.parse_args()
+    if not args.data.is_file():
+        print(f"no TAB data at {args.data.resolve()}: pass --data PATH", file=sys.stderr)
+        return 2
     documents = json.loads(args.data.read_text(encoding="utf-8"))
     if args.limit:
         documents = documents[: args.limit]

@@ -639,13 +639,22 @@ def audit_group() -> None:
     "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
 )
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write here, not stdout.")
+@click.option(
+    "--with-vault",
+    is_flag=True,
+    help="Add the vault's decision log with the raw words (for vault holders; never share).",
+)
 @pass_ctx
-def audit_export(obj: Context, fmt: str, output: Path | None) -> None:
+def audit_export(obj: Context, fmt: str, output: Path | None, with_vault: bool) -> None:
     """The anonymisation log: every change, who and when, without raw identifiers."""
     from testimony.db.audit import export_rows, rows_as_csv
 
     with obj.project.session() as s:
         rows = export_rows(s)
+    if with_vault:
+        from testimony.redact.review import vault_log_rows
+
+        rows += vault_log_rows(obj.project)
     text = (
         json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
         if fmt == "json"
@@ -1057,3 +1066,414 @@ def autocode(
         f"{result.added} codings added as {theme} by {bench.coder} in {result.excerpts} excerpts"
         + (f"; {result.already} were already coded" if result.already else "")
     )
+# --- export (theme-quote reports, REFI-QDA) ---------------------------------------------------
+
+
+@cli.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    required=True,
+    type=click.Choice(["md", "html", "docx", "csv", "json", "qdpx", "qdc"]),
+    help="md, html, docx: theme-quote reports; csv, json: one row per quote; "
+    "qdpx, qdc: REFI-QDA project and codebook for other QDA tools.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="Write here (text formats: stdout)."
+)
+@click.option(
+    "--theme",
+    "themes",
+    multiple=True,
+    metavar="ID",
+    help="Only this theme and its sub-themes (repeatable).",
+)
+@click.option(
+    "--interview",
+    "interviews_",
+    multiple=True,
+    metavar="ID",
+    help="Only this interview (repeatable).",
+)
+@click.option(
+    "--coder",
+    "coders",
+    multiple=True,
+    metavar="NAME",
+    help="Only this coder's codings (repeatable).",
+)
+@click.option(
+    "--where",
+    "where",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Only interviews with this attribute value (repeatable: values of one "
+    "name are alternatives, different names must all match).",
+)
+@click.option(
+    "--reviewed-only", is_flag=True, help="Only interviews whose redactions a reviewer signed off."
+)
+@click.option(
+    "--attribute",
+    "shown_attributes",
+    multiple=True,
+    metavar="NAME",
+    help="Show this interview attribute in each attribution (repeatable, in order).",
+)
+@click.option(
+    "--context", "with_context", is_flag=True, help="Show the sentence before and after each quote."
+)
+@click.option("--no-memos", is_flag=True, help="Leave coders' memos out.")
+@click.option(
+    "--mark-pseudonyms",
+    is_flag=True,
+    help="Show where pseudonyms stand in quotes ([Name], underlined in DOCX).",
+)
+@click.option("--all-themes", is_flag=True, help="List themes without quotes too.")
+@click.option("--title", help="The report's title (default: the project's name).")
+@click.option(
+    "--key-file",
+    "--key",
+    "key_file",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="A key file from `testimony key export`, for editors without the vault.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
+@pass_ctx
+def export_cmd(
+    obj: Context,
+    fmt: str,
+    output: Path | None,
+    themes: tuple[str, ...],
+    interviews_: tuple[str, ...],
+    coders: tuple[str, ...],
+    where: tuple[str, ...],
+    reviewed_only: bool,
+    shown_attributes: tuple[str, ...],
+    with_context: bool,
+    no_memos: bool,
+    mark_pseudonyms: bool,
+    all_themes: bool,
+    title: str | None,
+    key_file: Path | None,
+    as_json: bool,
+) -> None:
+    """Export theme-quote reports or a REFI-QDA project, every file through the leak gate.
+
+    Reports list each theme in codebook order (sub-themes nested) with its
+    description, counts and every coded quote with its attribution: interview
+    id and chosen attributes, pseudonymized speaker, time code or paragraph,
+    coder. Before anything is written the finished file is scanned for every
+    known identifier; if one is found nothing is written, the places are listed
+    on stderr (never the identifier) and the exit code is 1. Checking needs the
+    vault or a key file (--key-file); without either the export is refused.
+    """
+    from testimony.export.gate import LeakRefused
+    from testimony.export.quotes import ExportFilter
+    from testimony.export.service import ExportOptions, export
+
+    pairs = []
+    for item in where:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"{item!r}: use NAME=VALUE", param_hint="--where")
+        pairs.append((name, value))
+    options = ExportOptions(
+        fmt=fmt,
+        filters=ExportFilter(
+            themes=themes,
+            interviews=interviews_,
+            coders=coders,
+            attributes=tuple(pairs),
+            reviewed_only=reviewed_only,
+        ),
+        title=title,
+        shown_attributes=shown_attributes,
+        with_context=with_context,
+        with_memos=not no_memos,
+        mark_pseudonyms=mark_pseudonyms,
+        include_empty=all_themes,
+    )
+    try:
+        with _progress(f"exporting {fmt}", 1):
+            result = export(
+                obj.project,
+                options,
+                output,
+                key_file=key_file,
+                write_stdout=lambda data: sys.stdout.buffer.write(data),
+            )
+    except LeakRefused as exc:
+        for finding in exc.findings:
+            click.echo(f"{output or 'stdout'}: {finding}", err=True)
+        raise
+    if result.unreviewed:
+        err_console.print(
+            f"[bold red]WARNING[/]: {len(result.unreviewed)} quoted interview(s) not reviewed "
+            f"for missed identifiers: {', '.join(result.unreviewed)}. Not for publication; "
+            "use --reviewed-only once they are signed off.",
+            highlight=False,
+        )
+    summary = {
+        "file": str(output) if output else None,
+        "format": fmt,
+        "quotes": result.quotes,
+        "themes": result.themes,
+        "unreviewed_interviews": result.unreviewed,
+        "sha256": result.sha256,
+    }
+    if as_json and output:
+        click.echo(json.dumps(summary, indent=2))
+    elif output:
+        what = f"{result.quotes} quotes under {result.themes} themes" if result.themes else fmt
+        click.echo(f"wrote {output}: {what}; leak gate passed", err=not output)
+
+
+# --- analysis: agreement between coders --------------------------------------------------------
+
+
+@cli.command("agree")
+@click.option("--coders", nargs=2, required=True, metavar="A B", help="The two coders to compare.")
+@click.option(
+    "--theme",
+    "themes",
+    multiple=True,
+    metavar="ID",
+    help="Only this theme and its sub-themes (repeatable).",
+)
+@click.option(
+    "--interview",
+    "interviews_",
+    multiple=True,
+    metavar="ID",
+    help="Compare over these interviews (default: every interview both coded).",
+)
+@click.option(
+    "--disagreements",
+    "disagreements_file",
+    type=click.Path(path_type=Path),
+    metavar="FILE.csv",
+    help="Write every disagreement to a CSV file (leak-gated).",
+)
+@click.option(
+    "--key-file",
+    "--key",
+    "key_file",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="A key file for the leak gate, for those without the vault.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.option("--limit", default=20, show_default=True, help="Disagreements shown on screen.")
+@pass_ctx
+def agree_cmd(
+    obj: Context,
+    coders: tuple[str, str],
+    themes: tuple[str, ...],
+    interviews_: tuple[str, ...],
+    disagreements_file: Path | None,
+    key_file: Path | None,
+    as_json: bool,
+    limit: int,
+) -> None:
+    """Intercoder agreement per theme and overall, with the disagreements listed.
+
+    Units are every excerpt (presence of the theme anywhere in it: Cohen's
+    kappa and Krippendorff's alpha, nominal) and every character (coded or
+    not: percentage agreement and Cohen's kappa, as NVivo's coding comparison)
+    of the interviews both coders worked on. Uncoded text counts. Overall
+    figures pool every theme's units.
+    """
+    from dataclasses import asdict
+
+    from testimony.analysis.agreement import compare_coders
+
+    project = obj.project
+    with project.session() as s:
+        report = compare_coders(s, coders[0], coders[1], themes, interviews_)
+    if disagreements_file is not None:
+        from testimony.export.service import write_checked
+
+        write_checked(
+            project,
+            _disagreements_csv(report),
+            "csv",
+            disagreements_file,
+            key_file,
+            action="agree-disagreements",
+            coders=list(coders),
+        )
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "coders": list(coders),
+                    "interviews": report.interviews,
+                    "excerpts": report.excerpts,
+                    "characters": report.characters,
+                    "themes": [t.figures() for t in report.themes],
+                    "overall": report.overall.figures(),
+                    "disagreements": [asdict(d) for d in report.disagreements],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return
+    a, b = coders
+    click.echo(
+        f"{a} and {b} over {len(report.interviews)} interview(s), {report.excerpts:,} "
+        f"excerpts, {report.characters:,} characters (uncoded text counts).\n"
+        "Presence of a theme per excerpt: % agreement, Cohen's kappa, Krippendorff's alpha "
+        "(nominal).\nCharacters coded or not: % agreement and Cohen's kappa "
+        "(NVivo's coding comparison)."
+    )
+    table = Table(box=None, pad_edge=False)
+    for column in ("theme", f"{a}/{b}/both", "%", "kappa", "alpha", "chars %", "chars kappa"):
+        table.add_column(column, justify="left" if column == "theme" else "right")
+    for agreement in [*report.themes, report.overall]:
+        f = agreement.figures()
+        table.add_row(
+            f["theme"],
+            f"{f['excerpts_a']}/{f['excerpts_b']}/{f['excerpts_both']}",
+            _percent(f["presence_agreement"]),
+            _figure(f["presence_cohen_kappa"]),
+            _figure(f["presence_krippendorff_alpha"]),
+            _percent(f["character_agreement"]),
+            _figure(f["character_cohen_kappa"]),
+        )
+    console.print(table)
+    if report.disagreements:
+        console.print(f"\n[bold]{len(report.disagreements)} disagreements[/]")
+        for d in report.disagreements[:limit]:
+            words_a = " | ".join(d.text_a) or "—"
+            words_b = " | ".join(d.text_b) or "—"
+            console.print(
+                f"{d.interview} ¶{d.excerpt} {d.theme} ({d.kind})\n"
+                f"  {a}: {escape_markup(words_a)}\n  {b}: {escape_markup(words_b)}"
+            )
+        if len(report.disagreements) > limit:
+            console.print(
+                f"… {len(report.disagreements) - limit} more: --json or --disagreements FILE.csv"
+            )
+
+
+def escape_markup(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text.replace("\n", " "))
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1%}"
+
+
+def _figure(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
+def _disagreements_csv(report) -> bytes:  # noqa: ANN001
+    import csv
+    import io
+
+    from testimony.export.rows import neutralise
+
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(
+        [
+            "interview",
+            "excerpt",
+            "theme",
+            "kind",
+            "coder_a",
+            "spans_a",
+            "words_a",
+            "coder_b",
+            "spans_b",
+            "words_b",
+        ]
+    )
+    for d in report.disagreements:
+        cells = [
+            d.interview,
+            d.excerpt,
+            d.theme,
+            d.kind,
+            report.coder_a,
+            " ".join(f"{s}-{e}" for s, e in d.spans_a),
+            " | ".join(d.text_a),
+            report.coder_b,
+            " ".join(f"{s}-{e}" for s, e in d.spans_b),
+            " | ".join(d.text_b),
+        ]
+        writer.writerow([neutralise(c) for c in cells])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+# --- analysis: frequencies and co-occurrence ----------------------------------------------------
+
+
+@cli.command("stats")
+@click.option("--coder", "coders", multiple=True, metavar="NAME", help="Only these coders.")
+@click.option(
+    "--interview", "interviews_", multiple=True, metavar="ID", help="Only these interviews."
+)
+@click.option(
+    "--png",
+    "png",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="Also draw a bar chart and a co-occurrence heat map (matplotlib).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.option("--top", default=15, show_default=True, help="Co-occurring pairs shown.")
+@pass_ctx
+def stats_cmd(
+    obj: Context,
+    coders: tuple[str, ...],
+    interviews_: tuple[str, ...],
+    png: Path | None,
+    as_json: bool,
+    top: int,
+) -> None:
+    """Codings per theme, interview and coder; which interviews mention each theme;
+    which themes co-occur (in the same excerpt, and in overlapping spans)."""
+    from testimony.analysis.frequencies import theme_frequencies, write_png
+
+    with obj.project.session() as s:
+        freq = theme_frequencies(s, coders, interviews_)
+    if png is not None:
+        write_png(freq, png)
+    if as_json:
+        click.echo(json.dumps(freq.as_dict(), indent=2, ensure_ascii=False))
+        return
+    used = [t for t in freq.themes if t.codings]
+    if not used:
+        click.echo("no codings yet: testimony code")
+        return
+    _bars("codings per theme", [("  " * t.depth + t.name, t.codings) for t in used])
+    for t in used:
+        console.print(f"[dim]{t.theme}: {', '.join(t.interviews)}[/]", overflow="fold")
+    _bars("codings per interview", list(freq.interviews.items()))
+    _bars("codings per coder", list(freq.coders.items()))
+    for title, counts in (
+        ("themes in the same excerpt", freq.same_excerpt),
+        ("themes in overlapping spans", freq.overlapping),
+    ):
+        console.print(f"\n[bold]{title}[/] (excerpts)")
+        for (a, b), n in sorted(counts.items(), key=lambda kv: -kv[1])[:top]:
+            console.print(f"{n:>6}  {a} + {b}")
+    if png is not None:
+        click.echo(f"wrote {png}")
+
+
+def _bars(title: str, rows: list[tuple[str, int]]) -> None:
+    """A bar chart in the terminal: label, bar, count."""
+    console.print(f"\n[bold]{title}[/]")
+    width = max((len(label) for label, _n in rows), default=0)
+    most = max((n for _label, n in rows), default=1) or 1
+    for label, n in rows:
+        bar = "█" * max(1, round(30 * n / most)) if n else ""
+        console.print(f"{label:<{width}}  [magenta]{bar}[/] {n}", highlight=False)

@@ -91,6 +91,9 @@ redaction:
   # and dates only). Run `testimony redact` after changing this.
   pseudonyms:
     PERSON: realistic
+  # Processes that detect identifiers in a large import (auto: one per CPU).
+  # Small imports and redact-text always run in one process.
+  processes: auto
 """
 
 
@@ -127,6 +130,8 @@ class Settings:
     def proposed_labels(self) -> set[str]:
         """Types left in the text until a reviewer accepts them."""
         return {t for t, p in self.policy.items() if p == "propose"}
+
+    processes: int | None = None  # None: one per usable CPU
 
 
 def write_template(folder: Path, name: str) -> Path:
@@ -187,6 +192,11 @@ def load_settings(folder: Path) -> Settings:
                     f"{path}: redaction.{key}.{label} must be one of {', '.join(allowed)}"
                 )
         setattr(settings, key, {str(k).upper(): str(v) for k, v in value.items()})
+    processes = red.get("processes")
+    if processes not in (None, "auto"):
+        if isinstance(processes, bool) or not isinstance(processes, int) or processes < 1:
+            raise SettingsError(f"{path}: redaction.processes must be 'auto' or a number from 1")
+        settings.processes = processes
     return settings
 
 

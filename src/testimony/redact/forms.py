@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
@@ -55,6 +56,7 @@ TITLES = {
 }
 
 
+@lru_cache(maxsize=65536)  # called for every word of every name found; few distinct words
 def is_name_word(word: str) -> bool:
     """A word of a name that may stand alone as a form: not a title, not a common word."""
     from spacy.lang.en.stop_words import STOP_WORDS

@@ -17,10 +17,12 @@ command again completes the work.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,6 +52,15 @@ from testimony.redact.entities import NAME_WORD_AT, EntityResolver
 from testimony.redact.fingerprint import fingerprint, fingerprint_form
 from testimony.redact.forms import is_name_word, split_title
 from testimony.redact.mentions import finds_in_text, link_mentions, whole_field_finds
+from testimony.redact.parallel import (
+    BYTES_PER_WORD,
+    TEXTS_AHEAD_PER_WORKER,
+    DetectionPool,
+    InProcessDetection,
+    PendingDetections,
+    detection_for,
+    processes_for,
+)
 from testimony.redact.pipeline import RedactionPipeline
 from testimony.redact.rendering import (
     NAME_ATTRIBUTES,
@@ -60,7 +71,7 @@ from testimony.redact.rendering import (
 from testimony.redact.rerender import finish_renders, rename_colliding
 from testimony.redact.words import add_corpus_words
 from testimony.settings import Settings
-from testimony.vault.models import Mention, RawSegment, Source, VaultMeta
+from testimony.vault.models import Entity, EntityForm, Mention, RawSegment, Source, VaultMeta
 
 
 @dataclass
@@ -114,35 +125,209 @@ def import_files(
     """Import each file whole or not at all; one file's failure does not stop the others.
 
     The redaction pipeline is built from the project's settings unless one is given.
+    Files are read and their detection started ahead of their turn (in worker
+    processes for a large import); each is then redacted and written in order.
     """
     recover_pending(project)
     finish_renders(project)  # a re-render a crash interrupted
     report = ImportReport()
-    seeded = False  # the pipeline (and spaCy) is made only when a file needs it
     options = {"csv_columns": {**project.settings.csv_columns, **(csv_columns or {})}}
-    for index, path in enumerate(paths):
-        try:
-            data = _read_checked(path, project.settings.max_file_mb)
-            digest = hashlib.sha256(data).hexdigest()
-            old = _previous_import(project, path, digest, replace)
-            if old == "unchanged":
-                report.results.append(FileResult(path, "unchanged"))
-                continue
-            read, file_format = _parse(path, data, dict(options))
-            if not seeded:
-                pipeline = pipeline or _pipeline(project)
-                _seed_known_forms(project, pipeline)
-                seeded = True
-            result = _import_parsed(
-                project, pipeline, path, digest, len(data), file_format, read, old or [], actor
-            )
-            report.results.append(result)
-        except ImportRefused as refused:
-            report.results.append(FileResult(path, "refused", reason=refused.reason))
-        finally:
-            if progress:
-                progress(index + 1, len(paths))
+    resolver = _SharedResolver()
+    with _FilesAhead(project, paths, replace, options, pipeline) as ahead:
+        for index, staged in enumerate(ahead):
+            path = staged.path
+            try:
+                if staged.refused:
+                    raise staged.refused
+                old = _previous_import(project, path, staged.digest, replace)
+                if old == "unchanged":
+                    report.results.append(FileResult(path, "unchanged"))
+                    continue
+                ahead.parse(staged)
+                result = _import_parsed(project, ahead.pipeline, resolver, staged, old or [], actor)
+                report.results.append(result)
+            except ImportRefused as refused:
+                report.results.append(FileResult(path, "refused", reason=refused.reason))
+            finally:
+                if progress:
+                    progress(index + 1, len(paths))
     return report
+
+
+class _Lessons:
+    """Names a file teaches the pipeline (speakers, front matter), kept until its turn:
+    files are prepared ahead, but the pipeline must learn from them in file order."""
+
+    def __init__(self) -> None:
+        self.forms: list[tuple[str, str]] = []
+
+    def add_known(self, surface: str, label: str) -> None:
+        self.forms.append((surface, label))
+
+    def teach(self, pipeline: RedactionPipeline) -> None:
+        for surface, label in self.forms:
+            pipeline.add_known(surface, label)
+
+
+@dataclass
+class _Staged:
+    """A file read (and, unless it looked unchanged, parsed and sent for detection)."""
+
+    path: Path
+    refused: ImportRefused | None = None  # unreadable: refused at its turn
+    data: bytes = b""
+    digest: str = ""
+    size: int = 0
+    file_format: str = ""
+    read: ReadResult | None = None
+    parse_refused: ImportRefused | None = None
+    prepared: list[_Interview] = field(default_factory=list)
+    lessons: _Lessons = field(default_factory=_Lessons)
+    pending: list[_Text] = field(default_factory=list)
+    detections: PendingDetections | None = None
+
+
+class _FilesAhead:
+    """Reads files, and starts their detection, ahead of the one being written.
+
+    Nothing is written here, so the crash-safety order of each file is untouched;
+    per-text detection learns nothing, so running it early changes no result.
+    Whether a file is new is looked up again at its turn, as an earlier file of
+    the same run may have changed the answer.
+    """
+
+    def __init__(
+        self,
+        project: Project,
+        paths: Sequence[Path],
+        replace: bool,
+        options: dict,
+        pipeline: RedactionPipeline | None,
+    ) -> None:
+        self.project, self.paths, self.replace, self.options = project, paths, replace, options
+        self._pipeline, self._seeded = pipeline, False
+        self.processes = processes_for(project.settings.processes, _estimated_words(paths))
+        self._detection: InProcessDetection | DetectionPool | None = None
+        self._staged: deque[_Staged] = deque()
+        self._texts_ahead = 0
+
+    @property
+    def pipeline(self) -> RedactionPipeline:
+        """Made when a file first needs it, and taught what the vault already knows."""
+        if not self._seeded:
+            self._pipeline = self._pipeline or _pipeline(self.project)
+            _seed_known_forms(self.project, self._pipeline)
+            self._seeded = True
+        return self._pipeline
+
+    def __iter__(self) -> Iterator[_Staged]:
+        upcoming = iter(self.paths)
+        limit = TEXTS_AHEAD_PER_WORKER * self.processes if self.processes > 1 else 0
+        while True:
+            while not self._staged or self._texts_ahead < limit:
+                path = next(upcoming, None)
+                if path is None:
+                    break
+                self._staged.append(self._stage(path))
+            if not self._staged:
+                return
+            staged = self._staged.popleft()
+            if staged.detections is not None:
+                self._texts_ahead -= len(staged.pending)
+            yield staged
+
+    def _stage(self, path: Path) -> _Staged:
+        try:
+            data = _read_checked(path, self.project.settings.max_file_mb)
+        except ImportRefused as refused:
+            return _Staged(path, refused=refused)
+        digest = hashlib.sha256(data).hexdigest()
+        staged = _Staged(path, data=data, digest=digest, size=len(data))
+        try:
+            looks_new = _previous_import(self.project, path, staged.digest, self.replace)
+        except ImportRefused:
+            looks_new = "unchanged"  # refused, unless an earlier file changes that
+        if looks_new != "unchanged":
+            with contextlib.suppress(ImportRefused):  # kept in staged, reported at its turn
+                self.parse(staged)
+        return staged
+
+    def parse(self, staged: _Staged) -> None:
+        """Parse and prepare the file, and send its texts for detection, if not done yet."""
+        if staged.parse_refused:
+            raise staged.parse_refused
+        if staged.read is not None:
+            return
+        try:
+            staged.read, staged.file_format = _parse(staged.path, staged.data, dict(self.options))
+        except ImportRefused as refused:
+            staged.parse_refused = refused
+            raise
+        staged.data = b""
+        staged.prepared = [_prepare(d, staged.path, staged.lessons) for d in staged.read.documents]
+        staged.pending = _texts_to_detect(staged.prepared)
+        if self._detection is None:
+            self._detection = detection_for(self.pipeline, self.processes)
+        staged.detections = self._detection.submit([t.raw for t in staged.pending])
+        self._texts_ahead += len(staged.pending)
+
+    def __enter__(self) -> _FilesAhead:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._detection is not None:
+            self._detection.close()
+
+
+def _texts_to_detect(prepared: list[_Interview]) -> list[_Text]:
+    pending = [t for item in prepared for t in (item.title, *item.texts) if t.raw]
+    pending += [t for item in prepared for _n, t, _l in item.attributes if t is not None and t.raw]
+    return pending
+
+
+class _SharedResolver:
+    """One EntityResolver carried from file to file of an import.
+
+    Made afresh for each file, it loaded every entity and form in the vault, which
+    made a large import quadratic. It is reused only while the vault holds exactly
+    what it saw at the end of the previous file (no one else changed entities).
+    """
+
+    def __init__(self) -> None:
+        self._resolver: EntityResolver | None = None
+        self._seen: tuple | None = None
+
+    def open(self, vs, settings: Settings) -> EntityResolver:  # noqa: ANN001
+        """The resolver for this vault transaction."""
+        if self._resolver is None or self._seen is None or self._seen != _entity_marks(vs):
+            self._resolver = resolver_for(vs, settings)
+        self._resolver.session = vs
+        self._resolver.added_forms = []  # this file's forms, for its fingerprints
+        self._resolver.forget_corpus_words()  # this file added words
+        self._seen = None  # until this transaction's entities are flushed
+        return self._resolver
+
+    def flushed(self, vs) -> None:  # noqa: ANN001
+        """Write this file's new entities and remember what the vault now holds."""
+        vs.flush()
+        self._seen = _entity_marks(vs)
+
+
+def _entity_marks(vs) -> tuple:  # noqa: ANN001
+    """Cheap signs of any change to entities and their forms."""
+    entities = vs.execute(select(func.max(Entity.id), func.count(Entity.id))).one()
+    forms = vs.execute(select(func.max(EntityForm.id), func.count(EntityForm.id))).one()
+    return (*entities, *forms)
+
+
+def _estimated_words(paths: Sequence[Path]) -> int:
+    """About how many words the files hold, from their sizes, to choose worker processes."""
+    total = 0
+    for path in paths:
+        with contextlib.suppress(OSError):
+            if path.is_file():
+                total += path.stat().st_size
+    return total // BYTES_PER_WORD
 
 
 def _read_checked(path: Path, max_mb: float) -> bytes:
@@ -222,8 +407,8 @@ def _seed_known_forms(project: Project, pipeline: RedactionPipeline) -> None:
             pipeline.add_known(form, label)
 
 
-def _prepare(doc: ParsedDocument, path: Path, pipeline: RedactionPipeline) -> _Interview:
-    """Decide what to redact in one interview and teach the pipeline its speakers' names."""
+def _prepare(doc: ParsedDocument, path: Path, lessons: _Lessons) -> _Interview:
+    """Decide what to redact in one interview, and note the names it teaches the pipeline."""
     excerpts = excerpts_from_turns(doc.turns)
     interviewer_names = set()
     attributes: list[tuple[str, _Text | None, str]] = []
@@ -232,10 +417,10 @@ def _prepare(doc: ParsedDocument, path: Path, pipeline: RedactionPipeline) -> _I
         if key in NAME_ATTRIBUTES and value:
             if key == "interviewer":
                 interviewer_names.add(value.casefold())
-            _teach_person(pipeline, value)
+            _teach_person(lessons, value)
             attributes.append((name, None, "PERSON"))
         elif key in PLACE_ATTRIBUTES and value:
-            pipeline.add_known(value, "GPE")
+            lessons.add_known(value, "GPE")
             attributes.append((name, None, "GPE"))
         else:
             attributes.append((name, _Text(f"attr:{name}", value), ""))
@@ -245,36 +430,35 @@ def _prepare(doc: ParsedDocument, path: Path, pipeline: RedactionPipeline) -> _I
         if label and label not in speakers:
             speakers[label] = role_of(label, interviewer_names)
             if not is_role_word(label):
-                _teach_person(pipeline, label)
+                _teach_person(lessons, label)
     title_raw = doc.title or doc.key or re.sub(r"[_\-.]+", " ", path.stem)
     texts = [_Text(f"text:{i}", e.text) for i, e in enumerate(excerpts, start=1)]
     return _Interview(doc, excerpts, _Text("title", title_raw), attributes, texts, speakers)
 
 
-def _teach_person(pipeline: RedactionPipeline, name: str) -> None:
+def _teach_person(lessons: _Lessons, name: str) -> None:
     _title, bare = split_title(name)
-    pipeline.add_known(bare, "PERSON")
+    lessons.add_known(bare, "PERSON")
     for word in bare.split():
         if is_name_word(word):
-            pipeline.add_known(word, "PERSON")
+            lessons.add_known(word, "PERSON")
 
 
 def _import_parsed(
     project: Project,
     pipeline: RedactionPipeline,
-    path: Path,
-    digest: str,
-    size: int,
-    file_format: str,
-    read: ReadResult,
+    shared_resolver: _SharedResolver,
+    staged: _Staged,
     old_sources: list[Source],
     actor: str | None,
 ) -> FileResult:
-    prepared = [_prepare(doc, path, pipeline) for doc in read.documents]
-    pending = [t for item in prepared for t in (item.title, *item.texts) if t.raw]
-    pending += [t for item in prepared for _n, t, _l in item.attributes if t is not None and t.raw]
-    for text, found in zip(pending, pipeline.detect([t.raw for t in pending]), strict=True):
-        text.detections = found
+    path, digest, size = staged.path, staged.digest, staged.size
+    file_format, read = staged.file_format, staged.read
+    staged.lessons.teach(pipeline)
+    prepared, pending = staged.prepared, staged.pending
+    found = pipeline.detect([t.raw for t in pending], found=staged.detections.result())
+    for text, spans in zip(pending, found, strict=True):
+        text.detections = spans
 
     # 1. vault: everything raw, marked pending.
     old_by_key = {s.interview_key: s for s in old_sources}
@@ -284,7 +468,7 @@ def _import_parsed(
         key = bytes.fromhex(vs.get(VaultMeta, "hmac_key").value)
         # The file's words first: a realistic pseudonym must not be one of them.
         collisions = add_corpus_words(vs, [read.text, *(t.raw for t in pending)])
-        resolver = resolver_for(vs, project.settings)
+        resolver = shared_resolver.open(vs, project.settings)
         # Earlier interviews whose realistic pseudonym is a real word of this file get another.
         renamed = rename_colliding(vs, resolver, collisions)
         for item, code in zip(prepared, codes, strict=True):
@@ -310,6 +494,7 @@ def _import_parsed(
             vs.add(old)
         new_forms = list(resolver.added_forms)
         source_ids = [row.source_id for row in rows]
+        shared_resolver.flushed(vs)
 
     # 2. project: pseudonymized text only.
     try:
@@ -494,7 +679,7 @@ def _add_fingerprints(s, key: bytes, forms: list[tuple[str, str]]) -> None:  # n
     Dates, ages and nationalities are not fingerprinted: they identify only
     where they are said of someone, and a report may name them elsewhere.
     """
-    known = set(s.scalars(select(IdentifierFingerprint.fingerprint)))
+    new = []
     for form, label in forms:
         words = fingerprint_form(form, label)
         if label not in FINGERPRINTED or not words or (label == "PHONE" and len(words) < 7):
@@ -503,14 +688,21 @@ def _add_fingerprints(s, key: bytes, forms: list[tuple[str, str]]) -> None:  # n
             continue  # "date" as an ORG: a false alarm in every report, not a safeguard
         if label == "PERSON" and is_common(words, NAME_WORD_AT) and not lexicon().is_name(words):
             continue  # "tea", "centre" taken for a name once: no name the lists know
-        digest = fingerprint(key, form, label)
-        if digest not in known:
-            known.add(digest)
-            s.add(
-                IdentifierFingerprint(
-                    fingerprint=digest, label=label, tokens=max(1, len(words.split()))
+        new.append((fingerprint(key, form, label), label, max(1, len(words.split()))))
+    known = set()  # only this file's digests are looked up: the table grows with the project
+    for start in range(0, len(new), 500):
+        digests = [digest for digest, _label, _tokens in new[start : start + 500]]
+        known.update(
+            s.scalars(
+                select(IdentifierFingerprint.fingerprint).where(
+                    IdentifierFingerprint.fingerprint.in_(digests)
                 )
             )
+        )
+    for digest, label, tokens in new:
+        if digest not in known:
+            known.add(digest)
+            s.add(IdentifierFingerprint(fingerprint=digest, label=label, tokens=tokens))
 
 
 def _mark_done(project: Project, source_ids: list[int], replaced_ids: list[int]) -> None:

@@ -2,7 +2,8 @@
 
 Text is cut into runs of letters and digits, so a known name is found in its
 possessive ("Gaukhar's"), hyphenated ("Vostok-5", "Ukrainian-origin") and
-lowercase ("yerlan") forms alike. Lookup is by n-grams of those runs in a dict,
+lowercase ("yerlan") forms alike; a Cyrillic one in its Latin spelling too
+(«Луч» and "Luch"). Lookup is by n-grams of those runs in a dict,
 so the cost grows with the text, not with the number of known identifiers.
 """
 
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from testimony.redact.detectors.names import latin
 
 WORD = re.compile(r"[^\W_]+")
 MAX_WORDS = 6
@@ -42,10 +45,17 @@ class KnownForms:
         key = words_of(surface)
         if not key or len(key) > MAX_WORDS or key in self.forms:
             return False
+        self._put(key, label, detector)
+        if not surface.isascii():  # «Луч» is also "Luch" when the speaker spells it out
+            latin_key = tuple(latin(word) for word in key)
+            if latin_key != key and latin_key not in self.forms and all(latin_key):
+                self._put(latin_key, label, detector)
+        return True
+
+    def _put(self, key: tuple[str, ...], label: str, detector: str) -> None:
         self.forms[key] = (label, detector)
         self.firsts.add(key[0])
         self.longest = max(self.longest, len(key))
-        return True
 
     def find(self, text: str, tokens: list[Token] | None = None) -> list[KnownMatch]:
         """Every occurrence of a known form in text, longest first where they overlap."""

@@ -23,13 +23,14 @@ from testimony.redact.detectors.context import (
     find_surname_shapes,
 )
 from testimony.redact.detectors.dates import find_ages, find_dates
+from testimony.redact.detectors.extents import widened
 from testimony.redact.detectors.names import lexicon
 from testimony.redact.detectors.numbers import find_numbers
-from testimony.redact.detectors.places import find_places
-from testimony.redact.detectors.public import is_public_body
+from testimony.redact.detectors.places import find_places, is_listed_place
+from testimony.redact.detectors.public import country_words, is_public_body
 from testimony.redact.detectors.quantities import find_occupations, find_quantities
 from testimony.redact.forms import is_name_word
-from testimony.redact.known import KnownForms, tokenize
+from testimony.redact.known import KnownForms, Token, tokenize
 from testimony.redact.nlp import load_nlp
 from testimony.redact.variants import VariantIndex, find_variants
 from testimony.settings import DEFAULT_LABELS
@@ -40,6 +41,7 @@ NER_LABELS = {"PERSON", "GPE", "LOC", "FAC", "ORG", "NORP", "DATE"}
 # Longer spans win an overlap; at equal length, the more certain detector.
 DETECTOR_RANK = {
     "money": 3,
+    "percent": 3,
     "occupation": 2,
     "gazetteer": 1.2,
     "term": 3,
@@ -51,6 +53,7 @@ DETECTOR_RANK = {
     "phone": 4,
     "document": 4,
     "case-number": 4,
+    "property": 4,
     "plate": 4,
     "handle": 4,
     "address": 4,
@@ -84,49 +87,77 @@ class RedactionPipeline:
         allow_list: Iterable[str] = (),
         use_ner: bool = True,
     ) -> None:
-        self.nlp = load_nlp() if use_ner else None
+        self.use_ner = use_ner
         self.labels = set(labels)
+        self.deny_list, self.allow_list = tuple(deny_list), tuple(allow_list)
         self.lexicon = lexicon()
         self.allow = KnownForms()
-        for entry in allow_list:
+        for entry in self.allow_list:
             self.allow.add(entry, "ALLOW")
         self.known = KnownForms()
-        for entry in deny_list:
+        for entry in self.deny_list:
             self.known.add(entry, "MISC", detector="list")
+
+    @property
+    def nlp(self):  # noqa: ANN201
+        """The spaCy model, loaded on first use: a parent whose workers detect never needs it."""
+        return load_nlp() if self.use_ner else None
 
     def add_known(self, surface: str, label: str, detector: str = "known") -> None:
         """Find this identifier wherever it occurs from now on (case-insensitively)."""
         if surface not in self.allow and not is_role_word(surface.strip()):
             self.known.add(surface, label, detector)
 
+    def find_each(
+        self,
+        texts: Sequence[str],
+        separate: bool = False,
+        previous: str = "",
+        tokenized: list[list[Token]] | None = None,
+    ) -> list[list[Detection]]:
+        """What every detector finds in each text on its own, before propagation.
+
+        It depends only on the constructor's arguments, never on forms learnt since,
+        so worker processes can run it (redact.parallel). previous is the text
+        before texts[0] in its batch; tokenized, each text's tokens if already cut.
+        """
+        nlp = self.nlp
+        docs = nlp.pipe(texts, batch_size=BATCH_SIZE) if nlp else [None] * len(texts)
+        tokenized = tokenized or [tokenize(text) for text in texts]
+        found = []
+        for text, doc, tokens in zip(texts, docs, tokenized, strict=True):
+            spans = self._detect_one(text, doc, "" if separate else previous, tokens)
+            found.append([d for d in spans if d.label in self.labels])
+            previous = text
+        return found
+
     def detect(
-        self, texts: Sequence[str], remember: bool = True, separate: bool = False
+        self,
+        texts: Sequence[str],
+        remember: bool = True,
+        separate: bool = False,
+        found: list[list[Detection]] | None = None,
     ) -> list[list[Detection]]:
         """Identifiers in each text, non-overlapping and in order.
 
         A batch is one file: what is found anywhere in it is found everywhere in
         it; only confident finds are remembered for later batches (unless
         remember is False). With separate, every text is its own document.
+        found is find_each's result for texts when it was computed elsewhere.
         """
-        docs = self.nlp.pipe(texts, batch_size=BATCH_SIZE) if self.nlp else [None] * len(texts)
-        found: list[list[Detection]] = []
+        tokenized = [tokenize(text) for text in texts]
+        if found is None:
+            found = self.find_each(texts, separate, tokenized=tokenized)
         scopes: list[KnownForms] = []
         local = KnownForms()
-        previous = ""
-        tokenized = [tokenize(text) for text in texts]
-        for text, doc, tokens in zip(texts, docs, tokenized, strict=True):
+        for text, spans in zip(texts, found, strict=True):
             if separate:
-                local, previous = KnownForms(), ""
-            spans = [
-                d for d in self._detect_one(text, doc, previous, tokens) if d.label in self.labels
-            ]
+                local = KnownForms()
             # Context and the name lists type a name better than NER does: they learn first.
             for span in sorted(spans, key=lambda d: LEARNING_ORDER.get(d.detector, 9)):
                 if span.detector in PROPAGATING:
                     self._learn(text, span, local, remember)
-            found.append(spans)
             scopes.append(local)
-            previous = text
         variants: dict[int, VariantIndex] = {}
         for text, spans, scope, tokens in zip(texts, found, scopes, tokenized, strict=True):
             for forms in (self.known, scope):
@@ -180,7 +211,7 @@ class RedactionPipeline:
         spans.extend(find_surname_shapes(text))
         spans.extend(find_named_institutions(text, self.lexicon))
         spans.extend(find_places_in_context(text, self.lexicon))
-        return spans
+        return spans + [wide for span in spans if (wide := widened(text, span))]
 
     def _learn(self, text: str, span: Detection, local: KnownForms, remember: bool) -> None:
         """Spread a name or place: through this batch always, to later batches when confident."""
@@ -282,9 +313,30 @@ def _trimmed(text: str, start: int, end: int, label: str) -> Detection | None:
         return None  # "every day", "Friday", "two years": not a date that points anywhere
     if label in WORDLIKE_LABELS and is_common(stripped, DROP_AT if label == "PERSON" else 4.3):
         return None  # a lone very common word ("God", "Time", "FACTS") is not a name
+    if label in NOT_PERSON and _given_name_not_place(stripped):
+        label = "PERSON"  # "I'm Oksana." taken for a place: the name lists know better
+    if label in {"GPE", "LOC"} and _lowercase_word(stripped):
+        return None  # "court", "city": a lowercase common word is not a place name
     if label in {"ORG", "FAC", "GPE", "NORP"} and is_public_body(stripped):
         return None  # "the Turkish Government", "the Supreme Court" identify no one
     return Detection(start, end, label, "ner", 0.8)
+
+
+NOT_PERSON = {"GPE", "LOC", "ORG", "FAC", "NORP"}
+
+
+def _lowercase_word(surface: str) -> bool:
+    return surface.islower() and is_common(surface, DROP_AT) and surface not in country_words()
+
+
+def _given_name_not_place(word: str) -> bool:
+    if " " in word or not word[:1].isupper():
+        return False
+    return (
+        lexicon().is_safe_name(word)
+        and word.casefold() not in country_words()
+        and not is_listed_place(word)
+    )
 
 
 _SPECIFIC_DATE = re.compile(

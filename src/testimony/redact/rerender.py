@@ -56,7 +56,7 @@ def mark_sources_of(vs, entity_ids: Iterable[int]) -> int:  # noqa: ANN001
 
 def rename_colliding(vs, resolver: EntityResolver, new_words: set[str]) -> bool:  # noqa: ANN001
     """Give another name to every realistic pseudonym that is now a real word of the corpus."""
-    if not new_words:
+    if not new_words & resolver.used_words:  # the common case: one set intersection
         return False
     renamed = [
         entity_id

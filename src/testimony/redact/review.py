@@ -15,19 +15,25 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from testimony.db import audit
-from testimony.db.models import Interview
+from testimony.db.models import IdentifierFingerprint, Interview
 from testimony.errors import TestimonyError, UnknownInterview
 from testimony.project import Project
+from testimony.redact.common import is_common
+from testimony.redact.detectors.names import lexicon
 from testimony.redact.engine import resolver_for
-from testimony.redact.importer import _add_fingerprints
+from testimony.redact.entities import NAME_WORD_AT
+from testimony.redact.fingerprint import fingerprint
+from testimony.redact.importer import FINGERPRINTED, _add_fingerprints
 from testimony.redact.pseudonyms import pseudonym_words
+from testimony.redact.rendering import redacted
 from testimony.redact.rerender import RenderStats, finish_renders, mark_sources_of
 from testimony.redact.rerun import REVIEWER
 from testimony.settings import read_list_file
 from testimony.vault.models import (
+    DecisionLog,
     Entity,
     EntityForm,
     Mention,
@@ -184,13 +190,68 @@ def reject(
 
 
 def _set_status(project: Project, ids: list[int], status: str, actor: str | None) -> DecisionResult:
+    """Accepting propagates: the entity's words are redacted wherever else they occur.
+    Rejecting takes their fingerprints out of the leak gate (unless another identifier
+    is written the same way), so reports may quote them."""
+    propagated = 0
     with project.vault_session() as vs, vs.begin():
         entities = _entities(vs, ids)
         for entity in entities:
             entity.status = status
         mark_sources_of(vs, ids)
         tags = [e.pseudonym for e in entities]
-    return _finish(project, ids, "review-" + status.removesuffix("ed"), actor, tags=tags)
+        surfaces = sorted(
+            set(
+                vs.execute(
+                    select(Mention.text, Mention.label).where(Mention.entity_id.in_(ids))
+                ).all()
+            )
+        )
+        if status == "accepted":
+            resolver = resolver_for(vs, project.settings)
+            spread = [(t, label, _common(t)) for t, label in surfaces if _spreads(t, label)]
+            propagated, _joined = _redact_everywhere(vs, resolver, spread, None, "propagated")
+            _fingerprint(project, vs, list(resolver.added_forms))
+        else:
+            _unfingerprint(project, vs, surfaces)
+    return _finish(
+        project,
+        ids,
+        "review-" + status.removesuffix("ed"),
+        actor,
+        tags=tags,
+        propagated=propagated,
+    )
+
+
+def _spreads(text: str, label: str) -> bool:
+    """Whether a confirmed identifier is redacted wherever else it is written: names,
+    places and contact details; not dates or ages, which identify only in context."""
+    return label in FINGERPRINTED and len(" ".join(text.split())) >= 2
+
+
+def _common(text: str) -> bool:
+    """A one-word identifier that is also a common word ("Lucky"): spread only as written,
+    so that "I was lucky" stays."""
+    words = " ".join(text.split())
+    return " " not in words and is_common(words, NAME_WORD_AT) and not lexicon().is_name(words)
+
+
+def _unfingerprint(project: Project, vs, surfaces: list[tuple[str, str]]) -> None:  # noqa: ANN001
+    """Drop the fingerprints of these words unless an identifier not rejected shares one."""
+    key = bytes.fromhex(vs.get(VaultMeta, "hmac_key").value)
+    doomed = {fingerprint(key, text, label) for text, label in surfaces}
+    still = vs.execute(
+        select(Mention.text, Mention.label)
+        .join(Entity, Entity.id == Mention.entity_id)
+        .where(Entity.status != "rejected", Mention.status != "rejected")
+    ).all()
+    doomed -= {fingerprint(key, text, label) for text, label in set(still)}
+    if doomed:
+        with project.session() as s, s.begin():
+            s.execute(
+                delete(IdentifierFingerprint).where(IdentifierFingerprint.fingerprint.in_(doomed))
+            )
 
 
 def retype(project: Project, entity_id: int, label: str, actor: str | None = None):  # noqa: ANN201
@@ -314,73 +375,105 @@ def add(
     if not text or not any(ch.isalnum() for ch in text):
         raise ReviewError("--text must hold the identifier to redact")
     label = label.upper()
-    words = r"\s+".join(re.escape(w) for w in text.split())
-    pattern = re.compile(rf"(?<!\w){words}(?!\w)", re.IGNORECASE)
     with project.vault_session() as vs, vs.begin():
-        key = bytes.fromhex(vs.get(VaultMeta, "hmac_key").value)
-        query = select(Source).where(Source.status == "done")
         if interview:
             _check_interview(vs, interview)
-            query = query.where(Source.interview_code == interview)
         resolver = resolver_for(vs, project.settings)
-        found = 0
-        touched: set[int] = set()
-        for source in vs.scalars(query):
-            fields = [("title", source.title)] if source.title else []
-            fields += [
-                (f"text:{position}", raw)
-                for position, raw in vs.execute(
-                    select(RawSegment.position, RawSegment.text).where(
-                        RawSegment.source_id == source.id
-                    )
+        found, ids = _redact_everywhere(vs, resolver, [(text, label)], interview, REVIEWER)
+        if not found:
+            where = f" in {interview}" if interview else ""
+            raise ReviewError(f"that text occurs nowhere{where}")
+        vs.execute(update(Entity).where(Entity.id.in_(ids)).values(status="accepted"))
+        _fingerprint(project, vs, list(resolver.added_forms) + [(text.casefold(), label)])
+    return _finish(project, sorted(ids), "review-add", actor, occurrences=found, label=label)
+
+
+def _redact_everywhere(
+    vs,  # noqa: ANN001
+    resolver,  # noqa: ANN001
+    forms: list[tuple[str, str]] | list[tuple[str, str, bool]],
+    interview: str | None,
+    detector: str,
+) -> tuple[int, set[int]]:
+    """Redact each (text, label[, exact case]) wherever it occurs and is not redacted yet;
+    returns the
+    number of new mentions and the entities they joined. A reviewer's own mention widens
+    over a find it overlaps; a find that already hides the words is left alone, and so is
+    a mention a reviewer said is no identifier."""
+    status = "accepted" if detector == REVIEWER else "proposed"
+    patterns = [
+        (re.compile(rf"(?<!\w){_words(text)}(?!\w)", 0 if exact else re.IGNORECASE), label)
+        for text, label, *case in forms
+        if text.strip()
+        for exact in [bool(case and case[0])]
+    ]
+    query = select(Source).where(Source.status == "done")
+    if interview:
+        query = query.where(Source.interview_code == interview)
+    statuses = dict(vs.execute(select(Entity.id, Entity.status)).all())
+    found = 0
+    entity_ids: set[int] = set()
+    for source in vs.scalars(query):
+        fields = [("title", source.title)] if source.title else []
+        fields += [
+            (f"text:{position}", raw)
+            for position, raw in vs.execute(
+                select(RawSegment.position, RawSegment.text).where(
+                    RawSegment.source_id == source.id
                 )
-            ]
-            existing = list(vs.scalars(select(Mention).where(Mention.source_id == source.id)))
-            for name, raw in fields:
+            )
+        ]
+        existing = list(vs.scalars(select(Mention).where(Mention.source_id == source.id)))
+        for name, raw in fields:
+            for pattern, label in patterns:
                 for match in pattern.finditer(raw):
                     start, end = match.span()
-                    for mention in existing:  # a find it covers gives way to the reviewer's
-                        if mention.field == name and mention.start < end and start < mention.end:
-                            mention.status = "rejected"
-                    entity_id = resolver.entity_for(match.group(), label, source.id)
-                    resolver.entities[entity_id].status = "accepted"
-                    vs.add(
-                        Mention(
-                            source_id=source.id,
-                            field=name,
-                            start=start,
-                            end=end,
-                            text=match.group(),
-                            label=label,
-                            entity_id=entity_id,
-                            detector=REVIEWER,
-                            score=1.0,
-                            status="accepted",
-                        )
+                    skip = False
+                    for m in existing:
+                        if m.field != name or m.end <= start or end <= m.start:
+                            continue
+                        hides = redacted(m.status, statuses.get(m.entity_id, "proposed"))
+                        covers = m.start <= start and end <= m.end
+                        if covers and (hides or m.status == "rejected"):
+                            skip = True
+                        elif detector == REVIEWER:
+                            start, end = min(start, m.start), max(end, m.end)
+                            m.status = "rejected"  # the reviewer's wider mention replaces it
+                        else:
+                            skip = True  # a propagated find never overrides a mention
+                    if skip:
+                        continue
+                    surface = raw[start:end]
+                    entity_id = resolver.entity_for(surface, label, source.id)
+                    mention = Mention(
+                        source_id=source.id,
+                        field=name,
+                        start=start,
+                        end=end,
+                        text=surface,
+                        label=label,
+                        entity_id=entity_id,
+                        detector=detector,
+                        score=1.0,
+                        status=status,
                     )
+                    vs.add(mention)
+                    existing.append(mention)
+                    source.needs_render = True
+                    entity_ids.add(entity_id)
                     found += 1
-                    touched.add(source.id)
-        if not found:
-            raise ReviewError(
-                "that text occurs nowhere" + (f" in {interview}" if interview else "")
-            )
-        vs.flush()
-        ids = sorted(
-            {
-                m.entity_id
-                for m in vs.scalars(
-                    select(Mention).where(
-                        Mention.detector == REVIEWER, Mention.source_id.in_(touched)
-                    )
-                )
-            }
-        )
-        vs.execute(update(Entity).where(Entity.id.in_(ids)).values(status="accepted"))
-        vs.execute(update(Source).where(Source.id.in_(touched)).values(needs_render=True))
-        forms = list(resolver.added_forms) + [(text.casefold(), label)]
-        with project.session() as s, s.begin():
-            _add_fingerprints(s, key, forms)
-    return _finish(project, ids, "review-add", actor, occurrences=found, label=label)
+    vs.flush()
+    return found, entity_ids
+
+
+def _words(text: str) -> str:
+    return r"\s+".join(re.escape(w) for w in text.split())
+
+
+def _fingerprint(project: Project, vs, forms: list[tuple[str, str]]) -> None:  # noqa: ANN001
+    key = bytes.fromhex(vs.get(VaultMeta, "hmac_key").value)
+    with project.session() as s, s.begin():
+        _add_fingerprints(s, key, forms)
 
 
 @dataclass
@@ -458,7 +551,20 @@ def _check_interview(vs, code: str) -> None:  # noqa: ANN001
 
 
 def _finish(project: Project, ids: list[int], action: str, actor: str | None, **details):  # noqa: ANN003, ANN202
-    """Re-render what the decision touched, update review states, and log it."""
+    """Re-render what the decision touched, update review states, and log it (the raw
+    words in the vault's log, ids and tags only in the project's)."""
+    with project.vault_session() as vs, vs.begin():
+        words = {
+            e.id: {"label": e.label, "tag": e.pseudonym, "text": e.canonical}
+            for e in vs.scalars(select(Entity).where(Entity.id.in_(ids)))
+        }
+        vs.add(
+            DecisionLog(
+                actor=project.actor(actor),
+                action=action,
+                details={"entities": {str(k): v for k, v in words.items()}, **details},
+            )
+        )
     rendered = finish_renders(project, actor)
     reviewed = update_review_states(project, actor)
     with project.session() as s, s.begin():
@@ -474,6 +580,24 @@ def _finish(project: Project, ids: list[int], action: str, actor: str | None, **
     return DecisionResult(ids, rendered, reviewed)
 
 
+def vault_log_rows(project: Project) -> list[dict]:
+    """The vault's decision log as audit rows (raw words: for vault holders only)."""
+    with project.vault_session() as vs:
+        return [
+            {
+                "id": f"vault-{row.id}",
+                "at": (row.at if row.at.tzinfo else row.at.replace(tzinfo=UTC)).isoformat(),
+                "actor": row.actor,
+                "category": "review",
+                "action": row.action,
+                "target": ",".join(row.details.get("entities", {})),
+                "details": row.details,
+                "hash": "",
+            }
+            for row in vs.scalars(select(DecisionLog).order_by(DecisionLog.id))
+        ]
+
+
 @dataclass(frozen=True)
 class InterviewProgress:
     interview: str
@@ -482,8 +606,9 @@ class InterviewProgress:
     state: str
 
 
-def review_progress(project: Project) -> list[InterviewProgress]:
-    """Per interview: how many of its mentions are decided (or their entity is)."""
+def _decided_counts(project: Project) -> dict[str, tuple[int, int]]:
+    """Per interview, in import order: (mentions decided, mentions), a mention counting as
+    decided when it or its entity is."""
     with project.vault_session() as vs:
         rows = vs.execute(
             select(Source.interview_code, Mention.status, Entity.status)
@@ -491,15 +616,19 @@ def review_progress(project: Project) -> list[InterviewProgress]:
             .join(Entity, Entity.id == Mention.entity_id)
             .where(Source.status == "done")
         ).all()
-        codes = list(
-            vs.scalars(
-                select(Source.interview_code).where(Source.status == "done").order_by(Source.id)
-            )
+        codes = vs.scalars(
+            select(Source.interview_code).where(Source.status == "done").order_by(Source.id)
         )
-    counts: dict[str, list[int]] = {code: [0, 0] for code in codes}
+        counts: dict[str, list[int]] = {code: [0, 0] for code in codes}
     for code, mention_status, entity_status in rows:
         counts[code][1] += 1
         counts[code][0] += mention_status in DECIDED or entity_status in DECIDED
+    return {code: (done, total) for code, (done, total) in counts.items()}
+
+
+def review_progress(project: Project) -> list[InterviewProgress]:
+    """Per interview: how many of its mentions are decided, and its review state."""
+    counts = _decided_counts(project)
     with project.session() as s:
         states = dict(s.execute(select(Interview.code, Interview.review_state)).all())
     return [
@@ -511,22 +640,12 @@ def review_progress(project: Project) -> list[InterviewProgress]:
 def update_review_states(project: Project, actor: str | None = None) -> list[str]:
     """Mark each interview reviewed when every proposal in it is decided, in review when
     some are; returns the interviews that just became reviewed."""
-    with project.vault_session() as vs:
-        rows = vs.execute(
-            select(Source.interview_code, Mention.status, Entity.status)
-            .join(Mention, Mention.source_id == Source.id)
-            .join(Entity, Entity.id == Mention.entity_id)
-            .where(Source.status == "done")
-        ).all()
-        codes = set(vs.scalars(select(Source.interview_code).where(Source.status == "done")))
-    decided: dict[str, list[bool]] = {code: [] for code in codes}
-    for code, mention_status, entity_status in rows:
-        decided[code].append(mention_status in DECIDED or entity_status in DECIDED)
+    counts = _decided_counts(project)
     newly = []
     with project.session() as s, s.begin():
-        for interview in s.scalars(select(Interview).where(Interview.code.in_(list(codes)))):
-            marks = decided.get(interview.code, [])
-            state = "reviewed" if all(marks) else "in review" if any(marks) else "unreviewed"
+        for interview in s.scalars(select(Interview).where(Interview.code.in_(list(counts)))):
+            done, total = counts[interview.code]
+            state = "reviewed" if done == total else "in-review" if done else "unreviewed"
             if state != interview.review_state:
                 interview.review_state = state
                 if state == "reviewed":

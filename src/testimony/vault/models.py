@@ -154,3 +154,19 @@ class Mention(Base):
     detector: Mapped[str] = mapped_column(String(32))
     score: Mapped[float] = mapped_column(Float, default=1.0)
     status: Mapped[str] = mapped_column(String(16), default="proposed")
+
+
+class DecisionLog(Base):
+    """The vault's side of the audit trail: each decision with the raw words it touched.
+
+    project.db's audit log names entities by id and tag only; a reviewer who holds
+    the vault can read here what those were.
+    """
+
+    __tablename__ = "decision_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(128))
+    action: Mapped[str] = mapped_column(String(64))
+    details: Mapped[dict] = mapped_column(JSON, default=dict)

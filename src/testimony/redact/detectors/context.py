@@ -60,10 +60,13 @@ RELATION_NAME = re.compile(
 NAMING_NAME = re.compile(
     rf"\b(?i:{NAMING})\s+(?:(?:was|is)\s+)?[\"«“]?(?:(?P<name>{NAME})|(?P<low>{LOWER_WORD})\b)"
 )
-TITLE_NAME = re.compile(rf"\b(?:{TITLES})\.?\s+(?P<name>{NAME})")
+# After a title a name may be long: "Mr Mehmet Acar Serdar Çakmak".
+HONORIFIC_TITLE = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx|Dr)\b")
+TITLE_NAME = re.compile(rf"\b(?:{TITLES})\.?\s+(?P<name>{WORD}(?:\s+{WORD}){{0,3}})")
 NAME_HONORIFIC = re.compile(rf"\b(?P<name>{WORD})\s+(?i:{HONORIFICS_AFTER})\b")
 HONORIFIC_HINT = re.compile(rf"\s(?i:{HONORIFICS_AFTER})\b")
-INITIALS_BEFORE = re.compile(rf"(?<![\w.])(?P<name>(?:[{UPPER}]\.\s?){{1,3}}{WORD})")
+INITIAL = rf"[{UPPER}]\.(?:-[{UPPER}]\.)?"  # "A.", "C.-H."
+INITIALS_BEFORE = re.compile(rf"(?<![\w.])(?P<name>(?:{INITIAL}\s?){{1,3}}{WORD})")
 INITIALS_AFTER = re.compile(
     rf"\b(?!(?:{TITLES})\b)(?P<name>{WORD}\s+(?:[{UPPER}]\.\s?){{1,2}})(?=[\s,;:)]|$)"
 )
@@ -83,9 +86,12 @@ PLACE_NAME_AFTER = re.compile(rf"\b(?P<name>{NAME})\s+(?i:{PLACE_AFTER})\b")
 PLACE_NAME_BEFORE = re.compile(rf"\b(?i:{PLACE_BEFORE})\s+(?:of\s+)?(?P<name>{NAME})")
 NUMBER_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
 NUMBERED = re.compile(
-    rf"\b(?i:{NUMBERED_PLACE}|courtroom|room|ward|cell|block|barracks)\s+"
+    rf"\b(?i:{NUMBERED_PLACE}|courtroom|room|ward|cell|block|barracks|route|bus|tram|"
+    rf"trolleybus|minibus|marshrutka)\s+"
     rf"(?:(?:(?i:No\.?|number|nr\.?|#|№)\s*)?\d+[A-Za-z]?\b|(?i:number\s+(?:{NUMBER_WORDS}))\b)"
 )
+# A half of a city split by a river: "we live on the left bank".
+CITY_BANK = re.compile(r"\b(?i:on|at|to|from|in)\s+the\s+(?P<name>(?i:left|right)\s+bank)\b")
 # "the regional hospital", "the specialised inter-district administrative court", "the city
 # police department": in a small town, each names one building and the people in it.
 DESCRIBED_PLACE = re.compile(
@@ -107,6 +113,11 @@ QUOTED_NAME = re.compile(
     rf"[\"«“](?P<name>[{UPPER}][\w'’.-]*(?:\s+[{UPPER}\d][\w'’.-]*){{0,2}})[\"»”]"
 )
 ORG_NOUN_BEFORE = re.compile(rf"(?i:\b(?:{ORG_NOUNS})\b)[^.!?]{{0,40}}$")
+# '"Gornyak" dacha society', '"Yesil Audit" LLP': the kind of body after its quoted name.
+ORG_NOUN_AFTER = re.compile(
+    rf"\s+(?:(?i:(?:dacha|garden|housing)\s+(?:society|cooperative)|{ORG_NOUNS}|cooperative|"
+    r"partnership|society)\b|(?:LLP|LLC|JSC|Ltd|GmbH|TOO|IP|AO|OJSC|CJSC)\b)"
+)
 NAMED_ORG = re.compile(
     rf"\b(?:Crisis\s+Cent(?:re|er)|Shelter|Public\s+Fund|Foundation|Fund|NGO)"
     rf"\s+(?P<name>{WORD}(?:\s+{WORD})?)"
@@ -117,21 +128,62 @@ def _ordinary(word: str, lex: NameLexicon) -> bool:
     if re.fullmatch(rf"[{UPPER}]\.?", word):
         return False  # an initial
     key = word.casefold().strip("'’")
-    return key in STOP_WORDS or (key in lex.common_words and not lex.is_safe_name(word))
+    if key in STOP_WORDS:
+        return True
+    if key not in lex.common_words or lex.is_safe_name(word):
+        return False
+    return not _name_also_a_word(word, lex)
 
 
-def _trim_name(text: str, start: int, end: int, lex: NameLexicon) -> tuple[int, int] | None:
-    """Keep the run of name-like words: drop ordinary words from either end."""
+# Listed names that are words only in Kazakh or Russian, or rare English ones: Roza
+# ('rose'), Bakhyt ('happiness'), Aigul, Nur ('light'), Mira, Dana. Capitalised in an
+# English sentence, or after "my sister", they are names; "Hope", "Will" and "Mark"
+# are not, and places (Talgar, Zhambyl) are the gazetteer's.
+NOT_PERSONS = {"nauryz", "rakhmet"}  # a holiday, "thank you"
+
+
+def _name_also_a_word(word: str, lex: NameLexicon) -> bool:
+    key = word.casefold().strip("'’")
+    if key not in lex.common_words:
+        return False
+    from testimony.redact.detectors.places import is_listed_place
+    from testimony.redact.detectors.public import country_words
+
+    return (
+        lex.is_name(key)
+        and zipf(key) < 4.0
+        and key not in NOT_PERSONS
+        and key not in country_words()
+        and not is_listed_place(key, ambiguous=False)
+    )
+
+
+def _trim_name(
+    text: str, start: int, end: int, lex: NameLexicon, after_honorific: bool = False
+) -> tuple[int, int] | None:
+    """Keep the run of name-like words: drop ordinary words from either end (only
+    function words right after an honorific)."""
     words = list(re.finditer(r"\S+", text[start:end]))
-    while words and _ordinary(words[-1].group().strip(",.;:!?\"'»”"), lex):
+
+    def ordinary(word: str) -> bool:
+        if after_honorific:
+            return word.casefold() in STOP_WORDS
+        return _ordinary(word, lex)
+
+    while words and ordinary(words[-1].group().strip(",.;:!?\"'»”")):
         words.pop()
-    while words and _ordinary(words[0].group().strip(",.;:!?\"'«“"), lex):
+    while words and ordinary(words[0].group().strip(",.;:!?\"'«“")):
         words.pop(0)
     if not words:
         return None
     first, last = words[0], words[-1]
     end_trim = len(last.group()) - len(last.group().rstrip(",.;:!?\"'»”’"))
     return start + first.start(), start + last.end() - end_trim
+
+
+def _english_word(candidate: str, lex: NameLexicon) -> bool:
+    """'Assembly' after 'General', 'Staff' after 'Major': one common word, not a name."""
+    return " " not in candidate and zipf(candidate) >= 4.0 and not lex.is_name(candidate)
 
 
 def _lower_name(word: str, lex: NameLexicon) -> bool:
@@ -148,7 +200,9 @@ def find_names_in_context(text: str, lex: NameLexicon | None = None) -> Iterator
                 span = _trim_name(text, match.start("name"), match.end("name"), lex)
                 if span and not re.fullmatch(rf"(?i:{RELATIONS})", text[span[0] : span[1]]):
                     yield Detection(*span, "PERSON", "context", score)
-            elif match.group("low") and _lower_name(match.group("low"), lex):
+            elif (low := match.group("low")) and (
+                _lower_name(low, lex) or _name_also_a_word(low, lex)
+            ):
                 yield Detection(match.start("low"), match.end("low"), "PERSON", "context", 0.8)
     patterns = [TITLE_NAME, POSSESSIVE]
     if HONORIFIC_HINT.search(text):
@@ -157,8 +211,10 @@ def find_names_in_context(text: str, lex: NameLexicon | None = None) -> Iterator
         patterns += [INITIALS_BEFORE, INITIALS_AFTER]
     for pattern in patterns:
         for match in pattern.finditer(text):
-            span = _trim_name(text, match.start("name"), match.end("name"), lex)
-            if span:
+            # After "Mr" or "Ms" even "Smith" or "Baker" is a surname.
+            honorific = pattern is TITLE_NAME and HONORIFIC_TITLE.match(match.group())
+            span = _trim_name(text, match.start("name"), match.end("name"), lex, bool(honorific))
+            if span and (honorific or not _english_word(text[span[0] : span[1]], lex)):
                 yield Detection(*span, "PERSON", "context", 0.9)
     for match in VOCATIVE.finditer(text):
         group = "name" if match.group("name") else "name2"
@@ -183,25 +239,48 @@ def find_names_in_lists(text: str, lex: NameLexicon | None = None) -> Iterator[D
     lex = lex or lexicon()
     if not lex.given:
         return
-    for match in re.finditer(rf"\b[{UPPER}][{UPPER}{LOWER}'’-]+\b|\b[{LOWER}]{{5,}}\b", text):
+    for match in LISTED_WORD.finditer(text):
         word = match.group()
-        if not lex.is_safe_name(word) or word.casefold() in STOP_WORDS:
+        if word.casefold() in STOP_WORDS:
             continue
         lowercase = word.islower()
         if lowercase and not _lower_name(word, lex):
             continue
-        end = match.end()
-        follow = re.match(rf"\s+({WORD})", text[end:])
-        if (
+        safe = lex.is_safe_name(word)
+        if not safe and (lowercase or not _name_also_a_word(word, lex)):
+            continue
+        follow = FOLLOWING_WORD.match(text, match.end())
+        surname = bool(
             follow
             and not lowercase
             and (
                 lex.looks_like_surname(follow.group(1))
                 or lex.looks_like_patronymic(follow.group(1))
             )
+        )
+        if not safe and (
+            not (surname or not _starts_sentence(text, match.start()))
+            or _said_of_a_place(text, match.start(), word)
         ):
-            end += follow.end()
+            continue
+        end = follow.end() if surname else match.end()
         yield Detection(match.start(), end, "PERSON", "name-list", 0.6 if lowercase else 0.75)
+
+
+LISTED_WORD = re.compile(rf"\b[{UPPER}][{UPPER}{LOWER}'’-]+\b|\b[{LOWER}]{{5,}}\b")
+FOLLOWING_WORD = re.compile(rf"\s+({WORD})")
+SENTENCE_END = re.compile(r"(?:^|[.!?:;\n]|\.\.\.)[\s\"'«“„(\[—–-]*$")
+
+
+def _said_of_a_place(text: str, start: int, word: str) -> bool:
+    """'in Mira', 'from Oral': a name the gazetteer also knows, after a word of place."""
+    from testimony.redact.detectors.places import PLACE_CONTEXT, is_listed_place
+
+    return is_listed_place(word) and bool(PLACE_CONTEXT.search(text[max(0, start - 20) : start]))
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    return bool(SENTENCE_END.search(text[max(0, start - 12) : start]))
 
 
 SURNAME_SHAPE = re.compile(
@@ -294,16 +373,23 @@ ORG_WORDS = {h.casefold() for h in ORG_HEADS.split("|")} | {
 }
 
 
+def _all_common(words: str) -> bool:
+    """'District Court', 'Region Police': every word an ordinary English one, so no name."""
+    return all(zipf(w) >= 4.0 for w in re.findall(r"[\w'’]+", words))
+
+
 def find_places_in_context(text: str, lex: NameLexicon | None = None) -> Iterator[Detection]:
     """'Kaskasu village', 'the village of Zhanatalap', 'school No. 48'."""
     lex = lex or lexicon()
     for pattern in (PLACE_NAME_AFTER, PLACE_NAME_BEFORE):
         for match in pattern.finditer(text):
             span = _trim_name(text, match.start("name"), match.end("name"), lex)
-            if span:
+            if span and not _all_common(text[span[0] : span[1]]):
                 yield Detection(*span, "GPE", "context", 0.8)
     for match in NUMBERED.finditer(text):
         yield Detection(match.start(), match.end(), "FAC", "context", 0.9)
+    for match in CITY_BANK.finditer(text):
+        yield Detection(match.start("name"), match.end("name"), "LOC", "context", 0.6)
     for match in DESCRIBED_PLACE.finditer(text):
         yield Detection(match.start(), match.end(), "FAC", "context", 0.6)
     for match in NAMED_ORG.finditer(text):
@@ -312,7 +398,9 @@ def find_places_in_context(text: str, lex: NameLexicon | None = None) -> Iterato
             yield Detection(match.start(), span[1], "ORG", "context", 0.8)
     for match in QUOTED_NAME.finditer(text):
         name = match.group("name")
-        if ORG_NOUN_BEFORE.search(text[max(0, match.start() - 60) : match.start()]) and not (
-            " " not in name and zipf(name) >= 4.5
-        ):
+        if " " not in name and zipf(name) >= 4.5:
+            continue  # 'He said "Stop"'
+        if ORG_NOUN_BEFORE.search(
+            text[max(0, match.start() - 60) : match.start()]
+        ) or ORG_NOUN_AFTER.match(text, match.end()):
             yield Detection(match.start("name"), match.end("name"), "ORG", "context", 0.7)

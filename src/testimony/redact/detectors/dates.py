@@ -5,17 +5,33 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from testimony.redact.common import zipf
 from testimony.redact.detectors.base import Detection
 
 MONTHS = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
 )
+# In headings and automatic transcripts: "14 MARCH 2024", "in march 2021".
+ANY_CASE_MONTHS = (
+    r"(?i:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december)"
+)
 DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 YEAR = r"(?:1[89]\d\d|20\d\d)"
 SEASON = r"(?:spring|summer|autumn|fall|winter)"
+# Days as speech says them: "the twenty-second of October", "on the seventeenth".
+_ORDINAL_UNITS = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth"
+SPELLED_DAY = (
+    rf"(?i:(?:twenty|thirty)[- ]?(?:{_ORDINAL_UNITS})|{_ORDINAL_UNITS}|tenth|eleventh|twelfth|"
+    r"thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|"
+    r"thirtieth)"
+)
 TEXT_DATE = re.compile(
     rf"\b(?:(?:the\s+)?{DAY}\s+(?:of\s+)?{MONTHS}(?:,?\s+{YEAR})?"
+    rf"|{DAY}\s+{ANY_CASE_MONTHS}\s+{YEAR}|{ANY_CASE_MONTHS}\s+{YEAR}"
+    rf"|(?:(?i:the)\s+)?{SPELLED_DAY}\s+of\s+{MONTHS}(?:,?\s+{YEAR})?"
+    rf"|{MONTHS}\s+(?:the\s+)?{SPELLED_DAY}\b(?:,?\s+{YEAR})?"
     rf"|{MONTHS}\s+{DAY}(?:,?\s+{YEAR})?"
     rf"|(?:(?:early|late|mid)[- ])?{MONTHS}(?:\s+(?:of\s+)?{YEAR})"
     rf"|(?i:{SEASON})\s+(?:of\s+)?{YEAR})\b"
@@ -25,6 +41,11 @@ NUMERIC_DATE = re.compile(
     r"|\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))(?![\d.,/-]?\d)"
 )
 DAY_MONTH = re.compile(r"(?<![\d.,/-])(?:0[1-9]|[12]\d|3[01])\.(?:0[1-9]|1[0-2])(?![\d.,]?\d)")
+# A day said alone, "on the seventeenth." or "on the 3rd, he came": not "on the first floor".
+DAY_ALONE = re.compile(
+    rf"\b(?i:on\s+the)\s+(?P<day>{SPELLED_DAY}|(?:[12]\d|3[01]|0?[1-9])(?i:st|nd|rd|th))"
+    r"(?=\s*(?:[,.;:!?—–)]|$)|\s+(?i:he|she|they|I|we|at)\b)"
+)
 YEAR_ALONE = re.compile(r"(?<![\d/.,-])(?:19\d\d|20[0-4]\d)(?![\d/]|\.\d|,\d)")
 DAY_RANGE = re.compile(
     rf"\b{DAY}(?:\s*(?:and|-|–|to)\s*{DAY})+\s+(?:of\s+)?{MONTHS}(?:,?\s+{YEAR})?\b"
@@ -67,13 +88,26 @@ AGE_IN_SPEECH = re.compile(
     rf"(?:maybe\s+|about\s+|around\s+|almost\s+|nearly\s+|only\s+|just\s+|already\s+)?)"
     rf"(?P<n>(?i:{NUMBER}))(?![\w-]){NOT_AN_AGE}"
     rf"|,\s*(?P<m>(?i:{ADULT})(?:-something)?)\s*[,—–]"
-    rf"|(?:^|(?<=[.!?\]])\s+|(?<=\]\.)\s+)(?P<s>(?i:{ADULT})(?:-something)?)(?=\s*[.!?,])"
+    rf"|(?:^|(?<=[.!?\]])\s+|(?<=\]\.)\s+)(?P<s>(?i:{ADULT})(?:-something)?)"
+    rf"(?=\s*[.!?,]|\s+(?i:in|on|next|this)\s+(?:{MONTHS}|(?i:{SEASON}|year|month)))"
     rf"|(?i:\bat\s+)(?P<a>(?i:{ADULT}))(?=\s*[.,!?;])"
     rf"|\b(?P<t>(?i:{ADULT})-something)\b"
 )
 
 
-_DATE_HINT = re.compile(rf"\d|{MONTHS}|(?i:{SEASON})")
+# An age after a name, as notes and headers give it: "Respondent: Oksana, 29.", "Amina (29)",
+# "the baby, Amina, one year and four months."
+_NAME_BEFORE = rf"\b(?!{MONTHS}\b)[A-ZА-ЯЁ][a-zа-яё]+"
+AGE_AFTER_NAME = re.compile(
+    rf"(?P<w>{_NAME_BEFORE})(?:,\s*(?P<n>1[4-9]|[2-9]\d)(?=\s*(?:[.,;)]|$))"
+    rf"|\s*\((?P<p>[1-9]\d?)\))"
+    rf"|(?P<w2>{_NAME_BEFORE}),\s*(?P<u>(?i:{NUMBER})\s+(?i:years?|months?)"
+    rf"(?:\s+(?i:and)\s+(?i:{NUMBER})\s+(?i:months?))?)(?=\s*(?:[.,;)]|$))",
+    re.MULTILINE,
+)
+_DATE_HINT = re.compile(
+    rf"\d|{MONTHS}|{ANY_CASE_MONTHS}|(?i:{SEASON}|on\s+the\s+\w+(?:th|st|nd|rd)\b)"
+)
 
 
 def find_dates(text: str) -> Iterator[Detection]:
@@ -85,6 +119,8 @@ def find_dates(text: str) -> Iterator[Detection]:
         yield Detection(match.start(), match.end(), "DATE", "date")
     for match in DAY_MONTH.finditer(text):
         yield Detection(match.start(), match.end(), "DATE", "date", 0.6)
+    for match in DAY_ALONE.finditer(text):
+        yield Detection(match.start("day"), match.end("day"), "DATE", "date", 0.7)
     for match in YEAR_ALONE.finditer(text):
         yield Detection(match.start(), match.end(), "DATE", "year", 0.6)
     for match in DAY_RANGE.finditer(text):
@@ -100,6 +136,11 @@ def find_ages(text: str, previous: str = "") -> Iterator[Detection]:
         yield Detection(match.start(group), match.end(group), "AGE", "age")
     for match in AGE_IN_SPEECH.finditer(text):
         group = next(g for g in "nmsat" if match.group(g))
+        yield Detection(match.start(group), match.end(group), "AGE", "age", 0.7)
+    for match in AGE_AFTER_NAME.finditer(text):
+        if zipf(match.group("w") or match.group("w2")) >= 4.0:
+            continue  # "Chapter (12)", "Article 8, 29": not a person
+        group = next(g for g in "npu" if match.group(g))
         yield Detection(match.start(group), match.end(group), "AGE", "age", 0.7)
     if previous and _OLD_QUESTION.search(previous[-200:]):
         match = AGE_ANSWER.match(text)

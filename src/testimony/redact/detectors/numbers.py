@@ -1,5 +1,5 @@
 """Identity numbers: Kazakh IIN, bank cards (Luhn), IBANs, passports and ID cards,
-car plates, case and file numbers, and other long digit runs."""
+car plates, case and file numbers, land plots, and other long digit runs."""
 
 from __future__ import annotations
 
@@ -31,6 +31,14 @@ CASE = re.compile(
     r"(?i:\b(?:application|case|file|complaint|decision|order|protocol|registration|"
     r"criminal case|ticket|record)s?\s+(?:no\.?|nos\.?|number|nr\.?|№|#)\s*)"
     r"(?P<number>[\w]*\d[\w]*(?:[-/.][\w]*\d[\w]*)*)"
+)
+# Land and property records: "plots nos. 260, 268 and 425", "plot no. 937 of block C",
+# "sheet/plan 33/21.2.3", "registration no. D-4840". A plot number finds one owner.
+_CODE = r"(?:[A-Z]-?)?\d\w*(?:[-/.:]\w*\d\w*)*"
+PROPERTY = re.compile(
+    r"(?i:\b(?:plots?|parcels?|sheet/plan|sheets?|cadastral\s+(?:no\.?|number)|land\s+register|"
+    r"title\s+deeds?|registration)\s+(?:(?:no\.?|nos\.?|number|nr\.?|№|#)\s*)?)"
+    rf"(?P<number>{_CODE}(?:(?:,\s*|\s+and\s+){_CODE})*(?:\s+of\s+block\s+[A-Z0-9]\b)?)"
 )
 SLASHED = re.compile(r"(?<![\w/])\d{3,7}/\d{2,4}(?![\w/])")
 LONG_DIGITS = re.compile(r"(?<![\d\w.,])\d{7,}(?![\d\w])")
@@ -98,6 +106,8 @@ def find_numbers(text: str) -> Iterator[Detection]:
         yield Detection(match.start(), match.end(), "ID", "plate", 0.8)
     for match in CASE.finditer(text):
         yield Detection(match.start("number"), match.end("number"), "ID", "case-number")
+    for match in PROPERTY.finditer(text):
+        yield Detection(match.start("number"), match.end("number"), "ID", "property")
     for match in SLASHED.finditer(text):
         yield Detection(match.start(), match.end(), "ID", "case-number", 0.7)
     for match in LONG_DIGITS.finditer(text):

@@ -63,6 +63,13 @@ def _first_words() -> frozenset[str]:
     return frozenset(key[0] for key in gazetteer()[0])
 
 
+def is_listed_place(surface: str, ambiguous: bool = True) -> bool:
+    """Whether the gazetteer knows this name (any case, accents ignored); with ambiguous
+    False, not counting names that are also words or names of people (Mira, Oral)."""
+    place = gazetteer()[0].get(tuple(WORD.findall(_plain(surface))))
+    return place is not None and (ambiguous or not place.ambiguous)
+
+
 def find_places(text: str, tokens: list[tuple[int, int, str]] | None = None) -> Iterator[Detection]:
     entries, longest = gazetteer()
     if not entries:

@@ -1,0 +1,1 @@
+"""Analysis of coded testimony: agreement between coders, counts and co-occurrence."""

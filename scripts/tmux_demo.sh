@@ -81,8 +81,11 @@ if grep -qF "Interviews" "$shot"; then
     exit 1
 fi
 
-# Reopen and find the coding through retrieval: R, t, the theme, Enter; Enter opens it.
+# Reopen (it opens where the coder stopped) and find the coding through retrieval:
+# R, t, the theme, Enter; Enter opens the quote in context.
 tmux send-keys -t "$SESSION" "clear; '$BIN' demo demo" Enter
+wait_for "INT-001 ¶3/"
+keys g
 wait_for "INT-001 ¶1/"
 keys R
 wait_for "quote"

@@ -311,6 +311,7 @@ async def test_an_empty_project_opens_with_a_hint(project):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert "No interviews yet" in text_of(app, "#location")
+        assert "testimony import" in text_of(app, "#status")
         await pilot.press("j", "1", "u")
         assert "nothing to undo" in text_of(app, "#status")
 
@@ -357,3 +358,140 @@ async def test_a_key_the_coding_screen_uses_cannot_become_a_theme_key(project, e
         await settle(pilot)
         assert "kept for the coding screen" in str(app.screen.query_one("#editor-status").render())
     assert {t.id: t.key for t in Workbench(project, "ana").themes()}["violence"] is None
+
+
+async def test_the_memo_list_finds_memos_and_opens_where_they_were_written(project, excerpts):
+    ana = Workbench(project, "ana")
+    coding = ana.apply_theme(excerpts[3], 0, 10, "in-laws-role")
+    ana.set_coding_memo(coding.id, "pressure from the husband's mother")
+    ana.set_memo("interview", "INT-002", "short, interrupted")
+    app = await start(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("L")
+        await settle(pilot)
+        assert "2 memos" in text_of(app, "#memo-count")
+        await pilot.press(*"mother")
+        await settle(pilot)
+        assert "1 memo" in text_of(app, "#memo-count")
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        assert "INT-001 ¶4/5" in text_of(app, "#location")
+
+
+async def test_question_mark_shows_the_themes_criteria(project, excerpts):
+    app = await start(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "S", "1", "question_mark")
+        await settle(pilot)
+        shown = str(app.screen.query_one("#theme-info Static").render())
+        assert "Physical violence" in shown and "Include" in shown and "Exclude" in shown
+        await pilot.press("escape")
+        assert app.screen.query_one(Reader)
+
+
+async def test_choosing_a_theme_in_the_tree_codes_only_a_real_selection(project, excerpts):
+    app = await start(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "tab", "tab", "down", "enter")  # tree: physical violence
+        await settle(pilot)
+        assert stored_codings(project) == []
+        assert "select words first" in text_of(app, "#status")
+        await pilot.press("tab", "S", "shift+tab", "enter")  # to the reader and back
+        await settle(pilot)
+        assert [c[3] for c in stored_codings(project)] == ["physical-violence"]
+
+
+async def test_the_reader_sets_pseudonyms_apart_and_paints_codings_in_theme_colours(
+    project, excerpts
+):
+    ana = Workbench(project, "ana")
+    ana.apply_theme(excerpts[4], 0, 30, "positive-support")
+    ana.apply_theme(excerpts[4], 16, 40, "not-knowing-services")
+    colors = {t.id: t.color for t in ana.themes()}
+    app = await start(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("G")
+        await settle(pilot)
+        segments = list(app.screen.query_one(Reader).render_line(0))
+        text = "".join(s.text for s in segments)
+        assert text.startswith("[PERSON-1] from the crisis centre")
+
+        def style_at(offset: int):
+            seen = 0
+            for segment in segments:
+                if seen + len(segment.text) > offset:
+                    return segment.style
+                seen += len(segment.text)
+
+        pseudonym, plain, overlap = style_at(2), style_at(12), style_at(20)
+        assert pseudonym.bold and pseudonym.italic
+        assert not plain.italic
+        assert plain.bgcolor.name == colors["positive-support"]
+        assert overlap.underline and not plain.underline
+        assert "▌" in text  # a coding stripe in the margin
+
+
+async def test_the_interview_list_shows_review_state_and_progress(project, excerpts):
+    from testimony.db.models import Interview
+
+    with project.session() as s, s.begin():
+        s.scalar(select(Interview).where(Interview.code == "INT-002")).review_state = "in-review"
+    Workbench(project, "ana").apply_theme(excerpts[0], 0, 4, "physical-violence")
+    app = await start(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        interviews = app.screen.query_one("#interviews")
+        first = str(interviews.get_option_at_index(0).prompt)
+        second = str(interviews.get_option_at_index(1).prompt)
+        assert first.startswith("○ INT-001") and "20%" in first
+        assert second.startswith("◐ INT-002") and " 0%" in second
+
+
+async def test_the_codebook_editors_actions_are_in_the_palette_too(project, excerpts):
+    app = await start(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("E")
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"add sub-theme")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press(*"Court delays", "enter")
+        await settle(pilot)
+    assert "court-delays" in {t.id for t in Workbench(project, "ana").themes()}
+
+
+async def test_keys_typed_in_a_burst_act_in_order(project, excerpts):
+    from textual import events
+
+    app = await start(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key in ("j", "j", "S", "8"):  # as a fast typist (or tmux) sends them
+            app.post_message(events.Key(key, key))
+        await settle(pilot)
+        assert stored_codings(project) == [
+            (excerpts[2], 0, 45, "police-dismissal", "ana", False, None)
+        ]
+
+
+async def test_m_in_the_codebook_writes_a_memo_on_the_theme(project, excerpts):
+    app = await start(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("tab", "tab", "down", "m", *"define against 'sexual'", "ctrl+s")
+        await settle(pilot)
+    assert Workbench(project, "ana").memo("theme", "physical-violence") == "define against 'sexual'"
+
+
+async def test_the_workbench_reopens_where_the_coder_stopped(project, excerpts):
+    app = await start(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "j", "j", "q")
+    app = await start(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "INT-001 ¶4/5" in text_of(app, "#location")
+    other = await start(project, "ben")  # each coder has their own place
+    async with other.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "INT-001 ¶1/5" in text_of(other, "#location")

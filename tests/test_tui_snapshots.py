@@ -64,3 +64,7 @@ def test_retrieval(app, snap_compare):
 
 def test_codebook_editor(app, snap_compare):
     assert snap_compare(app, press=["E", "down"], run_before=settle)
+
+
+def test_main_screen_in_a_large_terminal(app, snap_compare):
+    assert snap_compare(app, press=["j", "S"], terminal_size=(140, 40), run_before=settle)

@@ -1066,6 +1066,8 @@ def autocode(
         f"{result.added} codings added as {theme} by {bench.coder} in {result.excerpts} excerpts"
         + (f"; {result.already} were already coded" if result.already else "")
     )
+
+
 # --- export (theme-quote reports, REFI-QDA) ---------------------------------------------------
 
 

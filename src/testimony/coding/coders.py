@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from testimony.db.models import Coder, Coding
@@ -19,14 +19,7 @@ def coder_id(session: Session, name: str) -> int:
     return coder.id
 
 
-def coder_names(session: Session) -> list[str]:
-    """Every coder who has codings, and every coder known, by name."""
-    return list(session.scalars(select(Coder.name).order_by(Coder.name)))
-
-
 def coders_with_codings(session: Session) -> list[str]:
-    return list(
-        session.scalars(
-            select(Coder.name).where(Coder.id.in_(select(Coding.coder_id))).order_by(Coder.name)
-        )
-    )
+    """Coders who have coded something, by name (EXISTS stops at each coder's first coding)."""
+    has_codings = exists(select(Coding.id).where(Coding.coder_id == Coder.id))
+    return list(session.scalars(select(Coder.name).where(has_codings).order_by(Coder.name)))

@@ -6,14 +6,14 @@ Memos on a single coding live on the coding itself (codings.set_coding_memo).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from testimony.coding import oplog
 from testimony.coding.errors import CodingError
-from testimony.db.models import Coder, Excerpt, Interview, Memo, Theme, utcnow
+from testimony.db.models import Coder, Coding, Excerpt, Interview, Memo, Theme, utcnow
 
 TARGETS = ("project", "interview", "excerpt", "theme")
 
@@ -21,11 +21,12 @@ TARGETS = ("project", "interview", "excerpt", "theme")
 @dataclass(frozen=True)
 class MemoRow:
     id: int
-    target_type: str
-    target: str | None  # interview id, theme id, excerpt number or None for the project
+    target_type: str  # project | interview | excerpt | theme | coding
+    target: str | None  # interview id, theme id, excerpt or coding number; None: the project
     coder: str
     text: str
     updated_at: datetime
+    excerpt_id: int | None = None  # where to open it, for excerpt and coding memos
 
 
 def target_pk(session: Session, target_type: str, target: str | int | None) -> int | None:
@@ -82,16 +83,41 @@ def set_memo(
         )
 
 
-def list_memos(session: Session, contains: str | None = None) -> list[MemoRow]:
-    """Every memo, newest first; with contains, only memos holding that text."""
+def list_memos(session: Session, contains: str | None = None, limit: int = 500) -> list[MemoRow]:
+    """Memos, codings' memos too, newest first; with contains, only those holding that text."""
     query = select(Memo, Coder.name).join(Coder, Coder.id == Memo.coder_id)
+    on_codings = (
+        select(Coding, Coder.name)
+        .join(Coder, Coder.id == Coding.coder_id)
+        .where(Coding.memo.is_not(None))
+    )
     if contains:
         query = query.where(Memo.text.icontains(contains, autoescape=True))
-    rows = session.execute(query.order_by(Memo.updated_at.desc(), Memo.id.desc())).all()
-    return [
-        MemoRow(m.id, m.target_type, _target_name(session, m), coder, m.text, m.updated_at)
-        for m, coder in rows
+        on_codings = on_codings.where(Coding.memo.icontains(contains, autoescape=True))
+    memos = [
+        MemoRow(
+            m.id,
+            m.target_type,
+            _target_name(session, m),
+            coder,
+            m.text,
+            m.updated_at,
+            m.target_id if m.target_type == "excerpt" else None,
+        )
+        for m, coder in session.execute(
+            query.order_by(Memo.updated_at.desc(), Memo.id.desc()).limit(limit)
+        )
     ]
+    memos += [
+        MemoRow(c.id, "coding", str(c.id), coder, c.memo or "", c.created_at, c.excerpt_id)
+        for c, coder in session.execute(on_codings.order_by(Coding.id.desc()).limit(limit))
+    ]
+    return sorted(memos, key=lambda m: _aware(m.updated_at), reverse=True)[:limit]
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite gives back naive datetimes; compare them all as UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _target_name(session: Session, memo: Memo) -> str | None:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from testimony.coding.codings import CodingSpan, codings_of_excerpt
 from testimony.coding.errors import CodingError
-from testimony.db.models import Coding, Excerpt, Interview, Memo, Speaker
+from testimony.db.models import Coding, Excerpt, Interview, Memo, ProjectMeta, Speaker
 
 
 @dataclass(frozen=True)
@@ -142,6 +142,28 @@ def next_uncoded(session: Session, excerpt_id: int, coder_id: int | None = None)
         .order_by(*order)
         .limit(1)
     )
+
+
+def remember_place(session: Session, coder: str, excerpt_id: int) -> None:
+    """Keep where the coder stopped reading, to open there next time."""
+    key = _place_key(coder)
+    row = session.get(ProjectMeta, key)
+    if row is None:
+        session.add(ProjectMeta(key=key, value=str(excerpt_id)))
+    else:
+        row.value = str(excerpt_id)
+
+
+def last_place(session: Session, coder: str) -> int | None:
+    """Where the coder stopped reading, if that excerpt is still there."""
+    row = session.get(ProjectMeta, _place_key(coder))
+    if row is None or not row.value.isdigit():
+        return None
+    return session.scalar(select(Excerpt.id).where(Excerpt.id == int(row.value)))
+
+
+def _place_key(coder: str) -> str:
+    return f"reading-place:{coder}"[:64]
 
 
 def _key(session: Session, excerpt_id: int) -> tuple[int, int]:

@@ -74,68 +74,76 @@ def retrieve(
     session: Session, where: QuoteFilter, after: Cursor | None = None, limit: int = PAGE_SIZE
 ) -> QuotePage:
     """One page of quotes in reading order (interview, position, start)."""
-    query = (
-        select(
-            Coding.id,
-            Interview.code,
-            Interview.title,
-            Excerpt.id,
-            Excerpt.position,
-            Speaker.label,
-            Excerpt.start_ms,
-            Coding.start,
-            Coding.end,
-            Theme.slug,
-            Theme.name,
-            Theme.color,
-            Coder.name,
-            Coding.important,
-            Coding.memo,
-            Excerpt.text,
-            Interview.id,
-        )
-        .join(Excerpt, Excerpt.id == Coding.excerpt_id)
-        .join(Interview, Interview.id == Excerpt.interview_id)
-        .outerjoin(Speaker, Speaker.id == Excerpt.speaker_id)
-        .join(Theme, Theme.id == Coding.theme_id)
-        .join(Coder, Coder.id == Coding.coder_id)
-    )
+    # Two steps: order and cut the matching codings on their keys alone, then fetch the
+    # page's rows in full, so the sort never carries thousands of excerpt texts.
+    order = (Excerpt.interview_id, Excerpt.position, Coding.start, Coding.id)
+    keys = select(*order).join(Excerpt, Excerpt.id == Coding.excerpt_id)
     if where.themes:
         ids = {theme_pk(session, t) for t in where.themes}
         if where.with_subthemes:
             ids = _with_descendants(session, ids)
-        query = query.where(Coding.theme_id.in_(ids))
+        keys = keys.where(Coding.theme_id.in_(ids))
     if where.coders:
-        query = query.where(Coder.name.in_(where.coders))
+        keys = keys.where(Coding.coder_id.in_(select(Coder.id).where(Coder.name.in_(where.coders))))
     if where.interviews:
-        query = query.where(Interview.code.in_(where.interviews))
+        keys = keys.where(
+            Excerpt.interview_id.in_(
+                select(Interview.id).where(Interview.code.in_(where.interviews))
+            )
+        )
     for name, value in where.attributes.items():
-        query = query.where(
-            Interview.id.in_(
+        keys = keys.where(
+            Excerpt.interview_id.in_(
                 select(InterviewAttribute.interview_id).where(
                     InterviewAttribute.name == name, InterviewAttribute.value == value
                 )
             )
         )
     if where.important_only:
-        query = query.where(Coding.important.is_(True))
-    order = (Interview.id, Excerpt.position, Coding.start, Coding.id)
+        keys = keys.where(Coding.important.is_(True))
     if after is not None:
-        query = query.where(tuple_(*order) > tuple_(*after))
-    rows = session.execute(query.order_by(*order).limit(limit + 1)).all()
+        keys = keys.where(tuple_(*order) > tuple_(*after))
+    found = session.execute(keys.order_by(*order).limit(limit + 1)).all()
+    page = [row[3] for row in found[:limit]]
+    rows = {
+        row[0]: row
+        for row in session.execute(
+            select(
+                Coding.id,
+                Interview.code,
+                Interview.title,
+                Excerpt.id,
+                Excerpt.position,
+                Speaker.label,
+                Excerpt.start_ms,
+                Coding.start,
+                Coding.end,
+                Theme.slug,
+                Theme.name,
+                Theme.color,
+                Coder.name,
+                Coding.important,
+                Coding.memo,
+                Excerpt.text,
+            )
+            .join(Excerpt, Excerpt.id == Coding.excerpt_id)
+            .join(Interview, Interview.id == Excerpt.interview_id)
+            .outerjoin(Speaker, Speaker.id == Excerpt.speaker_id)
+            .join(Theme, Theme.id == Coding.theme_id)
+            .join(Coder, Coder.id == Coding.coder_id)
+            .where(Coding.id.in_(page))
+        )
+    }
     colors = inherited_colors(session) if rows else {}
     quotes = [
         replace(
-            Quote(*row[:15], quote=row[15][row[7] : row[8]]),  # type: ignore[misc]
-            color=colors.get(row[9], row[11]),
+            Quote(*rows[i][:15], quote=rows[i][15][rows[i][7] : rows[i][8]]),  # type: ignore[misc]
+            color=colors.get(rows[i][9], rows[i][11]),
         )
-        for row in rows[:limit]
+        for i in page
     ]
-    cursor = None
-    if len(rows) > limit:
-        last = rows[limit - 1]
-        cursor = (last[16], last[4], last[7], last[0])
-    return QuotePage(quotes, cursor)
+    cursor = tuple(found[limit - 1]) if len(found) > limit else None
+    return QuotePage(quotes, cursor)  # type: ignore[arg-type]
 
 
 def iter_quotes(session: Session, where: QuoteFilter, page_size: int = PAGE_SIZE):  # noqa: ANN201

@@ -131,9 +131,9 @@ def export_codebook(session: Session) -> Codebook:
     )
 
 
-def list_themes(session: Session) -> list[ThemeRow]:
-    """Themes depth-first in codebook order, with coding counts."""
-    counts = _counts(session)
+def list_themes(session: Session, with_counts: bool = True) -> list[ThemeRow]:
+    """Themes depth-first in codebook order, with coding counts (0 without with_counts)."""
+    counts = _counts(session) if with_counts else {}
     themes = list(session.scalars(select(Theme).order_by(Theme.position, Theme.id)))
     by_id = {t.id: t for t in themes}
     rows: list[ThemeRow] = []

@@ -51,12 +51,13 @@ class Workbench:
     def interviews(self) -> list[InterviewSummary]:
         return self._read(list_interviews)
 
-    def themes(self) -> list[ThemeRow]:
+    def themes(self, with_counts: bool = True) -> list[ThemeRow]:
         """The codebook in order, each theme with its own or its parent's colour."""
 
         def work(s: Session) -> list[ThemeRow]:
             colors = inherited_colors(s)
-            return [replace(t, color=colors.get(t.id, t.color)) for t in list_themes(s)]
+            rows = list_themes(s, with_counts)
+            return [replace(t, color=colors.get(t.id, t.color)) for t in rows]
 
         return self._read(work)
 
@@ -87,6 +88,14 @@ class Workbench:
 
     def step(self, excerpt_id: int, steps: int) -> int:
         return self._read(lambda s: reader.step(s, excerpt_id, steps))
+
+    def last_place(self) -> int | None:
+        """The excerpt this coder was reading when they last quit."""
+        return self._read(lambda s: reader.last_place(s, self.coder))
+
+    def remember_place(self, excerpt_id: int) -> None:
+        with self._write() as s:
+            reader.remember_place(s, self.coder, excerpt_id)
 
     def next_uncoded(self, excerpt_id: int) -> int | None:
         return self._read(lambda s: reader.next_uncoded(s, excerpt_id, self.coder_id))

@@ -149,6 +149,8 @@ class Coding(Base):
     __table_args__ = (
         Index("ix_codings_excerpt", "excerpt_id"),
         Index("ix_codings_theme", "theme_id"),
+        Index("ix_codings_theme_place", "theme_id", "excerpt_id", "start"),
+        Index("ix_codings_coder", "coder_id"),
         # Ids are never reused, so undo can put a removed coding back under its own id.
         {"sqlite_autoincrement": True},
     )

@@ -34,6 +34,9 @@ class CodingApp(App[int]):
         yield from super().get_system_commands(screen)
 
     async def action_quit(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, CodingScreen):
+                screen.remember_place()
         self.exit(0)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from textual.app import SystemCommand
+from textual.binding import Binding
 from textual.screen import Screen
 
 # (title, help, action on the coding screen)
@@ -26,10 +27,16 @@ CODING_COMMANDS = [
     ("Memo…", "m: on the coding in focus, else on the excerpt", "memo"),
     ("Interview memo…", "M", "interview_memo"),
     ("Project memo…", "A memo on the whole project", "project_memo"),
+    ("Memo list…", "L: every memo, searchable; Enter opens where it was written", "memo_list"),
     ("Undo", "u: take back your last action (even after a restart)", "undo"),
     ("Redo", "U", "redo"),
     ("Search…", "/: full-text search of the excerpts", "search"),
     ("Retrieve theme…", "R: every quote coded with a theme", "retrieve"),
+    (
+        "About this theme",
+        "?: description, include and exclude criteria, examples",
+        "describe_theme",
+    ),
     ("Edit the codebook", "E: add, rename, move, merge, delete themes", "edit_codebook"),
     ("Switch view", "V: my codings, all coders', another coder's", "cycle_view"),
     ("Select sentence", "S", "select_sentence"),
@@ -38,13 +45,18 @@ CODING_COMMANDS = [
 
 
 def coding_commands(screen: Screen) -> Iterable[SystemCommand]:
-    """The palette entries for the coding screen; nothing for other screens."""
+    """The palette entries for the screen in front: the coding screen's list above, and
+    for the other screens (search, retrieval, codebook editor) their own key bindings."""
     from testimony.tui.screens.coding import CodingScreen
 
-    if not isinstance(screen, CodingScreen):
+    if isinstance(screen, CodingScreen):
+        for title, help_text, action in CODING_COMMANDS:
+            yield SystemCommand(title, help_text, _runner(screen, action))
         return
-    for title, help_text, action in CODING_COMMANDS:
-        yield SystemCommand(title, help_text, _runner(screen, action))
+    for binding in type(screen).BINDINGS:
+        if isinstance(binding, Binding) and binding.description and binding.key != "escape":
+            key = binding.key.split(",")[0]
+            yield SystemCommand(binding.description, f"key {key}", _runner(screen, binding.action))
 
 
 def _runner(screen: Screen, action: str):  # noqa: ANN202

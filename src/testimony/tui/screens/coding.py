@@ -10,10 +10,11 @@ from __future__ import annotations
 import asyncio
 
 from rich.text import Text
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.keys import _character_to_key
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -23,8 +24,8 @@ from testimony.coding.themes import ThemeRow
 from testimony.coding.workbench import ALL, MINE, Workbench
 from testimony.tui.keys import RESERVED_KEYS
 from testimony.tui.screens.codebook_editor import CodebookEditor
+from testimony.tui.screens.coding_actions import CodingActions
 from testimony.tui.screens.goto import GoToExcerpt
-from testimony.tui.screens.memo import MemoEditor
 from testimony.tui.screens.picker import ThemePicker
 from testimony.tui.screens.retrieval import RetrievalScreen
 from testimony.tui.screens.search import SearchScreen
@@ -36,14 +37,14 @@ from testimony.tui.widgets.interviews import InterviewList
 from testimony.tui.widgets.reader import Reader
 
 
-class CodingScreen(Screen[None]):
+class CodingScreen(CodingActions, Screen[None]):
     CSS_PATH = "coding.tcss"
     BINDINGS = [
         Binding("j", "step(1)", "Next", show=False),
         Binding("k", "step(-1)", "Prev", show=False),
         Binding("g", "first", "First", show=False),
         Binding("G", "last", "Last", show=False),
-        Binding("n", "next_uncoded", "Uncoded"),
+        Binding("n", "next_uncoded", "Uncoded", show=False),
         Binding("colon", "go_to", "Go to", show=False),
         Binding("right_curly_bracket", "interview(1)", "Next interview", show=False),
         Binding("left_curly_bracket", "interview(-1)", "Prev interview", show=False),
@@ -53,14 +54,16 @@ class CodingScreen(Screen[None]):
         Binding("delete,backspace", "remove_coding", "Remove", show=False),
         Binding("C", "change_coding", "Change theme", show=False),
         Binding("exclamation_mark", "toggle_important", "Important", show=False),
-        Binding("m", "memo", "Memo"),
+        Binding("m", "memo", "Memo", show=False),
         Binding("M", "interview_memo", "Interview memo", show=False),
+        Binding("L", "memo_list", "Memo list", show=False),
         Binding("u", "undo", "Undo"),
         Binding("U", "redo", "Redo", show=False),
         Binding("slash", "search", "Search"),
         Binding("R", "retrieve", "Retrieve"),
-        Binding("V", "cycle_view", "View"),
+        Binding("V", "cycle_view", "View", show=False),
         Binding("E", "edit_codebook", "Codebook", show=False),
+        Binding("question_mark", "describe_theme", "About theme", show=False),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -71,6 +74,7 @@ class CodingScreen(Screen[None]):
         self.view = MINE
         self.themes: list[ThemeRow] = []
         self.keys: dict[str, str] = {}
+        self.bound_theme_keys: list[str] = []
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
@@ -86,17 +90,23 @@ class CodingScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#interviews").border_title = "Interviews"
+        self.query_one("#interviews").border_subtitle = "○ ◐ ● review"
         self.query_one("#codebook").border_title = "Codebook"
-        self.set_themes(self.bench.themes())
-        first = self.bench.first_excerpt()
+        self.set_themes(self.bench.themes(with_counts=False))  # counts follow in a worker
+        first = self.bench.last_place() or self.bench.first_excerpt()
+        self.query_one(Reader).focus()
         if first is not None:
             self.open_excerpt(first)
+            self.say("S selects a sentence, a theme key codes it; ctrl+p lists every action")
         else:
             self.query_one("#location", Static).update("No interviews yet")
             self.say("import transcripts first: testimony import FILE...")
-        self.query_one(Reader).focus()
-        self.say("S selects a sentence, a theme key codes it; ctrl+p lists every action")
         self.refresh_lists()
+
+    def remember_place(self) -> None:
+        """Called on quitting: the next session opens where this one stopped."""
+        if self.excerpt is not None:
+            self.bench.remember_place(self.excerpt.id)
 
     # --- showing ---------------------------------------------------------------------------
 
@@ -140,7 +150,19 @@ class CodingScreen(Screen[None]):
     def set_themes(self, themes: list[ThemeRow]) -> None:
         self.themes = themes
         self.keys = {t.key: t.id for t in themes if t.key and t.key not in RESERVED_KEYS}
+        self.bind_theme_keys()
         self.query_one(CodebookTree).set_themes(themes)
+
+    def bind_theme_keys(self) -> None:
+        """Theme shortcut keys as bindings of this screen: a key handled on its own would
+        overtake bindings typed just before it (S then 1 must select, then code)."""
+        for key in self.bound_theme_keys:
+            self._bindings.key_to_bindings.pop(key, None)
+        self.bound_theme_keys = []
+        for character, theme in self.keys.items():
+            key = character if character.isalnum() else _character_to_key(character)
+            self._bindings.bind(key, f"apply_theme({theme!r})", show=False)
+            self.bound_theme_keys.append(key)
 
     def say(self, message: str) -> None:
         view = {MINE: "my codings", ALL: "all coders"}.get(self.view, f"{self.view}'s codings")
@@ -224,13 +246,6 @@ class CodingScreen(Screen[None]):
 
     # --- coding ----------------------------------------------------------------------------
 
-    def on_key(self, event: events.Key) -> None:
-        """Theme shortcut keys apply their theme to the selection."""
-        if event.character and event.character in self.keys and self.excerpt is not None:
-            event.stop()
-            event.prevent_default()
-            self.apply(self.keys[event.character])
-
     def apply(self, theme: str) -> None:
         if self.excerpt is None:
             return
@@ -246,17 +261,33 @@ class CodingScreen(Screen[None]):
         self.say(f"coded “{quote[:40]}{'…' if len(quote) > 40 else ''}” as {coding.theme_name}")
         self.refresh_lists()
 
+    def action_apply_theme(self, theme: str) -> None:
+        self.apply(theme)
+
     def action_pick_theme(self) -> None:
         if self.excerpt is not None:
             self.app.push_screen(ThemePicker(self.themes), lambda t: t and self.apply(t))
 
     @on(CodebookTree.Chosen)
     def _theme_chosen(self, event: CodebookTree.Chosen) -> None:
+        """Enter or a click on a theme codes the selection, if words are selected."""
+        if self.query_one(Reader).selection.collapsed:
+            self.say("select words first (S, A, shift+→ or drag), then choose the theme")
+            return
         self.apply(event.theme)
 
     @on(CodebookTree.Describe)
     def _describe(self, event: CodebookTree.Describe) -> None:
         self.app.push_screen(ThemeInfo(self.bench.theme_details(event.row.id)))
+
+    def action_describe_theme(self) -> None:
+        """Description, include and exclude of the focused coding's theme (or the tree's)."""
+        theme = self.focused_theme()
+        node = self.query_one(CodebookTree).cursor_node
+        if theme is None and node is not None and node.data is not None:
+            theme = node.data.id
+        if theme is not None:
+            self.app.push_screen(ThemeInfo(self.bench.theme_details(theme)))
 
     @on(Reader.SelectionChanged)
     def _selection_changed(self) -> None:
@@ -270,123 +301,6 @@ class CodingScreen(Screen[None]):
             narrowest = min(covering, key=lambda c: c.end - c.start, default=None)
             reader.focused_coding = narrowest.id if narrowest else None
             self.show_codings()
-
-    def coding_in_focus(self):  # noqa: ANN201 - CodingSpan | None
-        reader = self.query_one(Reader)
-        if self.excerpt is None or reader.focused_coding is None:
-            self.say("no coding in focus: move onto a coded word or press ] to pick one")
-            return None
-        return next((c for c in self.excerpt.codings if c.id == reader.focused_coding), None)
-
-    def action_cycle_coding(self, step: int) -> None:
-        if self.excerpt is None or not self.excerpt.codings:
-            self.say("this excerpt has no codings in this view")
-            return
-        ids = [c.id for c in self.excerpt.codings]
-        reader = self.query_one(Reader)
-        index = ids.index(reader.focused_coding) + step if reader.focused_coding in ids else 0
-        coding = self.excerpt.codings[index % len(ids)]
-        reader.select_span(coding.start, coding.end)
-        reader.focused_coding = coding.id
-        self.show_codings()
-
-    def action_remove_coding(self) -> None:
-        coding = self.coding_in_focus()
-        if coding is not None:
-            self.bench.remove_coding(coding.id)
-            self.reload_excerpt()
-            self.say(f"removed {coding.theme_name} (u undoes)")
-            self.refresh_lists()
-
-    def action_change_coding(self) -> None:
-        coding = self.coding_in_focus()
-        if coding is None:
-            return
-
-        def change(theme: str | None) -> None:
-            if theme:
-                changed = self.bench.change_theme(coding.id, theme)
-                self.reload_excerpt()
-                self.say(f"changed {coding.theme_name} to {changed.theme_name}")
-                self.refresh_lists()
-
-        self.app.push_screen(ThemePicker(self.themes, "Change theme to"), change)
-
-    def action_toggle_important(self) -> None:
-        coding = self.coding_in_focus()
-        if coding is not None:
-            self.bench.set_important(coding.id, not coding.important)
-            self.reload_excerpt()
-            self.say(f"{coding.theme_name} marked {'not ' if coding.important else ''}important")
-
-    def action_memo(self) -> None:
-        """A memo on the coding in focus, on the theme in the codebook, or on the excerpt."""
-        if self.excerpt is None:
-            return
-        tree = self.query_one(CodebookTree)
-        if tree.has_focus and tree.cursor_node is not None and tree.cursor_node.data:
-            self.edit_memo("theme", tree.cursor_node.data.id, tree.cursor_node.data.name)
-            return
-        coding = next(
-            (c for c in self.excerpt.codings if c.id == self.query_one(Reader).focused_coding),
-            None,
-        )
-        if coding is None:
-            self.edit_memo("excerpt", self.excerpt.id, f"excerpt ¶{self.excerpt.position}")
-            return
-
-        def save(text: str | None) -> None:
-            if text is not None:
-                self.bench.set_coding_memo(coding.id, text)
-                self.reload_excerpt()
-                self.say(f"memo on {coding.theme_name} {'saved' if text else 'removed'}")
-
-        self.app.push_screen(MemoEditor(f"the coding {coding.theme_name}", coding.memo or ""), save)
-
-    def action_interview_memo(self) -> None:
-        if self.excerpt is not None:
-            self.edit_memo("interview", self.excerpt.interview, self.excerpt.interview)
-
-    def edit_memo(self, target_type: str, target: str | int | None, about: str) -> None:
-        def save(text: str | None) -> None:
-            if text is not None:
-                self.bench.set_memo(target_type, target, text)
-                self.reload_excerpt()
-                self.say(f"memo on {about} {'saved' if text else 'removed'}")
-
-        self.app.push_screen(MemoEditor(about, self.bench.memo(target_type, target)), save)
-
-    def action_project_memo(self) -> None:
-        self.edit_memo("project", None, "the project")
-
-    def action_select_sentence(self) -> None:
-        self.query_one(Reader).action_select_sentence()
-
-    def action_select_all(self) -> None:
-        self.query_one(Reader).action_select_all()
-
-    def action_undo(self) -> None:
-        self._history(self.bench.undo, "undid", "nothing to undo")
-
-    def action_redo(self) -> None:
-        self._history(self.bench.redo, "redid", "nothing to redo")
-
-    def _history(self, operation, verb: str, nothing: str) -> None:  # noqa: ANN001
-        try:
-            done = operation()
-        except CodingError as exc:
-            self.say(str(exc))
-            return
-        if done is None:
-            self.say(nothing)
-            return
-        here = self.excerpt.id if self.excerpt else None
-        if done.excerpt_ids and here not in done.excerpt_ids:
-            self.open_excerpt(done.excerpt_ids[0])  # show where the change was
-        else:
-            self.reload_excerpt()
-        self.say(f"{verb}: {done.summary}")
-        self.refresh_lists()
 
     # --- other screens and views -----------------------------------------------------------
 

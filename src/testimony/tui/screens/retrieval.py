@@ -21,6 +21,7 @@ from testimony.tui.screens.picker import ThemePicker
 from testimony.tui.timecode import timecode
 from testimony.tui.widgets.reader import theme_style
 
+FIRST_PAGE = 25  # what fills a screen; later pages are bigger
 PAGE = 100
 
 
@@ -107,7 +108,8 @@ class RetrievalScreen(Screen[tuple[int, int, int] | None]):
     async def load_page(self, after: Cursor | None) -> None:
         """Fetch one page off the interface thread and append it."""
         try:
-            page = await asyncio.to_thread(self.bench.retrieve, self.where(), after, PAGE)
+            size = PAGE if after else FIRST_PAGE
+            page = await asyncio.to_thread(self.bench.retrieve, self.where(), after, size)
         except CodingError as exc:
             self.query_one("#retrieval-count", Label).update(str(exc))
             return

@@ -16,7 +16,9 @@ from textual.widgets.option_list import Option
 from testimony.coding.search import QueryError, SearchHit
 from testimony.coding.workbench import Workbench
 
-LIMIT = 100
+FIRST = 20  # what fills a screen; more are fetched as the coder scrolls down
+MORE = 40
+MAX = 500
 
 
 def hit_label(hit: SearchHit, where: dict) -> Text:
@@ -49,6 +51,8 @@ class SearchScreen(Screen[int | None]):
         self.bench = bench
         self.initial = query
         self.hits: list[tuple[SearchHit, dict]] = []
+        self.query_text = ""
+        self.complete = True
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box"):
@@ -59,9 +63,8 @@ class SearchScreen(Screen[int | None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        # The input's initial value arrives as an Input.Changed, which starts the search.
         self.query_one("#search-query", Input).focus()
-        if self.initial:
-            self.run_search(self.initial)
 
     @on(Input.Changed, "#search-query")
     def _changed(self, event: Input.Changed) -> None:
@@ -82,26 +85,39 @@ class SearchScreen(Screen[int | None]):
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(self.hits[event.option_index][0].excerpt_id)
 
+    @on(OptionList.OptionHighlighted, "#search-results")
+    def _near_end(self, event: OptionList.OptionHighlighted) -> None:
+        if not self.complete and event.option_index >= len(self.hits) - 5:
+            self.complete = True  # until the next page says otherwise
+            self.run_search(self.query_text, len(self.hits) + MORE)
+
     @work(exclusive=True, group="search")
-    async def run_search(self, query: str) -> None:
+    async def run_search(self, query: str, limit: int = FIRST) -> None:
         """Search off the interface thread; a newer query cancels an older one."""
         if not query.strip():
-            self._show([], "")
+            self._show(query, [], "", True)
             return
         try:
-            hits = await asyncio.to_thread(self.bench.search, query, LIMIT)
+            hits = await asyncio.to_thread(self.bench.search, query, min(limit, MAX))
         except QueryError as exc:
-            self._show([], str(exc))
+            self._show(query, [], str(exc), True)
             return
+        complete = len(hits) < limit or limit >= MAX
         plural = "excerpt" if len(hits) == 1 else "excerpts"
-        count_text = f"{len(hits)}{'+' if len(hits) == LIMIT else ''} {plural}, best first"
-        self._show(hits, count_text if hits else "no excerpts match")
+        count_text = f"{len(hits)}{'' if complete else '+'} {plural}, best first"
+        self._show(query, hits, count_text if hits else "no excerpts match", complete)
 
-    def _show(self, hits: list[tuple[SearchHit, dict]], message: str) -> None:
-        self.hits = hits
-        self.query_one("#search-count", Label).update(message)
+    def _show(
+        self, query: str, hits: list[tuple[SearchHit, dict]], message: str, complete: bool
+    ) -> None:
+        """Show hits; when the query is the same and only more came, append the new ones."""
         results = self.query_one("#search-results", OptionList)
-        results.clear_options()
-        results.add_options(Option(hit_label(h, w)) for h, w in hits)
-        if hits:
+        more = query == self.query_text and self.hits and len(hits) > len(self.hits)
+        if not more:
+            results.clear_options()
+            self.hits = []
+        results.add_options(Option(hit_label(h, w)) for h, w in hits[len(self.hits) :])
+        if not more and hits:
             results.highlighted = 0
+        self.hits, self.query_text, self.complete = hits, query, complete
+        self.query_one("#search-count", Label).update(message)

@@ -11,7 +11,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from testimony.coding.interviews import InterviewSummary
 
-REVIEW_MARKS = {"unreviewed": "○", "in-review": "◐", "reviewed": "●"}
+REVIEW_MARKS = {"unreviewed": "○", "in-review": "◐", "reviewed": "●"}  # as review writes them
 
 
 def progress_bar(share: float, cells: int = 5) -> str:

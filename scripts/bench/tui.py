@@ -1,0 +1,192 @@
+"""Speed of the coding workbench on a big project against a small one, in one run.
+
+    python scripts/make_corpus.py project /tmp/big --excerpts 100000 --codings 100000
+    python scripts/make_corpus.py project /tmp/small --excerpts 100 --codings 100
+    python scripts/bench/tui.py /tmp/big /tmp/small [--runs 5]
+
+Drives the real app with App.run_test() (headless, 120×40) on a copy of each
+project, each project in its own process so resident memory is its own.
+Moving and applying are timed as the screen's action (database, then every
+widget told what to show; painting follows on the next frame); search and
+retrieval until their workers have put the first rows in the list; opening
+until the first excerpt is on the screen. Prints a table of medians and the
+ratio big/small. Timings are wall time on whatever else the machine is doing:
+read them as a comparison, not a promise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SIZE = (120, 40)
+TARGETS = {  # the issue's limits on the big project, in ms (memory in MB)
+    "open to first usable screen": 1500,
+    "next excerpt": 50,
+    "apply a theme (shown and committed)": 50,
+    "search results (query typed in the open screen)": 100,
+    "open the search screen": None,
+    "retrieval, first rows": 300,
+    "resident memory (MB)": 400,
+}
+
+
+async def measure(folder: Path, runs: int) -> dict[str, float]:
+    from testimony.project import Project
+
+    times: dict[str, list[float]] = {name: [] for name in TARGETS if "memory" not in name}
+    theme, quotes = _retrieval_theme(folder)
+    for _ in range(runs):
+        await one_run(folder, theme, times)
+    result = {name: statistics.median(values) * 1000 for name, values in times.items()}
+    result["resident memory (MB)"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    from sqlalchemy import func, select
+
+    from testimony.db.models import Coding, Excerpt
+
+    project = Project.open(folder)
+    with project.session() as s:
+        result["excerpts"] = s.scalar(select(func.count()).select_from(Excerpt))
+        result["codings"] = s.scalar(select(func.count()).select_from(Coding))
+    project.close()
+    result["retrieved theme"] = f"{theme} ({quotes} quotes)"
+    return result
+
+
+async def one_run(folder: Path, theme: str, times: dict[str, list[float]]) -> None:
+    """Open the app once and time each action once."""
+    from testimony.coding.workbench import Workbench
+    from testimony.project import Project
+    from testimony.tui.app import CodingApp
+    from testimony.tui.screens.retrieval import RetrievalScreen
+    from testimony.tui.screens.search import SearchScreen
+
+    started = time.perf_counter()
+    project = Project.open(folder)
+    app = CodingApp(Workbench(project, "bench"))
+    async with app.run_test(size=SIZE) as pilot:
+        await until(lambda: getattr(app.screen, "excerpt", None) is not None)
+        times["open to first usable screen"].append(time.perf_counter() - started)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+
+        started = time.perf_counter()
+        await screen.run_action("step(1)")
+        times["next excerpt"].append(time.perf_counter() - started)
+
+        await screen.run_action("select_sentence")
+        before = len(screen.excerpt.codings)
+        started = time.perf_counter()
+        await screen.run_action("apply_theme('physical-violence')")
+        assert len(screen.excerpt.codings) > before, screen.query_one("#status").render()
+        times["apply a theme (shown and committed)"].append(time.perf_counter() - started)
+        await app.workers.wait_for_complete()
+        await screen.run_action("undo")  # the next run codes the same span again
+        await app.workers.wait_for_complete()
+
+        started = time.perf_counter()
+        search = SearchScreen(app.bench)
+        await app.push_screen(search)
+        await until(lambda: search.query_one("#search-query").has_focus)
+        times["open the search screen"].append(time.perf_counter() - started)
+        started = time.perf_counter()
+        search.query_one("#search-query").value = "police fine*"
+        await until(lambda: bool(search.hits))
+        times["search results (query typed in the open screen)"].append(
+            time.perf_counter() - started
+        )
+        await pilot.press("escape")
+        await pilot.pause()
+
+        started = time.perf_counter()
+        retrieval = RetrievalScreen(app.bench, screen.themes, theme)
+        await app.push_screen(retrieval)
+        await until(lambda: bool(retrieval.quotes))
+        times["retrieval, first rows"].append(time.perf_counter() - started)
+        await pilot.press("escape")
+        await pilot.press("q")
+    project.close()
+
+
+async def until(condition, limit: float = 30.0) -> None:  # noqa: ANN001
+    """Poll condition every millisecond, letting the app run meanwhile."""
+    deadline = time.perf_counter() + limit
+    while not condition():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the app never got there")
+        await asyncio.sleep(0.001)
+
+
+def _retrieval_theme(folder: Path) -> tuple[str, int]:
+    """The top-level theme whose codings (with sub-themes) number closest to 5,000."""
+    from testimony.coding.workbench import Workbench
+    from testimony.project import Project
+
+    project = Project.open(folder)
+    rows = Workbench(project, "bench").themes()
+    project.close()
+    totals: dict[str, int] = {}
+    parents = {r.id: r.parent for r in rows}
+    for row in rows:
+        top = row.id
+        while parents.get(top):
+            top = parents[top]
+        totals[top] = totals.get(top, 0) + row.codings
+    theme = min(totals, key=lambda t: abs(totals[t] - 5000))
+    return theme, totals[theme]
+
+
+def run_one(folder: Path, runs: int) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "project"
+        shutil.copytree(folder, copy)
+        return asyncio.run(measure(copy, runs))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("big", type=Path)
+    parser.add_argument("small", type=Path)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(run_one(args.big, args.runs)))
+        return 0
+    results = []
+    for folder in (args.big, args.small):
+        out = subprocess.run(
+            [sys.executable, __file__, str(folder), str(folder), "--runs", str(args.runs), "--one"],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    big, small = results
+    print(
+        f"big: {big['excerpts']:,} excerpts, {big['codings']:,} codings; "
+        f"small: {small['excerpts']:,} excerpts, {small['codings']:,} codings; "
+        f"medians of {args.runs} runs"
+    )
+    print(f"retrieval theme: big {big['retrieved theme']}, small {small['retrieved theme']}")
+    print(f"{'action':48} {'big':>9} {'small':>9} {'ratio':>6} {'limit':>7}")
+    for name, limit in TARGETS.items():
+        ratio = big[name] / small[name] if small[name] else float("nan")
+        unit = "" if "memory" in name else " ms"
+        limit_text = f"{limit:>5}{unit}" if limit else ""
+        print(f"{name:48} {big[name]:9.1f} {small[name]:9.1f} {ratio:6.2f} {limit_text}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

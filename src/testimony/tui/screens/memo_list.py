@@ -1,0 +1,91 @@
+"""Every memo (on codings, excerpts, interviews, themes and the project), searchable."""
+
+from __future__ import annotations
+
+import asyncio
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from testimony.coding.memos import MemoRow
+from testimony.coding.workbench import Workbench
+
+WHERE = {
+    "project": "the project",
+    "interview": "interview {}",
+    "excerpt": "an excerpt",
+    "theme": "theme {}",
+    "coding": "a coding",
+}
+
+
+def memo_label(memo: MemoRow) -> Text:
+    label = Text()
+    label.append(WHERE[memo.target_type].format(memo.target), style="bold")
+    label.append(f"  {memo.coder} · {memo.updated_at:%Y-%m-%d}", style="dim")
+    text = " ".join(memo.text.split())
+    label.append(f"\n{text[:200]}{'…' if len(text) > 200 else ''}")
+    return label
+
+
+class MemoListScreen(Screen[MemoRow | None]):
+    """Returns the memo to open (its excerpt or interview), or None."""
+
+    DEFAULT_CSS = """
+    #memo-list-box { padding: 0 1; }
+    #memo-count { color: $text-muted; }
+    #memo-results { height: 1fr; border: none; }
+    #memo-results > .option-list--option { padding: 0 0 1 0; }
+    """
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Back"),
+        Binding("down", "into_results", "Results", show=False),
+    ]
+
+    def __init__(self, bench: Workbench) -> None:
+        super().__init__()
+        self.bench = bench
+        self.memos: list[MemoRow] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="memo-list-box"):
+            yield Input(placeholder="show memos containing…", id="memo-filter")
+            yield Label("", id="memo-count")
+            yield OptionList(id="memo-results")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#memo-filter", Input).focus()
+        self.load("")
+
+    @on(Input.Changed, "#memo-filter")
+    def _changed(self, event: Input.Changed) -> None:
+        self.load(event.value)
+
+    @on(Input.Submitted, "#memo-filter")
+    def action_into_results(self) -> None:
+        if self.memos:
+            self.query_one("#memo-results", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#memo-results")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.memos[event.option_index])
+
+    @work(exclusive=True, group="memos")
+    async def load(self, contains: str) -> None:
+        self.memos = await asyncio.to_thread(self.bench.memos, contains.strip() or None)
+        results = self.query_one("#memo-results", OptionList)
+        results.clear_options()
+        results.add_options(Option(memo_label(m)) for m in self.memos)
+        if self.memos:
+            results.highlighted = 0
+        count = len(self.memos)
+        self.query_one("#memo-count", Label).update(
+            f"{count} memo{'' if count == 1 else 's'}" if count else "no memos"
+        )

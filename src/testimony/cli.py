@@ -1081,7 +1081,10 @@ def autocode(
     "qdpx, qdc: REFI-QDA project and codebook for other QDA tools.",
 )
 @click.option(
-    "-o", "--output", type=click.Path(path_type=Path), help="Write here (text formats: stdout)."
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Write here (text formats default to stdout).",
 )
 @click.option(
     "--theme",

@@ -28,7 +28,7 @@ from testimony.redact.fingerprint import fingerprint_form
 from testimony.redact.leak import DIGIT_RUN, WORD, FingerprintSet, find_leaks
 
 TAG = re.compile(r"<[^>]*>")
-CACHE_LIMIT = 2_000_000  # runs remembered as hashed; beyond this, hashed again when seen
+CACHE_LIMIT = 2_000_000  # runs remembered as hashed (the verdicts of identifiers are kept)
 BLOCK = 100_000  # words per block, so a long file's runs are never all in memory at once
 
 
@@ -169,8 +169,9 @@ class Scanner:
                     digest = self._hash(run)
                     if digest in self.prints.labels:
                         self._hits[run] = digest
-            if len(self._seen) < CACHE_LIMIT:
-                self._seen |= distinct
+            if len(self._seen) > CACHE_LIMIT:
+                self._seen.clear()  # start afresh: what recurs is remembered again soon
+            self._seen |= distinct
             hits = distinct.intersection(self._hits)
             if hits:
                 for offset, run in enumerate(runs):

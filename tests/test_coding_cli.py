@@ -90,11 +90,11 @@ def test_the_demo_is_partly_coded_by_two_coders(corpus_project, run):
     assert run("--project", corpus_project.root, "codebook", "import", CODEBOOK).exit_code == 0
     code_demo(corpus_project)
     rows = json.loads(run("--project", corpus_project.root, "codings", "--json").stdout)
-    assert {r["coder"] for r in rows} == {"ana", "ben"}
+    assert {r["coder"] for r in rows} == {"morgan", "quinn"}
     progress = json.loads(run("--project", corpus_project.root, "interviews", "--json").stdout)
     coded = [i["id"] for i in progress if i["codings"]]
     assert 3 <= len(coded) < len(progress)
-    assert Workbench(corpus_project, "ana").undo() is None  # the demo's work is not undoable
+    assert Workbench(corpus_project, "morgan").undo() is None  # the demo's work is not undoable
     code_demo(corpus_project)  # a second build adds nothing
     assert len(json.loads(run("--project", corpus_project.root, "codings", "--json").stdout)) == (
         len(rows)

@@ -531,3 +531,16 @@ def test_a_listed_given_name_that_ner_takes_for_a_place_is_a_person():
     labels = {text[s.start : s.end]: s.label for s in spans}
     assert labels["Oksana"] == "PERSON"
     assert labels["Temirtau"] == "GPE"
+
+
+def test_usernames_joined_by_underscores_or_named_as_accounts_are_handles():
+    from testimony.redact.detectors.contact import find_links
+
+    def found(text):
+        return [text[d.start : d.end] for d in find_links(text) if d.label == "HANDLE"]
+
+    assert found("I had alua_sultanbek01, photos of the kids") == ["alua_sultanbek01"]
+    assert found("His account is potap_zhakupov_09. And then") == ["potap_zhakupov_09"]
+    assert found("My username was dinka88 back then") == ["dinka88"]
+    assert found("We all had covid19 that winter") == []  # letters and digits, no account
+    assert found("I paid 5_000 tenge") == []  # digits only

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import yaml
 from sqlalchemy import func, select
 
 from testimony.codebook import load_codebook
@@ -16,26 +17,28 @@ from testimony.errors import TestimonyError
 from testimony.project import Project, init_project
 from testimony.redact.importer import ImportReport, import_files
 from testimony.settings import SETTINGS_FILE, load_settings
+from testimony.vault.models import Entity, Mention
 
 DEMO_CODEBOOK = "codebooks/domestic-violence.yaml"
 DEMO_CORPUS = "corpus"
+DEMO_REVIEW = "corpus/review-decisions.yaml"
 TRANSCRIPT_SUFFIXES = {".txt", ".md", ".docx", ".vtt", ".srt", ".csv"}
-DEMO_CODER = "ana"
+DEMO_CODER = "morgan"
 _FIRST = ["INT-001", "INT-002", "INT-003"]
 _MORE = [*_FIRST, "INT-004", "INT-005", "INT-006"]
-# Two coders' first pass, as text-search coding: ana further than ben, and the two
+# Two coders' first pass, as text-search coding: morgan further than quinn, and the two
 # disagreeing in places, which is what `V` (whose codings) in the workbench is for.
 DEMO_CODING = [
-    ("ana", 'police laughed OR "no visible" OR "family matter"', "police-dismissal", _MORE),
-    ("ana", "endure OR sabyr", "endure-sabyr", _MORE),
-    ("ana", "hit OR beat OR beating", "physical-violence", _MORE),
-    ("ana", '"mother-in-law"', "in-laws-role", _MORE),
-    ("ana", "passport", "documents-withheld", _MORE),
-    ("ana", '"protection order"', "protection-order-not-informed", _FIRST),
-    ("ben", "hit OR beat OR beating", "physical-violence", _FIRST),
-    ("ben", 'police laughed OR "no visible"', "police-demand-medical-evidence", _FIRST),
-    ("ben", "shelter", "positive-support", _FIRST),
-    ("ben", "money OR fine", "fines-family-budget", _FIRST),
+    ("morgan", 'police laughed OR "no visible" OR "family matter"', "police-dismissal", _MORE),
+    ("morgan", "endure OR sabyr", "endure-sabyr", _MORE),
+    ("morgan", "hit OR beat OR beating", "physical-violence", _MORE),
+    ("morgan", '"mother-in-law"', "in-laws-role", _MORE),
+    ("morgan", "passport", "documents-withheld", _MORE),
+    ("morgan", '"protection order"', "protection-order-not-informed", _FIRST),
+    ("quinn", "hit OR beat OR beating", "physical-violence", _FIRST),
+    ("quinn", 'police laughed OR "no visible"', "police-demand-medical-evidence", _FIRST),
+    ("quinn", "shelter", "positive-support", _FIRST),
+    ("quinn", "money OR fine", "fines-family-budget", _FIRST),
 ]
 
 
@@ -73,6 +76,7 @@ def build_demo(
             import_codebook(s, load_codebook(material / DEMO_CODEBOOK))
     report = import_files(project, demo_files(material), actor="demo", progress=progress)
     code_demo(project)
+    review_demo(project, material / DEMO_REVIEW)
     return project, report
 
 
@@ -87,6 +91,29 @@ def code_demo(project: Project) -> None:
         bench = Workbench(project, coder)
         with project.session() as s, s.begin():
             oplog.forget(s, bench.coder_id)
+
+
+def review_demo(project: Project, decisions: Path) -> None:
+    """Apply the shipped reviewer's decisions (by the words entities are written with)."""
+    from testimony.redact import review
+
+    if not decisions.is_file():
+        return
+    wanted = {
+        str(w).casefold() for w in (yaml.safe_load(decisions.read_text()) or {}).get("reject", [])
+    }
+    with project.vault_session() as vs:
+        ids = sorted(
+            {
+                entity_id
+                for entity_id, text, status in vs.execute(
+                    select(Mention.entity_id, Mention.text, Entity.status).join(Entity)
+                )
+                if text.casefold() in wanted and status != "rejected"
+            }
+        )
+    if ids:
+        review.reject(project, ids, actor="demo-reviewer")
 
 
 def _set_coder(project: Project, coder: str) -> None:

@@ -78,6 +78,11 @@ redaction:
   # folder. `testimony review reject --allow` adds to the first allow file.
   # Keep deny files with the reviewers: they hold identifiers.
   allow_files: [allow-list.txt]
+  # The codebook's words (theme names, descriptions, criteria, examples) are
+  # concepts the team chose, never redacted when one makes up a find on its
+  # own ("sabyr" as a theme is patience, not a man). A full name that contains
+  # one ("Sabyr Nurlanov") is still redacted. Set to false to stop this.
+  allow_codebook_words: true
   deny_files: []
   # What the engine does with each type it detects: redact (replace it in the
   # text; reviewers can still reject it), propose (leave it in the text and ask
@@ -118,6 +123,7 @@ class Settings:
     deny_list: list[str] = field(default_factory=list)
     allow_list: list[str] = field(default_factory=list)
     allow_files: list[str] = field(default_factory=list)
+    allow_codebook_words: bool = True
     deny_files: list[str] = field(default_factory=list)
     policy: dict[str, str] = field(default_factory=lambda: {"OCCUPATION": "propose"})
     pseudonyms: dict[str, str] = field(default_factory=lambda: {"PERSON": "realistic"})
@@ -174,6 +180,7 @@ def load_settings(folder: Path) -> Settings:
         if not isinstance(value, list):
             raise SettingsError(f"{path}: redaction.{key} must be a list")
         setattr(settings, key, [str(v) for v in value])
+    _set(settings, "allow_codebook_words", red.get("allow_codebook_words"), bool, path)
     for files, entries in (
         ("allow_files", settings.allow_list),
         ("deny_files", settings.deny_list),

@@ -47,7 +47,7 @@ from testimony.project import Project
 from testimony.redact.common import DROP_AT, is_common
 from testimony.redact.detectors.base import Detection
 from testimony.redact.detectors.names import lexicon
-from testimony.redact.engine import pipeline_for, resolver_for
+from testimony.redact.engine import project_pipeline, resolver_for
 from testimony.redact.entities import NAME_WORD_AT, EntityResolver
 from testimony.redact.fingerprint import fingerprint, fingerprint_form
 from testimony.redact.forms import is_name_word, split_title
@@ -397,7 +397,7 @@ def _parse(path: Path, data: bytes, options: dict) -> tuple[ReadResult, str]:
 
 
 def _pipeline(project: Project) -> RedactionPipeline:
-    return pipeline_for(project.settings)
+    return project_pipeline(project)
 
 
 def _seed_known_forms(project: Project, pipeline: RedactionPipeline) -> None:
@@ -492,7 +492,8 @@ def _import_parsed(
         for old in old_sources:
             old.status = "replacing"
             vs.add(old)
-        new_forms = list(resolver.added_forms)
+        # Allowed words (lists, the codebook) are no identifiers alone: no leak alarm for them.
+        new_forms = [(f, lab) for f, lab in resolver.added_forms if f not in pipeline.allow]
         source_ids = [row.source_id for row in rows]
         shared_resolver.flushed(vs)
 

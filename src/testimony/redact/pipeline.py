@@ -240,12 +240,23 @@ class RedactionPipeline:
                 if remember:
                     self.add_known(word, "PERSON")
 
+    def _allowed(self, surface: str) -> bool:
+        """Whether allowed forms make up the whole span (bar words like 'the', 'of'): an
+        allowed 'Kazakhstan' keeps "the Kazakhstan" but not 'Sabyr Nurlanov's' neighbour."""
+        matches = self.allow.find(surface)
+        if not matches:
+            return False
+        return all(
+            word in _GLUE or any(m.start <= start and end <= m.end for m in matches)
+            for start, end, word in tokenize(surface)
+        )
+
     def _resolve(self, text: str, spans: list[Detection]) -> list[Detection]:
         kept = [
             s
             for s in spans
             if s.end > s.start
-            and not self.allow.find(text[s.start : s.end])
+            and not self._allowed(text[s.start : s.end])
             and not is_role_word(text[s.start : s.end])
         ]
         kept.sort(key=lambda s: (-(s.end - s.start), -DETECTOR_RANK.get(s.detector, 0), s.start))
@@ -272,6 +283,7 @@ def _propagates(text: str, span: Detection) -> bool:
     return bool(before) and before[-1] not in ".!?:\n"
 
 
+_GLUE = {"the", "of", "a", "an", "and", "s"}
 _TITLE_BEFORE = re.compile(rf"\b(?:{TITLES})\.?\s+$")
 
 

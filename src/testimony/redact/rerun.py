@@ -19,7 +19,7 @@ from sqlalchemy import delete, insert, select
 from testimony.db import audit
 from testimony.errors import UnknownInterview
 from testimony.project import Project
-from testimony.redact.engine import pipeline_for, resolver_for
+from testimony.redact.engine import project_pipeline, resolver_for
 from testimony.redact.importer import _add_fingerprints, _teach_person, recover_pending
 from testimony.redact.mentions import finds_in_text, link_mentions, whole_field_finds
 from testimony.redact.rendering import whole_value_label
@@ -64,7 +64,7 @@ def rerun_detection(
         report.restyled_entities = len(restyled)
         mark_sources_of(vs, restyled)
         vs.commit()
-    pipeline = pipeline_for(settings)
+    pipeline = project_pipeline(project)
     with project.vault_session() as vs:
         # Only what reviewers confirmed is spread from the vault; everything else must be
         # found again, so that a removed deny-list entry or a new allow-list entry counts.
@@ -160,7 +160,8 @@ def _rerun_source(project: Project, pipeline, source_id: int, key: bytes, report
             vs.execute(insert(Mention), rows)
         report.mentions_after += len(rows) + len(kept)
         source.needs_render = True
-        new_forms = list(resolver.added_forms)
+        # Allowed words (lists, the codebook) are no identifiers alone: no leak alarm for them.
+        new_forms = [(f, lab) for f, lab in resolver.added_forms if f not in pipeline.allow]
         with project.session() as s, s.begin():
             _add_fingerprints(s, key, new_forms)
         vs.commit()

@@ -213,7 +213,14 @@ def _set_status(project: Project, ids: list[int], status: str, actor: str | None
             propagated, _joined = _redact_everywhere(vs, resolver, spread, None, "propagated")
             _fingerprint(project, vs, list(resolver.added_forms))
         else:
-            _unfingerprint(project, vs, surfaces)
+            forms = {
+                (form, label)
+                for model in (EntityForm, ScopedForm)
+                for form, label in vs.execute(
+                    select(model.form, model.label).where(model.entity_id.in_(ids))
+                )
+            }
+            _unfingerprint(project, vs, sorted(set(surfaces) | forms))
     return _finish(
         project,
         ids,
@@ -241,12 +248,22 @@ def _unfingerprint(project: Project, vs, surfaces: list[tuple[str, str]]) -> Non
     """Drop the fingerprints of these words unless an identifier not rejected shares one."""
     key = bytes.fromhex(vs.get(VaultMeta, "hmac_key").value)
     doomed = {fingerprint(key, text, label) for text, label in surfaces}
-    still = vs.execute(
-        select(Mention.text, Mention.label)
-        .join(Entity, Entity.id == Mention.entity_id)
-        .where(Entity.status != "rejected", Mention.status != "rejected")
-    ).all()
-    doomed -= {fingerprint(key, text, label) for text, label in set(still)}
+    still = set(
+        vs.execute(
+            select(Mention.text, Mention.label)
+            .join(Entity, Entity.id == Mention.entity_id)
+            .where(Entity.status != "rejected", Mention.status != "rejected")
+        ).all()
+    )
+    for model in (EntityForm, ScopedForm):
+        still |= set(
+            vs.execute(
+                select(model.form, model.label)
+                .join(Entity, Entity.id == model.entity_id)
+                .where(Entity.status != "rejected")
+            ).all()
+        )
+    doomed -= {fingerprint(key, text, label) for text, label in still}
     if doomed:
         with project.session() as s, s.begin():
             s.execute(

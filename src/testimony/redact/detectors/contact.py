@@ -19,6 +19,14 @@ DOTTED = re.compile(
     r"(?<![\w@.])[a-z0-9_-]*[a-z][a-z0-9_-]*(?:\.[a-z0-9_-]*[a-z][a-z0-9_-]*)+"
     r"(?:/[^\s]*[^\s.,;:!?)])?"
 )
+# Usernames: words joined by underscores ("alua_sultanbek01", "potap_zhakupov_09"), which
+# speech never writes otherwise; and any word after "account", "username", "nick"...
+UNDERSCORED = re.compile(r"(?<![\w@.])[^\W_]+(?:_+[^\W_]+)+_?(?![\w@])")
+NAMED_ACCOUNT = re.compile(
+    r"(?i:\b(?:account|username|user\s*name|nick(?:name)?|login|profile|handle|page)"
+    r"(?:\s+(?:is|was|was called|called|named|:))?\s*[:\-—]?\s+)"
+    r"(?P<name>[a-z][a-z0-9]*\d[a-z0-9]*)\b"
+)
 # A line break inside a number ("8 701\n234 56 78") is still one number.
 _LINE_BREAK_IN_NUMBER = re.compile(r"(?<=\d)[ \t]*\n[ \t]*(?=[\d(+])")
 
@@ -56,3 +64,9 @@ def find_links(text: str) -> Iterator[Detection]:
     for match in DOTTED.finditer(text):
         if len(match.group()) >= 6:
             yield Detection(match.start(), match.end(), "HANDLE", "handle")
+    if "_" in text:
+        for match in UNDERSCORED.finditer(text):
+            if any(ch.isalpha() for ch in match.group()):
+                yield Detection(match.start(), match.end(), "HANDLE", "handle")
+    for match in NAMED_ACCOUNT.finditer(text):
+        yield Detection(match.start("name"), match.end("name"), "HANDLE", "handle")

@@ -176,3 +176,22 @@ def test_a_killed_import_in_two_processes_is_completed_by_running_it_again(proje
         assert list(s.scalars(select(Interview.code))) == ["INT-001", "INT-002"]
     with project.vault_session() as vs:
         assert [s.status for s in vs.scalars(select(Source))] == ["done", "done"]
+
+
+@pytest.mark.parametrize("value", ["0", "-2", "two", "true"])
+def test_redaction_processes_must_be_auto_or_a_number_from_one(tmp_path, value):
+    from testimony.errors import SettingsError
+
+    init_project(tmp_path / "p").close()
+    settings = tmp_path / "p" / "testimony.yaml"
+    settings.write_text(settings.read_text().replace("processes: auto", f"processes: {value}"))
+    with pytest.raises(SettingsError, match="redaction.processes"):
+        load_settings(tmp_path / "p")
+
+
+def test_redaction_processes_defaults_to_one_per_cpu(tmp_path):
+    init_project(tmp_path / "p").close()
+    assert load_settings(tmp_path / "p").processes is None
+    settings = tmp_path / "p" / "testimony.yaml"
+    settings.write_text(settings.read_text().replace("processes: auto", "processes: 3"))
+    assert load_settings(tmp_path / "p").processes == 3

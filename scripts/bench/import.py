@@ -48,15 +48,16 @@ def cpu_seconds() -> float:
 
 def corpus(folder: Path, words: int) -> tuple[list[Path], list[list[str]]]:
     """Transcripts whose excerpts (what is redacted) hold at least this many words."""
-    paths = write_files(folder, words=words)
-    per_file = excerpt_texts(paths)
-    found = sum(len(t.split()) for texts in per_file for t in texts)
-    if found < words:  # speaker labels count in the files, not in the excerpts
-        for path in paths:
-            path.unlink()
-        paths = write_files(folder, words=words * words // found + 1000)
+    target = words
+    while True:
+        paths = write_files(folder, words=target)
         per_file = excerpt_texts(paths)
-    return paths, per_file
+        found = sum(len(t.split()) for texts in per_file for t in texts)
+        if found >= words:
+            return paths, per_file
+        for path in paths:  # speaker labels count in the files, not in the excerpts
+            path.unlink()
+        target = target * words // found + 5000
 
 
 def bare_ner(per_file: list[list[str]], processes: int) -> float:

@@ -166,6 +166,11 @@ class EntityResolver:
         """Words were added to the corpus: read them again before the next choice."""
         self._corpus_words = None
 
+    def note_corpus_words(self, words: set[str]) -> None:
+        """Words just added to the corpus (cheaper than reading them all again)."""
+        if self._corpus_words is not None:
+            self._corpus_words |= words
+
     def _store(self, entity_id: int) -> None:
         info = self.entities[entity_id]
         entity = self.session.get(Entity, entity_id)

@@ -303,7 +303,6 @@ class _SharedResolver:
             self._resolver = resolver_for(vs, settings)
         self._resolver.session = vs
         self._resolver.added_forms = []  # this file's forms, for its fingerprints
-        self._resolver.forget_corpus_words()  # this file added words
         self._seen = None  # until this transaction's entities are flushed
         return self._resolver
 
@@ -469,6 +468,7 @@ def _import_parsed(
         # The file's words first: a realistic pseudonym must not be one of them.
         collisions = add_corpus_words(vs, [read.text, *(t.raw for t in pending)])
         resolver = shared_resolver.open(vs, project.settings)
+        resolver.note_corpus_words(collisions)
         # Earlier interviews whose realistic pseudonym is a real word of this file get another.
         renamed = rename_colliding(vs, resolver, collisions)
         for item, code in zip(prepared, codes, strict=True):

@@ -185,41 +185,51 @@ def person_profile(surface: str) -> tuple[str, str]:
     return gender, origin
 
 
+@lru_cache(maxsize=256)
+def _names(part: str, gender: str, origin: str) -> tuple[str, ...]:
+    """Sorted candidates for one part of a name: of this origin if given, else all."""
+    pool = name_pool()
+    if part == "patronymic":
+        # Russian-style patronymics ("Serikovna") are what documents in the region use.
+        return tuple(sorted(p for p in pool.patronymics[gender] if p.endswith(("vna", "vich"))))
+    candidates = pool.given[gender] if part == "given" else pool.surnames[gender]
+    if part == "surname" and not candidates:
+        candidates = pool.surnames[""]
+    return tuple(sorted({n for n, o in candidates if not origin or o == origin}))
+
+
 def choose_person(
     seed: int, surface: str, is_free: Callable[[str], bool], used_given: set[str]
 ) -> dict[str, str]:
     """A made-up name for a person: the parts a mention may need, same gender and origin.
 
     is_free(word) says a word occurs nowhere in the corpus and is no other pseudonym.
+    Each part is the first free name from a point of the sorted list the seed picks, so
+    a choice costs a few lookups, not a shuffle of the list.
     """
-    pool = name_pool()
     gender, origin = person_profile(surface)
     rng = random.Random(seed)
     if not gender:
         gender = rng.choice("fm")
 
-    def pick(candidates: list[tuple[str, str]], avoid: set[str]) -> str:
-        same = [n for n, o in candidates if o == origin] if origin else []
-        for group in (same, [n for n, _o in candidates]):
-            group = sorted(group)
-            rng.shuffle(group)
-            for name in group:
+    def pick(part: str, avoid: set[str]) -> str:
+        for group in ((_names(part, gender, origin) if origin else ()), _names(part, gender, "")):
+            if not group:
+                continue
+            start = rng.randrange(len(group))
+            for i in range(len(group)):
+                name = group[(start + i) % len(group)]
                 if name.casefold() not in avoid and is_free(name):
                     return name
         return ""
 
-    given = pick(pool.given[gender], used_given) or pick(pool.given[gender], set())
-    surname = pick(pool.surnames[gender] or pool.surnames[""], set())
-    # Russian-style patronymics ("Serikovna") are what documents in the region use.
-    patronymics = sorted(p for p in pool.patronymics[gender] if p.endswith(("vna", "vich")))
-    rng.shuffle(patronymics)
-    patronymic = next((p for p in patronymics if is_free(p)), "")
+    given = pick("given", used_given) or pick("given", set())
     return {
         "gender": gender,
         "origin": origin,
         "given": given,
-        "surname": surname,
-        "patronymic": patronymic,
+        "surname": pick("surname", set()),
+        "patronymic": pick("patronymic", set()),
     }
 
 

@@ -27,6 +27,7 @@ NAMED_ACCOUNT = re.compile(
     r"(?:\s+(?:is|was|was called|called|named|:))?\s*[:\-—]?\s+)"
     r"(?P<name>[a-z][a-z0-9]*\d[a-z0-9]*)\b"
 )
+_LETTER_THEN_DIGIT = re.compile(r"[a-z]\d")
 # A line break inside a number ("8 701\n234 56 78") is still one number.
 _LINE_BREAK_IN_NUMBER = re.compile(r"(?<=\d)[ \t]*\n[ \t]*(?=[\d(+])")
 
@@ -68,5 +69,6 @@ def find_links(text: str) -> Iterator[Detection]:
         for match in UNDERSCORED.finditer(text):
             if any(ch.isalpha() for ch in match.group()):
                 yield Detection(match.start(), match.end(), "HANDLE", "handle")
-    for match in NAMED_ACCOUNT.finditer(text):
-        yield Detection(match.start("name"), match.end("name"), "HANDLE", "handle")
+    if _LETTER_THEN_DIGIT.search(text):  # a cheap gate: the account name holds a digit
+        for match in NAMED_ACCOUNT.finditer(text):
+            yield Detection(match.start("name"), match.end("name"), "HANDLE", "handle")

@@ -15,37 +15,8 @@ SESSION=testimony-demo-$$
 mkdir -p "$OUT"
 trap 'tmux kill-session -t "$SESSION" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-step=0
-shot=""
-capture() {  # capture NAME: save the pane as OUT/NN-NAME.txt, its path in $shot
-    step=$((step + 1))
-    shot=$(printf '%s/%02d-%s.txt' "$OUT" "$step" "$1")
-    tmux capture-pane -p -t "$SESSION" >"$shot"
-}
-
-wait_for() {  # wait_for TEXT [SECONDS]: until the pane shows TEXT
-    local text=$1 limit=${2:-30} waited=0
-    until tmux capture-pane -p -t "$SESSION" | grep -qF -- "$text"; do
-        sleep 0.5
-        waited=$((waited + 1))
-        if [ "$waited" -gt $((limit * 2)) ]; then
-            echo "FAIL: the screen never showed: $text" >&2
-            tmux capture-pane -p -t "$SESSION" >&2
-            exit 1
-        fi
-    done
-}
-
-wait_gone() {  # wait_gone TEXT: until the pane no longer shows TEXT
-    local waited=0
-    while tmux capture-pane -p -t "$SESSION" | grep -qF -- "$1"; do
-        sleep 0.5
-        waited=$((waited + 1))
-        [ "$waited" -lt 60 ] || { echo "FAIL: the screen still shows: $1" >&2; exit 1; }
-    done
-}
-
-keys() { tmux send-keys -t "$SESSION" "$@"; sleep 0.4; }
+# shellcheck source=scripts/tmux_lib.sh
+. "$(dirname "$0")/tmux_lib.sh"
 
 echo "building the demo project in $WORK/demo"
 (cd "$WORK" && "$BIN" demo --no-tui demo >/dev/null)

@@ -16,26 +16,8 @@ SESSION=testimony-review-$$
 mkdir -p "$OUT"
 trap 'tmux kill-session -t "$SESSION" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-step=0
-capture() {  # capture NAME: save the pane as OUT/NN-NAME.txt
-    step=$((step + 1))
-    tmux capture-pane -p -t "$SESSION" >"$(printf '%s/%02d-%s.txt' "$OUT" "$step" "$1")"
-}
-
-wait_for() {  # wait_for TEXT [SECONDS]: until the pane shows TEXT
-    local text=$1 limit=${2:-40} waited=0
-    until tmux capture-pane -p -t "$SESSION" | grep -qF -- "$text"; do
-        sleep 0.5
-        waited=$((waited + 1))
-        if [ "$waited" -gt $((limit * 2)) ]; then
-            echo "FAIL: the screen never showed: $text" >&2
-            tmux capture-pane -p -t "$SESSION" >&2
-            exit 1
-        fi
-    done
-}
-
-keys() { tmux send-keys -t "$SESSION" "$@"; sleep 0.4; }
+# shellcheck source=scripts/tmux_lib.sh
+. "$(dirname "$0")/tmux_lib.sh"
 
 cat >"$WORK/statement.txt" <<'STORY'
 Q: Who else knew?
@@ -50,7 +32,7 @@ tmux new-session -d -s "$SESSION" -x 120 -y 30 -c "$WORK/p" "bash --norc --nopro
 tmux send-keys -t "$SESSION" "export PS1='$ ' TESTIMONY_CODER=tmux-reviewer" Enter
 tmux send-keys -t "$SESSION" "clear; '$BIN' review; echo EXIT=\$?" Enter
 wait_for "Proposals, riskiest first"
-wait_for "Yerlan Bekov"
+wait_for "Yerlan Bekov" 40
 capture opened
 
 # The name the engine missed: n, type it, Enter.

@@ -231,3 +231,14 @@ def test_a_qdpx_of_unreviewed_interviews_warns_loudly(coded, run, tmp_path):
         "--reviewed-only",
     )
     assert quiet.exit_code == 0 and "WARNING" not in quiet.stderr
+
+
+def test_codebook_export_writes_the_same_qdc(coded, run, tmp_path):
+    out = tmp_path / "codebook.qdc"
+    result = run("--project", coded.root, "codebook", "export", "--format", "qdc", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    validator = schema("Codebook.xsd")
+    assert validator.validate(etree.parse(str(out))), validator.error_log
+    same = tmp_path / "same.qdc"
+    run("--project", coded.root, "export", "--format", "qdc", "-o", same)
+    assert out.read_bytes() == same.read_bytes()

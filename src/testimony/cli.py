@@ -825,13 +825,28 @@ def codebook_import(obj: Context, file: Path) -> None:
 
 @codebook_group.command("export")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write here, not stdout.")
-@click.option("--format", "fmt", type=click.Choice(["yaml"]), default="yaml", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["yaml", "qdc"]), default="yaml", show_default=True
+)
 @pass_ctx
 def codebook_export(obj: Context, output: Path | None, fmt: str) -> None:
-    """Write the project's codebook as YAML (the same shape `codebook validate` accepts)."""
+    """Write the project's codebook as YAML (the same shape `codebook validate` accepts),
+    or as a REFI-QDA codebook (.qdc) for other QDA tools, through the leak gate."""
     from testimony.codebook import dump_codebook
     from testimony.coding.themes import export_codebook
 
+    if fmt == "qdc":
+        from testimony.export.service import ExportOptions, export
+
+        export(
+            obj.project,
+            ExportOptions(fmt="qdc"),
+            output,
+            write_stdout=lambda data: click.echo(data.decode("utf-8"), nl=False),
+        )
+        if output:
+            click.echo(f"wrote {output}")
+        return
     with obj.project.session() as s:
         text = dump_codebook(export_codebook(s))
     if output:

@@ -6,14 +6,14 @@ Memos on a single coding live on the coding itself (codings.set_coding_memo).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from testimony.coding import oplog
 from testimony.coding.errors import CodingError
-from testimony.db.models import Coder, Coding, Excerpt, Interview, Memo, Theme, utcnow
+from testimony.db.models import Coder, Coding, Excerpt, Interview, Memo, Theme, as_utc, utcnow
 
 TARGETS = ("project", "interview", "excerpt", "theme")
 
@@ -112,12 +112,7 @@ def list_memos(session: Session, contains: str | None = None, limit: int = 500) 
         MemoRow(c.id, "coding", str(c.id), coder, c.memo or "", c.created_at, c.excerpt_id)
         for c, coder in session.execute(on_codings.order_by(Coding.id.desc()).limit(limit))
     ]
-    return sorted(memos, key=lambda m: _aware(m.updated_at), reverse=True)[:limit]
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite gives back naive datetimes; compare them all as UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return sorted(memos, key=lambda m: as_utc(m.updated_at), reverse=True)[:limit]
 
 
 def _target_name(session: Session, memo: Memo) -> str | None:

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from testimony.db.models import AuditEntry, ProjectMeta
+from testimony.db.models import AuditEntry, ProjectMeta, as_utc
 
 HEAD = "audit_head"  # project_meta: "<entries> <hash of the last>", so a cut-off tail shows
 
@@ -75,7 +75,7 @@ def verify(session: Session) -> tuple[int, ChainProblem | None]:
                 entry.id,
                 "does not follow the entry before it (an entry was deleted, inserted or moved)",
             )
-        at = entry.at if entry.at.tzinfo else entry.at.replace(tzinfo=UTC)
+        at = as_utc(entry.at)
         expected = entry_hash(previous, at, entry.actor, entry.action, entry.target, entry.details)
         if entry.hash != expected:
             return count, ChainProblem(entry.id, "was changed after it was written")
@@ -97,7 +97,7 @@ def export_rows(session: Session) -> list[dict]:
     return [
         {
             "id": e.id,
-            "at": (e.at if e.at.tzinfo else e.at.replace(tzinfo=UTC)).isoformat(),
+            "at": as_utc(e.at).isoformat(),
             "actor": e.actor,
             "category": e.action.split("-", 1)[0],
             "action": e.action,

@@ -31,6 +31,7 @@ from testimony.db.models import (
     ProjectMeta,
     Speaker,
     Theme,
+    as_utc,
 )
 from testimony.export.quotes import ExportFilter, interview_ids
 
@@ -380,7 +381,5 @@ def _xml(root: ET.Element, ns: str) -> bytes:
 
 
 def _timestamp(moment: datetime | None) -> str:
-    moment = moment or datetime.now(UTC)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
+    moment = as_utc(moment or datetime.now(UTC))
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, select, update
 
 from testimony.db import audit
-from testimony.db.models import IdentifierFingerprint, Interview
+from testimony.db.models import IdentifierFingerprint, Interview, as_utc
 from testimony.errors import TestimonyError, UnknownInterview
 from testimony.project import Project
 from testimony.redact.common import is_common
@@ -603,7 +603,7 @@ def vault_log_rows(project: Project) -> list[dict]:
         return [
             {
                 "id": f"vault-{row.id}",
-                "at": (row.at if row.at.tzinfo else row.at.replace(tzinfo=UTC)).isoformat(),
+                "at": as_utc(row.at).isoformat(),
                 "actor": row.actor,
                 "category": "review",
                 "action": row.action,

@@ -35,13 +35,25 @@ wait_for "Proposals, riskiest first"
 wait_for "Yerlan Bekov" 40
 capture opened
 
-# The name the engine missed: n, type it, Enter.
+# The name the engine missed: v opens the raw text, j goes to the answer, the right arrow
+# walks to "Lucky" word by word, n redacts the selection everywhere, Enter takes PERSON.
+keys v
+wait_for "Raw text (vault)"
+keys j
+wait_for "segment 2/"
+for _ in $(seq 12); do
+    tmux capture-pane -p -t "$SESSION" | grep -qF "Selected: Lucky " && break
+    keys Right
+done
+wait_for "Selected: Lucky "
+capture selected
 keys n
-wait_for "Missed identifier"
-keys -l "Lucky"
+wait_for "Redact the selection"
 keys Enter
 wait_for "added "
 capture added
+keys q
+wait_for "Proposals, riskiest first"
 
 # Accept the entity at the top of the queue.
 keys a

@@ -40,6 +40,7 @@ class Context:
         self.project_dir = project_dir
         self.db_url = db_url
         self._project: Project | None = None
+        self.reviewer: str | None = None  # `review --reviewer NAME`
 
     @property
     def project(self) -> Project:
@@ -465,11 +466,16 @@ def review_group(ctx: click.Context, reviewer: str | None) -> None:
 
     Without a subcommand this opens the reviewers' queue: a accept, r reject,
     R reject and allow, t retype, p pseudonym, space marks and m merges, s
-    splits, n adds a missed identifier; tab moves to the entity's mentions to
-    decide one alone. The subcommands make the same decisions from the shell.
+    splits, i shows one interview; tab moves to the entity's mentions to
+    decide one alone. v opens the raw text: select what the detectors missed
+    (arrows, shift+arrows, S for the sentence, or drag) and n redacts it
+    everywhere, N in that interview; D signs an interview off as reviewed. n
+    in the queue adds a missed identifier by typing it. The subcommands make
+    the same decisions from the shell.
     Every decision re-renders the interviews it touches (codings stay on their
     words) and is written to the audit log.
     """
+    ctx.find_object(Context).reviewer = reviewer
     if ctx.invoked_subcommand is None:
         from testimony.tui.review_app import run_review_app
 
@@ -555,9 +561,11 @@ def review_accept(obj: Context, ids: tuple[int, ...], mention: bool) -> None:
     from testimony.redact.review import accept, decide_mentions
 
     if mention:
-        _decided(decide_mentions(obj.project, ids, "accepted"), "accepted mentions of")
+        _decided(
+            decide_mentions(obj.project, ids, "accepted", obj.reviewer), "accepted mentions of"
+        )
     else:
-        _decided(accept(obj.project, ids), "accepted")
+        _decided(accept(obj.project, ids, obj.reviewer), "accepted")
 
 
 @review_group.command("reject")
@@ -570,9 +578,11 @@ def review_reject(obj: Context, ids: tuple[int, ...], allow: bool, mention: bool
     from testimony.redact.review import decide_mentions, reject
 
     if mention:
-        _decided(decide_mentions(obj.project, ids, "rejected"), "rejected mentions of")
+        _decided(
+            decide_mentions(obj.project, ids, "rejected", obj.reviewer), "rejected mentions of"
+        )
     else:
-        _decided(reject(obj.project, ids, allow=allow), "rejected")
+        _decided(reject(obj.project, ids, obj.reviewer, allow=allow), "rejected")
 
 
 @review_group.command("retype")
@@ -583,7 +593,7 @@ def review_retype(obj: Context, entity_id: int, label: str) -> None:
     """Give an entity another type (PERSON, ORG, GPE, LOC, FAC, ...)."""
     from testimony.redact.review import retype
 
-    _decided(retype(obj.project, entity_id, label), "retyped")
+    _decided(retype(obj.project, entity_id, label, obj.reviewer), "retyped")
 
 
 @review_group.command("pseudonym")
@@ -594,7 +604,7 @@ def review_pseudonym(obj: Context, entity_id: int, pseudonym: str) -> None:
     """Choose an entity's pseudonym yourself (no word of the corpus)."""
     from testimony.redact.review import set_pseudonym
 
-    _decided(set_pseudonym(obj.project, entity_id, pseudonym), "renamed")
+    _decided(set_pseudonym(obj.project, entity_id, pseudonym, obj.reviewer), "renamed")
 
 
 @review_group.command("merge")
@@ -604,7 +614,7 @@ def review_merge(obj: Context, ids: tuple[int, ...]) -> None:
     """These entities are one: all join the first, with its pseudonym."""
     from testimony.redact.review import merge
 
-    _decided(merge(obj.project, list(ids)), "merged")
+    _decided(merge(obj.project, list(ids), obj.reviewer), "merged")
 
 
 @review_group.command("split")
@@ -614,19 +624,32 @@ def review_split(obj: Context, entity_id: int) -> None:
     """An entity joined several people: each differently written name gets its own."""
     from testimony.redact.review import split
 
-    _decided(split(obj.project, entity_id), "split")
+    _decided(split(obj.project, entity_id, obj.reviewer), "split")
 
 
 @review_group.command("add")
 @click.option("--text", required=True, help="The missed identifier, as it is written.")
 @click.option("--label", default="PERSON", show_default=True, help="Its type.")
 @click.option("--interview", metavar="ID", help="Only in this interview (default: everywhere).")
+@click.option("--force", is_flag=True, help="Redact it even if it is only common words.")
 @pass_ctx
-def review_add(obj: Context, text: str, label: str, interview: str | None) -> None:
+def review_add(obj: Context, text: str, label: str, interview: str | None, force: bool) -> None:
     """Redact a missed identifier at every occurrence, in one interview or the project."""
     from testimony.redact.review import add
 
-    _decided(add(obj.project, text, label, interview), "added")
+    _decided(add(obj.project, text, label, interview, obj.reviewer, force), "added")
+
+
+@review_group.command("sign-off")
+@click.argument("interviews", nargs=-1, required=True)
+@pass_ctx
+def review_sign_off(obj: Context, interviews: tuple[str, ...]) -> None:
+    """Mark interviews reviewed once read: needed where nothing was proposed."""
+    from testimony.redact.review import sign_off
+
+    for code in interviews:
+        sign_off(obj.project, code, obj.reviewer)
+        click.echo(f"{code}: signed off as reviewed")
 
 
 @cli.group("audit", cls=TestimonyGroup)

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from sqlalchemy import delete, select, update
 
 from testimony.db import audit
@@ -50,6 +51,10 @@ RISK = {"PERSON": 0, "PHONE": 1, "EMAIL": 1, "ADDRESS": 1, "ID": 1, "HANDLE": 1,
 
 class ReviewError(TestimonyError):
     """A decision that cannot be made as asked (unknown id, bad label...)."""
+
+
+class CommonWordRefused(ReviewError):
+    """A missed identifier that is only function words: refused unless forced."""
 
 
 @dataclass
@@ -386,11 +391,18 @@ def add(
     label: str = "PERSON",
     interview: str | None = None,
     actor: str | None = None,
+    force: bool = False,
 ) -> DecisionResult:
-    """A missed identifier: redact it at every occurrence (whole words, any case, possessive)."""
+    """A missed identifier: redact it at every occurrence (whole words, any case, possessive).
+    Words that are all function words ("him", "the") are refused unless forced: such a
+    selection is almost always a slip, and it would hide the word across the project."""
     text = " ".join(text.split())
     if not text or not any(ch.isalnum() for ch in text):
         raise ReviewError("--text must hold the identifier to redact")
+    if not force and all(w.casefold().strip(".,;:!?'\"") in STOP_WORDS for w in text.split()):
+        raise CommonWordRefused(
+            "the selection is only common words; redacting it would hide them everywhere"
+        )
     label = label.upper()
     with project.vault_session() as vs, vs.begin():
         if interview:
@@ -662,7 +674,16 @@ def update_review_states(project: Project, actor: str | None = None) -> list[str
     with project.session() as s, s.begin():
         for interview in s.scalars(select(Interview).where(Interview.code.in_(list(counts)))):
             done, total = counts[interview.code]
-            state = "reviewed" if done == total else "in-review" if done else "unreviewed"
+            # An interview without proposals is reviewed only once a reviewer signs it off
+            # (sign_off): nobody has read it just because the detectors found nothing.
+            signed = interview.review_state == "reviewed"
+            state = (
+                "reviewed"
+                if done == total and (total or signed)
+                else "in-review"
+                if done
+                else "unreviewed"
+            )
             if state != interview.review_state:
                 interview.review_state = state
                 if state == "reviewed":
@@ -672,7 +693,84 @@ def update_review_states(project: Project, actor: str | None = None) -> list[str
     return newly
 
 
+def sign_off(project: Project, interview: str, actor: str | None = None) -> None:
+    """A reviewer signs an interview off as read and decided, which is how an interview in
+    which the detectors proposed nothing becomes reviewed. Refused while proposals wait."""
+    counts = _decided_counts(project)
+    if interview not in counts:
+        raise UnknownInterview(f"no such interview: {interview}")
+    done, total = counts[interview]
+    if done < total:
+        raise ReviewError(
+            f"{interview} has {total - done} undecided proposal(s); decide them first"
+        )
+    who = project.actor(actor)
+    with project.session() as s, s.begin():
+        row = s.scalar(select(Interview).where(Interview.code == interview))
+        if row is None:
+            raise UnknownInterview(f"no such interview: {interview}")
+        row.review_state = "reviewed"
+        row.reviewed_by = who
+        row.reviewed_at = datetime.now(UTC)
+        audit.append(s, who, "review-sign-off", interview, proposals=total)
+
+
+@dataclass
+class RawSegmentView:
+    """One segment of an interview's raw text with its mentions: for vault holders only."""
+
+    position: int
+    speaker: str | None
+    start_ms: int | None
+    text: str
+    mentions: list[MentionSpan]
+
+
+@dataclass(frozen=True)
+class MentionSpan:
+    id: int
+    entity_id: int
+    start: int
+    end: int
+    label: str
+    status: str  # the mention's own decision, else its entity's
+
+
+def raw_segments(project: Project, interview: str) -> list[RawSegmentView]:
+    """An interview's raw text, segment by segment, with where each mention is and how it
+    stands, so a reviewer can read it and select what the detectors missed."""
+    with project.vault_session() as vs:
+        source = vs.scalar(
+            select(Source).where(Source.interview_code == interview, Source.status == "done")
+        )
+        if source is None:
+            raise UnknownInterview(f"no such interview: {interview}")
+        spans: dict[int, list[MentionSpan]] = defaultdict(list)
+        for mention, entity_status in vs.execute(
+            select(Mention, Entity.status)
+            .join(Entity, Entity.id == Mention.entity_id)
+            .where(Mention.source_id == source.id, Mention.field.startswith("text:"))
+            .order_by(Mention.start)
+        ):
+            status = mention.status if mention.status in DECIDED else entity_status
+            position = int(mention.field.removeprefix("text:"))
+            spans[position].append(
+                MentionSpan(
+                    mention.id, mention.entity_id, mention.start, mention.end, mention.label, status
+                )
+            )
+        return [
+            RawSegmentView(seg.position, seg.speaker, seg.start_ms, seg.text, spans[seg.position])
+            for seg in vs.scalars(
+                select(RawSegment)
+                .where(RawSegment.source_id == source.id)
+                .order_by(RawSegment.position)
+            )
+        ]
+
+
 __all__ = [
+    "CommonWordRefused",
     "Proposal",
     "ReviewError",
     "accept",
@@ -680,7 +778,9 @@ __all__ = [
     "decide_mentions",
     "list_mentions",
     "list_proposals",
+    "raw_segments",
     "review_progress",
+    "sign_off",
     "merge",
     "reject",
     "retype",

@@ -29,13 +29,15 @@ class ReviewScreen(Screen[None]):
     BINDINGS = [
         Binding("a", "decide('accept')", "Accept"),
         Binding("r", "decide('reject')", "Reject"),
-        Binding("R", "decide('allow')", "Reject+allow"),
+        Binding("R", "decide('allow')", "Allow"),
         Binding("t", "retype", "Retype"),
-        Binding("p", "pseudonym", "Pseudonym"),
-        Binding("space", "mark", "Mark"),
-        Binding("m", "merge", "Merge marked"),
+        Binding("p", "pseudonym", "Rename"),
+        Binding("space", "mark", "Mark", show=False),
+        Binding("m", "merge", "Merge"),
         Binding("s", "split", "Split"),
-        Binding("n", "add", "Add missed"),
+        Binding("v", "raw_text", "Raw text"),
+        Binding("n", "add", "Type missed"),
+        Binding("i", "filter_interview", "Interview", show=False),
         Binding("tab", "switch", "Entity/mentions", show=False),
         Binding("j", "cursor(1)", "Down", show=False),
         Binding("k", "cursor(-1)", "Up", show=False),
@@ -48,6 +50,7 @@ class ReviewScreen(Screen[None]):
         self.reviewer = reviewer
         self.proposals: list[review.Proposal] = []
         self.marked: set[int] = set()
+        self.only_interview: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="progress")
@@ -73,7 +76,14 @@ class ReviewScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="load")
     def reload(self, keep: int | None = None) -> None:
-        proposals = review.list_proposals(self.project, with_vault=True, contexts=False)
+        try:
+            proposals = review.list_proposals(
+                self.project, self.only_interview, with_vault=True, contexts=False
+            )
+        except TestimonyError as exc:
+            self.only_interview = None
+            self.app.call_from_thread(self.say, str(exc))
+            proposals = review.list_proposals(self.project, with_vault=True, contexts=False)
         progress = review.review_progress(self.project)
         self.app.call_from_thread(self._show, proposals, progress, keep)
 
@@ -102,6 +112,8 @@ class ReviewScreen(Screen[None]):
         parts = [f"{len(progress)} interviews, {done} reviewed"] + [
             f"{p.interview} {p.decided}/{p.proposals}" for p in progress if p.state != "reviewed"
         ][:6]
+        if self.only_interview:
+            parts.insert(0, f"showing {self.only_interview} only (i changes)")
         self.query_one("#progress", Static).update(" · ".join(parts))
         self.show_entity()
 
@@ -261,6 +273,26 @@ class ReviewScreen(Screen[None]):
 
         self.app.push_screen(
             Prompt("Missed identifier, as written (add |LABEL for a type other than PERSON)"),
+            answered,
+        )
+
+    def action_raw_text(self) -> None:
+        from testimony.tui.screens.raw_text import RawTextScreen
+
+        proposal = self.current()
+        interview = self.only_interview or (proposal.interviews[0] if proposal else None)
+        self.app.push_screen(
+            RawTextScreen(self.project, self.reviewer, interview), lambda _r: self.reload()
+        )
+
+    def action_filter_interview(self) -> None:
+        def answered(code: str | None) -> None:
+            if code is not None:
+                self.only_interview = code.strip() or None
+                self.reload()
+
+        self.app.push_screen(
+            Prompt("Show only this interview's proposals (empty: all)", self.only_interview or ""),
             answered,
         )
 

@@ -102,6 +102,75 @@ async def test_marked_entities_merge_into_one(shell_project):
         assert vs.get(Entity, people[0]).status == "accepted"
 
 
+def _row_of(app, label: str) -> int:  # noqa: ANN001
+    """Put the queue's cursor on the first entity of this type; its id."""
+    queue = app.screen.query_one("#queue", DataTable)
+    for i in range(queue.row_count):
+        if str(queue.get_row_at(i)[3]) == label:
+            queue.move_cursor(row=i)
+            return int(queue.get_row_at(i)[1])
+    raise AssertionError(f"no {label} in the queue")
+
+
+async def test_reject_and_allow_puts_the_words_in_the_allow_file(shell_project):
+    app = ReviewApp(shell_project, "rita")
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        place = _row_of(app, "GPE")
+        await pilot.press("R")
+        await settle(pilot)
+    with shell_project.vault_session() as vs:
+        assert vs.get(Entity, place).status == "rejected"
+        words = vs.get(Entity, place).canonical
+    assert words in (shell_project.root / "allow-list.txt").read_text()
+    assert words in _texts(shell_project)  # the place is back in the text
+
+
+async def test_retype_by_key_gives_the_entity_its_new_type(shell_project):
+    app = ReviewApp(shell_project, "rita")
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        place = _row_of(app, "GPE")
+        await pilot.press("t", *"LOC", "enter")
+        await settle(pilot)
+        assert "retyped" in str(app.screen.query_one("#message", Static).render())
+    with shell_project.vault_session() as vs:
+        assert vs.get(Entity, place).label == "LOC"
+
+
+async def test_a_pseudonym_typed_by_the_reviewer_replaces_the_name(shell_project):
+    app = ReviewApp(shell_project, "rita")
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        person = _row_of(app, "PERSON")
+        await pilot.press("p", "ctrl+u", *"Zhomart Abenov", "enter")
+        await settle(pilot)
+    with shell_project.vault_session() as vs:
+        assert vs.get(Entity, person).details.get("custom") == "Zhomart Abenov"
+    assert "Zhomart Abenov" in _texts(shell_project)
+
+
+async def test_split_by_key_gives_each_written_name_its_own_entity(shell_project):
+    from testimony.redact import review
+
+    review.add(shell_project, "Lucky")
+    people = [p.id for p in review.list_proposals(shell_project) if p.label == "PERSON"]
+    review.merge(shell_project, people[:2])
+    app = ReviewApp(shell_project, "rita")
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        queue = app.screen.query_one("#queue", DataTable)
+        queue.move_cursor(row=queue.get_row_index(str(people[0])))
+        await pilot.press("s")
+        await settle(pilot)
+        assert "split" in str(app.screen.query_one("#message", Static).render())
+    after = [
+        p for p in review.list_proposals(shell_project, with_vault=True) if p.label == "PERSON"
+    ]
+    assert len(after) == 2
+    assert len({p.pseudonym for p in after}) == 2  # two people, two pseudonyms again
+
+
 def test_the_queue_looks_right(shell_project, snap_compare):
     async def loaded(pilot) -> None:  # noqa: ANN001
         await settle(pilot)

@@ -108,3 +108,51 @@ def test_the_edited_codebook_exports_as_a_valid_file(project, bench, tmp_path):
     path.write_text(text, encoding="utf-8")
     ids = {theme.id for theme, _parent, _depth in load_codebook(path).walk()}
     assert "neighbours-help" in ids and "hotlines" not in ids
+
+
+def _state(bench):
+    """The codebook and every coding, to compare before an edit and after its undo."""
+    themes = [(t.id, t.name, t.parent, t.key, t.color, t.description) for t in bench.themes()]
+    quotes = sorted(
+        (q.theme, q.excerpt, q.start, q.end, q.coding) for q in bench.retrieve(QuoteFilter()).quotes
+    )
+    return themes, quotes
+
+
+def test_every_codebook_edit_is_undone_and_redone(project, bench):
+    excerpt = bench.first_excerpt()
+    bench.apply_theme(excerpt, 0, 4, "police-dismissal")
+    bench.apply_theme(excerpt, 0, 4, "police-refusal-to-register")
+    bench.apply_theme(excerpt, 5, 8, "police-refusal-to-register")
+    bench.set_memo("theme", "police-refusal-to-register", "Refusals, not just dismissal.")
+    edits = [
+        lambda: bench.add_theme("Neighbours' help", parent="help-seeking-resistance", key="y"),
+        lambda: bench.edit_theme("physical-violence", name="Physical abuse", color="#aa3355"),
+        lambda: bench.move_theme("psychological-violence", "economic-dependence"),
+        lambda: bench.merge_themes("police-refusal-to-register", "police-dismissal"),
+        lambda: bench.delete_theme("psychological-violence"),
+    ]
+    for edit in edits:
+        before = _state(bench)
+        edit()
+        after = _state(bench)
+        assert after != before
+        done = bench.undo()
+        assert done is not None and done.action.startswith("theme-")
+        assert _state(bench) == before, done.summary
+        bench.redo()
+        assert _state(bench) == after, done.summary
+    memos = [m.text for m in bench.memos()]
+    assert "Refusals, not just dismissal." in memos  # moved to the merged theme, kept
+
+
+def test_codebook_undo_survives_a_restart_and_is_audited(project, bench):
+    bench.merge_themes("police-refusal-to-register", "police-dismissal")
+    again = Workbench(project, "ana")  # the program was closed and opened again
+    done = again.undo()
+    assert done.summary == "merge 'police-refusal-to-register' into 'police-dismissal'"
+    assert "police-refusal-to-register" in themes_by_id(again)
+    with project.session() as s:
+        entry = s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert (entry.actor, entry.action) == ("ana", "theme-merge-undo")
+    assert Workbench(project, "ben").undo() is None  # another coder's log is their own

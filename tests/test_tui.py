@@ -495,3 +495,27 @@ async def test_the_workbench_reopens_where_the_coder_stopped(project, excerpts):
     async with other.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert "INT-001 ¶1/5" in text_of(other, "#location")
+
+
+async def test_a_codebook_edit_is_undone_in_the_editor_and_on_the_coding_screen(project, excerpts):
+    original = Workbench(project, "ana").theme_details("violence").name
+    app = await start(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("E")
+        await settle(pilot)
+        await pilot.press("r", "ctrl+u", *"Forms of abuse", "enter")
+        await settle(pilot)
+        assert Workbench(project, "ana").theme_details("violence").name == "Forms of abuse"
+        await pilot.press("u")
+        await settle(pilot)
+        assert "undid: edit name of 'violence'" in text_of(app, "#editor-status")
+        assert Workbench(project, "ana").theme_details("violence").name == original
+        await pilot.press("U", "escape")
+        await settle(pilot)
+        await pilot.press("u")  # on the coding screen: the same log
+        await settle(pilot)
+        assert "undid: edit name of 'violence'" in text_of(app, "#status")
+        labels = [str(n.label) for n in tree_nodes(app.screen.query_one("#codebook").root)]
+    assert any(original in label for label in labels)
+    assert not any("Forms of abuse" in label for label in labels)
+    assert Workbench(project, "ana").theme_details("violence").name == original

@@ -17,9 +17,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from testimony.coding.errors import CodingError
-from testimony.db.models import Coding, Memo, Operation
+from testimony.db.models import Coding, Memo, Operation, Theme
 
-TABLES = {"codings": Coding.__table__, "memos": Memo.__table__}
+TABLES = {"codings": Coding.__table__, "memos": Memo.__table__, "themes": Theme.__table__}
 _DATETIMES = {"created_at", "updated_at"}
 
 
@@ -33,7 +33,7 @@ class OperationDone:
     excerpt_ids: list[int]
 
 
-def snapshot(row: Coding | Memo) -> dict[str, Any]:
+def snapshot(row: Coding | Memo | Theme) -> dict[str, Any]:
     """A row's columns as JSON-ready values."""
     values = {}
     for column in row.__table__.columns:
@@ -61,6 +61,45 @@ def record(session: Session, coder_id: int, action: str, summary: str, changes: 
     session.add(operation)
     session.flush()
     return operation.id
+
+
+def codebook_rows(session: Session, theme_ids: set[int]) -> dict[tuple[str, int], dict]:
+    """What a codebook edit may change: every theme, and the codings and theme memos of
+    the themes it names (a merge or delete moves or drops those)."""
+    rows: dict[tuple[str, int], dict] = {}
+    for theme in session.scalars(select(Theme)):
+        rows["themes", theme.id] = snapshot(theme)
+    if theme_ids:
+        for coding in session.scalars(select(Coding).where(Coding.theme_id.in_(theme_ids))):
+            rows["codings", coding.id] = snapshot(coding)
+        for memo in session.scalars(
+            select(Memo).where(Memo.target_type == "theme", Memo.target_id.in_(theme_ids))
+        ):
+            rows["memos", memo.id] = snapshot(memo)
+    return rows
+
+
+def codebook_changes(
+    before: dict[tuple[str, int], dict], after: dict[tuple[str, int], dict]
+) -> list[dict]:
+    """The rows a codebook edit changed, in an order that keeps every foreign key valid both
+    forward (redo) and backward (undo): new themes first, then codings and memos, then
+    changed themes, then deleted themes."""
+    groups: list[list[dict]] = [[], [], [], []]
+    for key in sorted(before.keys() | after.keys()):
+        old, new = before.get(key), after.get(key)
+        if old == new:
+            continue
+        table, row_id = key
+        if table != "themes":
+            groups[1].append(change(table, old, new))
+        elif old is None:
+            groups[0].append(change(table, old, new))
+        elif new is None:
+            groups[3].append(change(table, old, new))
+        else:
+            groups[2].append(change(table, old, new))
+    return [item for group in groups for item in group]
 
 
 def forget(session: Session, coder_id: int) -> None:
@@ -119,6 +158,8 @@ def _done(session: Session, operation: Operation) -> OperationDone:
             if row and "excerpt_id" in row
         }
     )
+    if operation.action.startswith("theme-"):
+        excerpts = []  # a codebook edit: the coder stays where they are
     return OperationDone(operation.id, operation.action, operation.summary, excerpts)
 
 

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from testimony.coding import autocode as autocode_service
@@ -22,6 +23,8 @@ from testimony.coding.excerpts import excerpt_locations
 from testimony.coding.interviews import InterviewSummary, list_interviews
 from testimony.coding.search import SearchHit, search_excerpts
 from testimony.coding.themes import ThemeRow, list_themes
+from testimony.db import audit
+from testimony.db.models import Theme
 from testimony.project import Project
 
 T = TypeVar("T")
@@ -164,35 +167,77 @@ class Workbench:
         with self._write() as s:
             return autocode_service.autocode(s, self.coder_id, query, theme, unit, interviews)
 
-    # --- the codebook (audit-logged, not on the undo log) --------------------------------
+    # --- the codebook (audit-logged, and on the coder's undo log) -----------------------
+
+    def _codebook_edit(
+        self, action: str, summary: str, themes: list[str | None], edit: Callable[[Session], T]
+    ) -> T:
+        """Run a codebook edit and log the rows it changed, so u takes it back."""
+        with self._write() as s:
+            ids = set(s.scalars(select(Theme.id).where(Theme.slug.in_([t for t in themes if t]))))
+            before = oplog.codebook_rows(s, ids)
+            result = edit(s)
+            s.flush()
+            changes = oplog.codebook_changes(before, oplog.codebook_rows(s, ids))
+            if changes:
+                oplog.record(s, self.coder_id, action, summary, changes)
+            return result
 
     def add_theme(self, name: str, parent: str | None = None, **fields: str | None) -> str:
-        with self._write() as s:
-            return codebook_edits.add_theme(s, self.coder, name, parent, **fields)
+        return self._codebook_edit(
+            "theme-add",
+            f"add theme {' '.join(name.split())!r}",
+            [],
+            lambda s: codebook_edits.add_theme(s, self.coder, name, parent, **fields),
+        )
 
     def edit_theme(self, theme: str, **fields: str | None) -> None:
-        with self._write() as s:
-            codebook_edits.edit_theme(s, self.coder, theme, **fields)
+        self._codebook_edit(
+            "theme-edit",
+            f"edit {', '.join(sorted(fields))} of {theme!r}",
+            [theme],
+            lambda s: codebook_edits.edit_theme(s, self.coder, theme, **fields),
+        )
 
     def move_theme(self, theme: str, parent: str | None) -> None:
-        with self._write() as s:
-            codebook_edits.move_theme(s, self.coder, theme, parent)
+        self._codebook_edit(
+            "theme-move",
+            f"move {theme!r} under {parent!r}" if parent else f"move {theme!r} to the top",
+            [theme],
+            lambda s: codebook_edits.move_theme(s, self.coder, theme, parent),
+        )
 
     def merge_themes(self, source: str, target: str) -> int:
-        with self._write() as s:
-            return codebook_edits.merge_themes(s, self.coder, source, target)
+        return self._codebook_edit(
+            "theme-merge",
+            f"merge {source!r} into {target!r}",
+            [source, target],
+            lambda s: codebook_edits.merge_themes(s, self.coder, source, target),
+        )
 
     def delete_theme(self, theme: str, move_codings_to: str | None = None) -> None:
-        with self._write() as s:
-            codebook_edits.delete_theme(s, self.coder, theme, move_codings_to)
+        self._codebook_edit(
+            "theme-delete",
+            f"delete {theme!r}",
+            [theme, move_codings_to],
+            lambda s: codebook_edits.delete_theme(s, self.coder, theme, move_codings_to),
+        )
 
     def undo(self) -> oplog.OperationDone | None:
         with self._write() as s:
-            return oplog.undo(s, self.coder_id)
+            return self._audited(s, oplog.undo(s, self.coder_id), "undo")
 
     def redo(self) -> oplog.OperationDone | None:
         with self._write() as s:
-            return oplog.redo(s, self.coder_id)
+            return self._audited(s, oplog.redo(s, self.coder_id), "redo")
+
+    def _audited(
+        self, s: Session, done: oplog.OperationDone | None, verb: str
+    ) -> oplog.OperationDone | None:
+        """Codebook changes are audited; so is taking one back or doing it again."""
+        if done is not None and done.action.startswith("theme-"):
+            audit.append(s, self.coder, f"{done.action}-{verb}", str(done.id), summary=done.summary)
+        return done
 
 
 __all__ = ["ALL", "MINE", "CodingError", "Workbench"]

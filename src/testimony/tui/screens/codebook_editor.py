@@ -43,6 +43,8 @@ class CodebookEditor(Screen[None]):
         Binding("m", "move", "Move"),
         Binding("M", "merge", "Merge"),
         Binding("delete", "delete", "Delete"),
+        Binding("u", "history('undo')", "Undo"),
+        Binding("U", "history('redo')", "Redo", show=False),
     ]
 
     def __init__(self, bench: Workbench) -> None:
@@ -62,7 +64,7 @@ class CodebookEditor(Screen[None]):
         self.query_one("#editor-tree").border_title = "Codebook"
         self.reload()
         self.query_one(CodebookTree).focus()
-        self.say("a add · r rename · d/i/x texts · c colour · k key · m move · M merge · del")
+        self.say("a add, r rename, d/i/x texts, c colour, k key, m move, M merge, del, u undo")
 
     def reload(self) -> None:
         self.themes = self.bench.themes()
@@ -104,7 +106,20 @@ class CodebookEditor(Screen[None]):
             self.say(str(exc))
             return
         self.reload()
-        self.say(done)
+        self.say(f"{done} (u undoes)")
+
+    def action_history(self, which: str) -> None:
+        """Undo or redo the coder's latest action (codebook edits included), here too."""
+        try:
+            done = self.bench.undo() if which == "undo" else self.bench.redo()
+        except CodingError as exc:
+            self.say(str(exc))
+            return
+        if done is None:
+            self.say(f"nothing to {which}")
+            return
+        self.reload()
+        self.say(f"{'undid' if which == 'undo' else 'redid'}: {done.summary}")
 
     def action_add(self, under_current: bool) -> None:
         parent = self.current().id if under_current and self.current() else None

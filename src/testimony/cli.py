@@ -879,6 +879,38 @@ def codebook_export(obj: Context, output: Path | None, fmt: str) -> None:
         click.echo(text, nl=False)
 
 
+@cli.command("keys")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+def keys_cmd(as_json: bool) -> None:
+    """Every action of the coding and review screens, its key, and yours.
+
+    Your own keys go in a YAML keymap, one 'action id: keys' line each (several
+    keys separated by commas): $TESTIMONY_KEYMAP, else
+    ~/.config/testimony/keymap.yaml.
+    """
+    from testimony.tui.keymap import all_actions, keymap_path, load_keymap
+
+    keymap = load_keymap()
+    rows = [
+        {
+            "id": a.id,
+            "screen": a.screen,
+            "action": a.description,
+            "default": a.keys,
+            "keys": keymap.get(a.id, a.keys),
+        }
+        for a in all_actions()
+    ]
+    path = keymap_path()
+    if as_json:
+        click.echo(json.dumps({"keymap": str(path), "actions": rows}, indent=2))
+        return
+    click.echo(f"keymap: {path}{'' if path.exists() else ' (none yet)'}")
+    for row in rows:
+        mine = "" if row["keys"] == row["default"] else f"  (default {row['default']})"
+        click.echo(f"{row['id']:<30} {row['keys']:<22} {row['action']}{mine}")
+
+
 # --- demo ---------------------------------------------------------------------------------------
 
 

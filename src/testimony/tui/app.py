@@ -11,6 +11,8 @@ from textual.screen import Screen
 from testimony.coding.workbench import Workbench
 from testimony.project import Project
 from testimony.tui.commands import coding_commands
+from testimony.tui.keymap import load_keymap, single_keys
+from testimony.tui.keys import RESERVED_KEYS
 from testimony.tui.screens.coding import CodingScreen
 
 
@@ -21,12 +23,15 @@ class CodingApp(App[int]):
     CSS_PATH = "app.tcss"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
 
-    def __init__(self, bench: Workbench) -> None:
+    def __init__(self, bench: Workbench, keymap: dict[str, str] | None = None) -> None:
         super().__init__()
         self.bench = bench
         self.sub_title = f"coding as {bench.coder}"
+        self.user_keymap = keymap or {}
+        self.reserved_keys = RESERVED_KEYS | single_keys(self.user_keymap)
 
     def on_mount(self) -> None:
+        self.set_keymap(self.user_keymap)
         self.push_screen(CodingScreen(self.bench))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -41,7 +46,7 @@ class CodingApp(App[int]):
 
 
 def run_coding_app(project: Project, coder: str) -> int:
-    """Run the workbench until the coder quits; the exit code."""
-    app = CodingApp(Workbench(project, coder))
+    """Run the workbench until the coder quits (with the user's keymap); the exit code."""
+    app = CodingApp(Workbench(project, coder), load_keymap())
     app.run()
     return app.return_code or 0

@@ -32,19 +32,19 @@ class CodebookEditor(Screen[None]):
     CSS_PATH = "codebook_editor.tcss"
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Back"),
-        Binding("a", "add(True)", "Add sub-theme"),
-        Binding("A", "add(False)", "Add top-level", show=False),
-        Binding("r", "rename", "Rename"),
-        Binding("d", "text('description')", "Description"),
-        Binding("i", "text('include')", "Include", show=False),
-        Binding("x", "text('exclude')", "Exclude", show=False),
-        Binding("c", "color", "Colour", show=False),
-        Binding("k", "key", "Key", show=False),
-        Binding("m", "move", "Move"),
-        Binding("M", "merge", "Merge"),
-        Binding("delete", "delete", "Delete"),
-        Binding("u", "history('undo')", "Undo"),
-        Binding("U", "history('redo')", "Redo", show=False),
+        Binding("a", "add(True)", "Add sub-theme", id="editor.add-sub-theme"),
+        Binding("A", "add(False)", "Add top-level", show=False, id="editor.add-top-level"),
+        Binding("r", "rename", "Rename", id="editor.rename"),
+        Binding("d", "text('description')", "Description", id="editor.description"),
+        Binding("i", "text('include')", "Include", show=False, id="editor.include"),
+        Binding("x", "text('exclude')", "Exclude", show=False, id="editor.exclude"),
+        Binding("c", "color", "Colour", show=False, id="editor.colour"),
+        Binding("k", "key", "Key", show=False, id="editor.key"),
+        Binding("m", "move", "Move", id="editor.move"),
+        Binding("M", "merge", "Merge", id="editor.merge"),
+        Binding("delete", "delete", "Delete", id="editor.delete"),
+        Binding("u", "history('undo')", "Undo", id="editor.undo"),
+        Binding("U", "history('redo')", "Redo", show=False, id="editor.redo"),
     ]
 
     def __init__(self, bench: Workbench) -> None:
@@ -179,7 +179,7 @@ class CodebookEditor(Screen[None]):
             if key is None:
                 return
             key = key.strip()
-            if key in RESERVED_KEYS:
+            if key in getattr(self.app, "reserved_keys", RESERVED_KEYS):
                 self.say(f"{key!r} is kept for the coding screen; choose another key")
                 return
             self.change(lambda: self.bench.edit_theme(row.id, key=key or None), "key saved")

@@ -40,31 +40,59 @@ from testimony.tui.widgets.reader import Reader
 class CodingScreen(CodingActions, Screen[None]):
     CSS_PATH = "coding.tcss"
     BINDINGS = [
-        Binding("j", "step(1)", "Next", show=False),
-        Binding("k", "step(-1)", "Prev", show=False),
-        Binding("g", "first", "First", show=False),
-        Binding("G", "last", "Last", show=False),
-        Binding("n", "next_uncoded", "Uncoded", show=False),
-        Binding("colon", "go_to", "Go to", show=False),
-        Binding("right_curly_bracket", "interview(1)", "Next interview", show=False),
-        Binding("left_curly_bracket", "interview(-1)", "Prev interview", show=False),
-        Binding("enter", "pick_theme", "Apply…"),
-        Binding("right_square_bracket", "cycle_coding(1)", "Next coding", show=False),
-        Binding("left_square_bracket", "cycle_coding(-1)", "Prev coding", show=False),
-        Binding("delete,backspace", "remove_coding", "Remove", show=False),
-        Binding("C", "change_coding", "Change theme", show=False),
-        Binding("exclamation_mark", "toggle_important", "Important", show=False),
-        Binding("m", "memo", "Memo", show=False),
-        Binding("M", "interview_memo", "Interview memo", show=False),
-        Binding("L", "memo_list", "Memo list", show=False),
-        Binding("u", "undo", "Undo"),
-        Binding("U", "redo", "Redo", show=False),
-        Binding("slash", "search", "Search"),
-        Binding("R", "retrieve", "Retrieve"),
-        Binding("V", "cycle_view", "View", show=False),
-        Binding("E", "edit_codebook", "Codebook", show=False),
-        Binding("question_mark", "describe_theme", "About theme", show=False),
-        Binding("q", "app.quit", "Quit"),
+        Binding("j", "step(1)", "Next", show=False, id="coding.next"),
+        Binding("k", "step(-1)", "Prev", show=False, id="coding.prev"),
+        Binding("g", "first", "First", show=False, id="coding.first"),
+        Binding("G", "last", "Last", show=False, id="coding.last"),
+        Binding("n", "next_uncoded", "Uncoded", show=False, id="coding.uncoded"),
+        Binding("colon", "go_to", "Go to", show=False, id="coding.go-to"),
+        Binding(
+            "right_curly_bracket",
+            "interview(1)",
+            "Next interview",
+            show=False,
+            id="coding.next-interview",
+        ),
+        Binding(
+            "left_curly_bracket",
+            "interview(-1)",
+            "Prev interview",
+            show=False,
+            id="coding.prev-interview",
+        ),
+        Binding("enter", "pick_theme", "Apply…", id="coding.apply"),
+        Binding(
+            "right_square_bracket",
+            "cycle_coding(1)",
+            "Next coding",
+            show=False,
+            id="coding.next-coding",
+        ),
+        Binding(
+            "left_square_bracket",
+            "cycle_coding(-1)",
+            "Prev coding",
+            show=False,
+            id="coding.prev-coding",
+        ),
+        Binding("delete,backspace", "remove_coding", "Remove", show=False, id="coding.remove"),
+        Binding("C", "change_coding", "Change theme", show=False, id="coding.change-theme"),
+        Binding(
+            "exclamation_mark", "toggle_important", "Important", show=False, id="coding.important"
+        ),
+        Binding("m", "memo", "Memo", show=False, id="coding.memo"),
+        Binding("M", "interview_memo", "Interview memo", show=False, id="coding.interview-memo"),
+        Binding("L", "memo_list", "Memo list", show=False, id="coding.memo-list"),
+        Binding("u", "undo", "Undo", id="coding.undo"),
+        Binding("U", "redo", "Redo", show=False, id="coding.redo"),
+        Binding("slash", "search", "Search", id="coding.search"),
+        Binding("R", "retrieve", "Retrieve", id="coding.retrieve"),
+        Binding("V", "cycle_view", "View", show=False, id="coding.view"),
+        Binding("E", "edit_codebook", "Codebook", show=False, id="coding.codebook"),
+        Binding(
+            "question_mark", "describe_theme", "About theme", show=False, id="coding.about-theme"
+        ),
+        Binding("q", "app.quit", "Quit", id="coding.quit"),
     ]
 
     def __init__(self, bench: Workbench) -> None:
@@ -147,9 +175,14 @@ class CodingScreen(CodingActions, Screen[None]):
         )
         reader.refresh()
 
+    @property
+    def reserved_keys(self) -> frozenset[str] | set[str]:
+        """Keys no theme may take: the screen's own and those of the user's keymap."""
+        return getattr(self.app, "reserved_keys", RESERVED_KEYS)
+
     def set_themes(self, themes: list[ThemeRow]) -> None:
         self.themes = themes
-        self.keys = {t.key: t.id for t in themes if t.key and t.key not in RESERVED_KEYS}
+        self.keys = {t.key: t.id for t in themes if t.key and t.key not in self.reserved_keys}
         self.bind_theme_keys()
         self.query_one(CodebookTree).set_themes(themes)
 

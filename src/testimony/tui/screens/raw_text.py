@@ -33,17 +33,29 @@ NEIGHBOUR_CHARS = 600
 class RawTextScreen(Screen[None]):
     CSS_PATH = "raw_text.tcss"
     BINDINGS = [
-        Binding("n", "add(True)", "Redact everywhere"),
-        Binding("N", "add(False)", "Redact here"),
-        Binding("D", "sign_off", "Sign off"),
-        Binding("j", "step(1)", "Next", show=False),
-        Binding("k", "step(-1)", "Prev", show=False),
-        Binding("g", "first", "First", show=False),
-        Binding("G", "last", "Last", show=False),
-        Binding("right_curly_bracket", "interview(1)", "Next interview", show=False),
-        Binding("left_curly_bracket", "interview(-1)", "Prev interview", show=False),
-        Binding("tab", "switch", "Interviews/text", show=False),
-        Binding("q", "back", "Back to queue"),
+        Binding("n", "add(True)", "Redact everywhere", id="raw.redact-everywhere"),
+        Binding("N", "add(False)", "Redact here", id="raw.redact-here"),
+        Binding("D", "sign_off", "Sign off", id="raw.sign-off"),
+        Binding("j", "step(1)", "Next", show=False, id="raw.next"),
+        Binding("k", "step(-1)", "Prev", show=False, id="raw.prev"),
+        Binding("g", "first", "First", show=False, id="raw.first"),
+        Binding("G", "last", "Last", show=False, id="raw.last"),
+        Binding(
+            "right_curly_bracket",
+            "interview(1)",
+            "Next interview",
+            show=False,
+            id="raw.next-interview",
+        ),
+        Binding(
+            "left_curly_bracket",
+            "interview(-1)",
+            "Prev interview",
+            show=False,
+            id="raw.prev-interview",
+        ),
+        Binding("tab", "switch", "Interviews/text", show=False, id="raw.interviews-text"),
+        Binding("q", "back", "Back to queue", id="raw.back-to-queue"),
     ]
 
     def __init__(self, project: Project, reviewer: str, interview: str | None = None) -> None:

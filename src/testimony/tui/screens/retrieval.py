@@ -48,11 +48,11 @@ class RetrievalScreen(Screen[tuple[int, int, int] | None]):
     CSS_PATH = "retrieval.tcss"
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Back"),
-        Binding("t", "choose_theme", "Theme"),
-        Binding("s", "toggle_subthemes", "Sub-themes"),
-        Binding("c", "cycle_coder", "Coder"),
-        Binding("i", "toggle_important", "Important"),
-        Binding("a", "edit_attribute", "Attribute"),
+        Binding("t", "choose_theme", "Theme", id="retrieval.theme"),
+        Binding("s", "toggle_subthemes", "Sub-themes", id="retrieval.sub-themes"),
+        Binding("c", "cycle_coder", "Coder", id="retrieval.coder"),
+        Binding("i", "toggle_important", "Important", id="retrieval.important"),
+        Binding("a", "edit_attribute", "Attribute", id="retrieval.attribute"),
     ]
 
     def __init__(self, bench: Workbench, themes: list[ThemeRow], theme: str | None) -> None:

@@ -27,21 +27,21 @@ STATUS_STYLE = {"accepted": "green", "rejected": "red", "proposed": "yellow"}
 class ReviewScreen(Screen[None]):
     CSS_PATH = "review.tcss"
     BINDINGS = [
-        Binding("a", "decide('accept')", "Accept"),
-        Binding("r", "decide('reject')", "Reject"),
-        Binding("R", "decide('allow')", "Allow"),
-        Binding("t", "retype", "Retype"),
-        Binding("p", "pseudonym", "Rename"),
-        Binding("space", "mark", "Mark", show=False),
-        Binding("m", "merge", "Merge"),
-        Binding("s", "split", "Split"),
-        Binding("v", "raw_text", "Raw text"),
-        Binding("n", "add", "Type missed"),
-        Binding("i", "filter_interview", "Interview", show=False),
-        Binding("tab", "switch", "Entity/mentions", show=False),
-        Binding("j", "cursor(1)", "Down", show=False),
-        Binding("k", "cursor(-1)", "Up", show=False),
-        Binding("q", "app.quit", "Quit"),
+        Binding("a", "decide('accept')", "Accept", id="review.accept"),
+        Binding("r", "decide('reject')", "Reject", id="review.reject"),
+        Binding("R", "decide('allow')", "Allow", id="review.allow"),
+        Binding("t", "retype", "Retype", id="review.retype"),
+        Binding("p", "pseudonym", "Rename", id="review.rename"),
+        Binding("space", "mark", "Mark", show=False, id="review.mark"),
+        Binding("m", "merge", "Merge", id="review.merge"),
+        Binding("s", "split", "Split", id="review.split"),
+        Binding("v", "raw_text", "Raw text", id="review.raw-text"),
+        Binding("n", "add", "Type missed", id="review.type-missed"),
+        Binding("i", "filter_interview", "Interview", show=False, id="review.interview"),
+        Binding("tab", "switch", "Entity/mentions", show=False, id="review.entity-mentions"),
+        Binding("j", "cursor(1)", "Down", show=False, id="review.down"),
+        Binding("k", "cursor(-1)", "Up", show=False, id="review.up"),
+        Binding("q", "app.quit", "Quit", id="review.quit"),
     ]
 
     def __init__(self, project: Project, reviewer: str) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import getpass
+import json
 import os
+import re
 import secrets
 import uuid
 from dataclasses import dataclass, field
@@ -13,7 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from testimony.db import audit
-from testimony.db.engine import make_engine, session_factory, sqlite_url
+from testimony.db.engine import make_engine, session_factory, sqlite_url, writing
 from testimony.db.migrate import ensure_schema
 from testimony.db.models import ProjectMeta
 from testimony.errors import ProjectExists, ProjectNotFound
@@ -40,6 +42,7 @@ class Project:
     database_url: str | None = None
     _engine: Engine | None = field(default=None, repr=False)
     _vault_engine: Engine | None = field(default=None, repr=False)
+    _write_engine: Engine | None = field(default=None, repr=False)
 
     @classmethod
     def open(cls, root: Path, database_url: str | None = None) -> Project:
@@ -80,6 +83,12 @@ class Project:
     def session(self) -> Session:
         return session_factory(self.engine)()
 
+    def write_session(self) -> Session:
+        """A session for a transaction that writes (on SQLite it takes the write lock first)."""
+        if self._write_engine is None:
+            self._write_engine = writing(self.engine)
+        return session_factory(self._write_engine)()
+
     def vault_session(self) -> Session:
         return session_factory(self.vault_engine)()
 
@@ -91,7 +100,7 @@ class Project:
         for engine in (self._engine, self._vault_engine):
             if engine is not None:
                 engine.dispose()
-        self._engine = self._vault_engine = None
+        self._engine = self._vault_engine = self._write_engine = None
 
 
 def _login() -> str:
@@ -136,7 +145,7 @@ def init_project(folder: Path, database_url: str | None = None, name: str | None
     write_template(folder, name or folder.resolve().name)
     (folder / "allow-list.txt").write_text(ALLOW_FILE_HEADER, encoding="utf-8")
     if database_url:
-        _set_database_url(folder, database_url)
+        set_database_url(folder, database_url)
     project = Project.open(folder, database_url=database_url)
     with project.vault_session() as vs, vs.begin():
         vs.add(VaultMeta(key="hmac_key", value=secrets.token_hex(32)))
@@ -146,7 +155,14 @@ def init_project(folder: Path, database_url: str | None = None, name: str | None
     return project
 
 
-def _set_database_url(folder: Path, url: str) -> None:
+def set_database_url(folder: Path, url: str | None) -> None:
+    """Point testimony.yaml's database_url at url (None: project.db), keeping its comments."""
     path = folder / SETTINGS_FILE
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("database_url: null", f"database_url: {url}", 1), encoding="utf-8")
+    value = json.dumps(url)  # a double-quoted YAML scalar: '#', ':' or '?' in a URL stay as typed
+    line = re.compile(r"^database_url:.*$", re.MULTILINE)
+    if line.search(text):
+        text = line.sub(lambda _m: f"database_url: {value}", text, count=1)
+    else:
+        text = text.rstrip("\n") + f"\ndatabase_url: {value}\n"
+    path.write_text(text, encoding="utf-8")

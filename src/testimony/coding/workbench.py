@@ -6,8 +6,7 @@ coder does. Each call opens a session, commits, and returns plain data.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TypeVar
 
@@ -22,6 +21,7 @@ from testimony.coding.excerpts import excerpt_locations
 from testimony.coding.interviews import InterviewSummary, list_interviews
 from testimony.coding.search import SearchHit, search_excerpts
 from testimony.coding.themes import ThemeRow, list_themes
+from testimony.db.retry import retrying
 from testimony.project import Project
 
 T = TypeVar("T")
@@ -34,13 +34,16 @@ class Workbench:
     def __init__(self, project: Project, coder: str) -> None:
         self.project = project
         self.coder = coder
-        with self._write() as s:
-            self.coder_id = coder_id(s, coder)
+        self.coder_id = self._write(lambda s: coder_id(s, coder))
 
-    @contextmanager
-    def _write(self) -> Iterator[Session]:
-        with self.project.session() as s, s.begin():
-            yield s
+    def _write(self, work: Callable[[Session], T]) -> T:
+        """Run work in one committed transaction; run it again if it lost a race (team mode)."""
+
+        def transaction() -> T:
+            with self.project.write_session() as s, s.begin():
+                return work(s)
+
+        return retrying(transaction)
 
     def _read(self, work: Callable[[Session], T]) -> T:
         with self.project.session() as s:
@@ -94,8 +97,7 @@ class Workbench:
         return self._read(lambda s: reader.last_place(s, self.coder))
 
     def remember_place(self, excerpt_id: int) -> None:
-        with self._write() as s:
-            reader.remember_place(s, self.coder, excerpt_id)
+        self._write(lambda s: reader.remember_place(s, self.coder, excerpt_id))
 
     def next_uncoded(self, excerpt_id: int) -> int | None:
         return self._read(lambda s: reader.next_uncoded(s, excerpt_id, self.coder_id))
@@ -134,65 +136,60 @@ class Workbench:
     # --- acting (each is one undoable operation) -------------------------------------------
 
     def apply_theme(self, excerpt_id: int, start: int, end: int, theme: str) -> codings.CodingSpan:
-        with self._write() as s:
-            return codings.apply_theme(s, self.coder_id, excerpt_id, start, end, theme)
+        return self._write(
+            lambda s: codings.apply_theme(s, self.coder_id, excerpt_id, start, end, theme)
+        )
 
     def remove_coding(self, coding_id: int) -> codings.CodingSpan:
-        with self._write() as s:
-            return codings.remove_coding(s, self.coder_id, coding_id)
+        return self._write(lambda s: codings.remove_coding(s, self.coder_id, coding_id))
 
     def change_theme(self, coding_id: int, theme: str) -> codings.CodingSpan:
-        with self._write() as s:
-            return codings.change_theme(s, self.coder_id, coding_id, theme)
+        return self._write(lambda s: codings.change_theme(s, self.coder_id, coding_id, theme))
 
     def set_important(self, coding_id: int, important: bool) -> codings.CodingSpan:
-        with self._write() as s:
-            return codings.set_important(s, self.coder_id, coding_id, important)
+        return self._write(lambda s: codings.set_important(s, self.coder_id, coding_id, important))
 
     def set_coding_memo(self, coding_id: int, text: str) -> codings.CodingSpan:
-        with self._write() as s:
-            return codings.set_coding_memo(s, self.coder_id, coding_id, text)
+        return self._write(lambda s: codings.set_coding_memo(s, self.coder_id, coding_id, text))
 
     def set_memo(self, target_type: str, target: str | int | None, text: str) -> None:
-        with self._write() as s:
+        def work(s: Session) -> None:
             pk = memos.target_pk(s, target_type, target)
             memos.set_memo(s, self.coder_id, target_type, pk, text)
+
+        self._write(work)
 
     def autocode(
         self, query: str, theme: str, unit: str = "match", interviews: list[str] | None = None
     ) -> autocode_service.AutocodeResult:
-        with self._write() as s:
-            return autocode_service.autocode(s, self.coder_id, query, theme, unit, interviews)
+        return self._write(
+            lambda s: autocode_service.autocode(s, self.coder_id, query, theme, unit, interviews)
+        )
 
     # --- the codebook (audit-logged, not on the undo log) --------------------------------
 
     def add_theme(self, name: str, parent: str | None = None, **fields: str | None) -> str:
-        with self._write() as s:
-            return codebook_edits.add_theme(s, self.coder, name, parent, **fields)
+        return self._write(
+            lambda s: codebook_edits.add_theme(s, self.coder, name, parent, **fields)
+        )
 
     def edit_theme(self, theme: str, **fields: str | None) -> None:
-        with self._write() as s:
-            codebook_edits.edit_theme(s, self.coder, theme, **fields)
+        self._write(lambda s: codebook_edits.edit_theme(s, self.coder, theme, **fields))
 
     def move_theme(self, theme: str, parent: str | None) -> None:
-        with self._write() as s:
-            codebook_edits.move_theme(s, self.coder, theme, parent)
+        self._write(lambda s: codebook_edits.move_theme(s, self.coder, theme, parent))
 
     def merge_themes(self, source: str, target: str) -> int:
-        with self._write() as s:
-            return codebook_edits.merge_themes(s, self.coder, source, target)
+        return self._write(lambda s: codebook_edits.merge_themes(s, self.coder, source, target))
 
     def delete_theme(self, theme: str, move_codings_to: str | None = None) -> None:
-        with self._write() as s:
-            codebook_edits.delete_theme(s, self.coder, theme, move_codings_to)
+        self._write(lambda s: codebook_edits.delete_theme(s, self.coder, theme, move_codings_to))
 
     def undo(self) -> oplog.OperationDone | None:
-        with self._write() as s:
-            return oplog.undo(s, self.coder_id)
+        return self._write(lambda s: oplog.undo(s, self.coder_id))
 
     def redo(self) -> oplog.OperationDone | None:
-        with self._write() as s:
-            return oplog.redo(s, self.coder_id)
+        return self._write(lambda s: oplog.redo(s, self.coder_id))
 
 
 __all__ = ["ALL", "MINE", "CodingError", "Workbench"]

@@ -14,19 +14,47 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
+def normalise_url(url: str) -> str:
+    """postgresql:// (or postgres://) means psycopg 3, the driver testimony depends on."""
+    for scheme in ("postgresql://", "postgres://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url.removeprefix(scheme)
+    return url
+
+
 def make_engine(url: str) -> Engine:
     """An engine for url; SQLite gets WAL, foreign keys and a busy timeout.
 
     Parameters are hidden from error messages: a failed insert into the vault
     must not print the identifier it was inserting.
     """
+    url = normalise_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(
             url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, hide_parameters=True
         )
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+
+
+def writing(engine: Engine) -> Engine:
+    """The engine for transactions that will write.
+
+    On SQLite they start with BEGIN IMMEDIATE: the write lock is taken (waiting
+    up to the busy timeout) before the first read, so a transaction never reads
+    a snapshot it then cannot write over (SQLITE_BUSY). PostgreSQL needs nothing.
+    """
+    if engine.dialect.name != "sqlite":
+        return engine
+    return engine.execution_options(sqlite_begin="IMMEDIATE")
+
+
+def _sqlite_begin(connection) -> None:  # noqa: ANN001
+    # Other transactions keep pysqlite's own handling (BEGIN before the first write).
+    if connection.get_execution_options().get("sqlite_begin") == "IMMEDIATE":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001

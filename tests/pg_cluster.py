@@ -170,7 +170,9 @@ def _start_throwaway(bindir: Path) -> Cluster:
         )
         options = (
             f"-k {folder} -c listen_addresses='' -c fsync=off -c synchronous_commit=off "
-            "-c full_page_writes=off -c shared_buffers=32MB -c max_connections=60"
+            "-c full_page_writes=off -c shared_buffers=32MB -c max_connections=60 "
+            # Not UTC, so a naive or local timestamp shows up in the tests.
+            "-c timezone=Asia/Almaty"
         )
         _run(
             [

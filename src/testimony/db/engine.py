@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 BUSY_TIMEOUT_MS = 30_000
@@ -36,7 +36,9 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    # Timestamps come back in UTC whatever the server's time zone (unless the URL sets options).
+    options = {} if "options" in make_url(url).query else {"options": "-c timezone=UTC"}
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True, connect_args=options)
 
 
 def writing(engine: Engine) -> Engine:

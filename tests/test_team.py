@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 
+import pytest
 from sqlalchemy import func, select
 
 from testimony.coding import codebook_edits, codings
@@ -16,6 +17,7 @@ from testimony.project import Project
 
 from .coding_helpers import add_interview
 from .coding_race import run_race
+from .conftest import CODEBOOK
 
 RACE_SECONDS = float(os.environ.get("TESTIMONY_RACE_SECONDS", "30"))
 WAIT = 0.5  # long enough for a waiting transaction to show that it waits
@@ -193,3 +195,34 @@ def test_concurrent_audit_appends_keep_one_chain(project):
     finally:
         for p in others:
             p.close()
+
+
+def test_init_on_postgresql_from_the_shell_and_a_second_init_is_refused(pg_database, tmp_path, run):
+    url = pg_database().replace("postgresql+psycopg://", "postgresql://")  # as a user types it
+    folder = tmp_path / "study"
+    made = run("init", folder, "--db", url, "--codebook", CODEBOOK)
+    assert made.exit_code == 0, made.stderr
+    assert not (folder / "project.db").exists() and (folder / "vault.db").exists()
+    shown = run("--project", folder, "codebook", "show")
+    assert shown.exit_code == 0 and "physical-violence" in shown.stdout
+    again = run("init", tmp_path / "second", "--db", url)
+    assert again.exit_code == 2
+    assert "already holds a testimony project" in again.stderr
+    assert len(again.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "second").exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("postgresql://ana:s3cret-pw@127.0.0.1:1/study", "cannot open the coding database"),
+        ("mysql://ana:s3cret-pw@localhost/study", "SQLite or PostgreSQL"),
+        ("not a url", "is not a database URL"),
+    ],
+)
+def test_a_bad_database_url_is_one_clear_line_and_makes_nothing(tmp_path, run, url, says):
+    result = run("init", tmp_path / "study", "--db", url)
+    assert result.exit_code == 2
+    assert says in result.stderr and "s3cret-pw" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "study").exists()

@@ -15,7 +15,14 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from testimony.db import audit
-from testimony.db.engine import make_engine, session_factory, sqlite_url, writing
+from testimony.db.engine import (
+    describe_url,
+    make_engine,
+    open_engine,
+    session_factory,
+    sqlite_url,
+    writing,
+)
 from testimony.db.migrate import ensure_schema
 from testimony.db.models import ProjectMeta
 from testimony.errors import ProjectExists, ProjectNotFound
@@ -62,7 +69,7 @@ class Project:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            engine = make_engine(self.db_url)
+            engine = open_engine(self.db_url)
             ensure_schema(engine, "testimony.db", "the coding database")
             self._engine = engine
         return self._engine
@@ -131,6 +138,8 @@ def find_project(explicit: str | os.PathLike[str] | None = None, start: Path | N
 def init_project(folder: Path, database_url: str | None = None, name: str | None = None) -> Project:
     """Make a project folder with project.db, a 0600 vault.db and a commented testimony.yaml."""
     folder = folder.expanduser()
+    if database_url:
+        _check_new_database(database_url)  # before anything is made
     if (folder / SETTINGS_FILE).exists():
         raise ProjectExists(f"{folder} already holds a testimony project")
     if folder.exists() and not folder.is_dir():
@@ -153,6 +162,27 @@ def init_project(folder: Path, database_url: str | None = None, name: str | None
         s.add(ProjectMeta(key="project_id", value=str(uuid.uuid4())))
         audit.append(s, project.actor(), "init", folder.resolve().name)
     return project
+
+
+def _check_new_database(url: str) -> None:
+    """Refuse a server database that cannot be reached or already holds a project."""
+    from sqlalchemy import inspect, select
+
+    engine = open_engine(url)
+    try:
+        with engine.connect() as connection:
+            if not inspect(connection).has_table(ProjectMeta.__tablename__):
+                return
+            held = connection.scalar(
+                select(ProjectMeta.value).where(ProjectMeta.key == "project_id")
+            )
+    finally:
+        engine.dispose()
+    if held is not None:
+        raise ProjectExists(
+            f"{describe_url(url)} already holds a testimony project; to work on it, put its "
+            "URL in your folder's testimony.yaml (database_url) or pass --db (see docs/team.md)"
+        )
 
 
 def set_database_url(folder: Path, url: str | None) -> None:

@@ -41,6 +41,46 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, hide_parameters=True, connect_args=options)
 
 
+def describe_url(url: str) -> str:
+    """The URL as it may be shown: the password (if any) masked."""
+    try:
+        return make_url(normalise_url(url)).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - an unparsable URL is shown by its scheme only
+        return url.split(":", 1)[0] + ":…"
+
+
+def open_engine(url: str) -> Engine:
+    """make_engine, with a user's mistake in the URL (or a server that does not answer)
+    turned into one clear DatabaseUnavailable line that never shows the password."""
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+
+    from testimony.errors import DatabaseUnavailable
+
+    shown = describe_url(url)
+    unsupported = f"{shown}: testimony keeps codings in SQLite or PostgreSQL (postgresql://…)"
+    try:
+        backend = make_url(normalise_url(url)).get_backend_name()
+    except ArgumentError:
+        raise DatabaseUnavailable(f"{shown} is not a database URL") from None
+    if backend not in {"sqlite", "postgresql"}:
+        raise DatabaseUnavailable(unsupported)
+    try:
+        engine = make_engine(url)
+    except (NoSuchModuleError, ArgumentError):
+        raise DatabaseUnavailable(unsupported) from None
+    except ModuleNotFoundError as error:
+        raise DatabaseUnavailable(
+            f"{shown} needs the {error.name} package: pip install 'testimony[team]'"
+        ) from None
+    try:
+        engine.connect().close()
+    except OperationalError as error:
+        engine.dispose()
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else "no answer"
+        raise DatabaseUnavailable(f"cannot open the coding database {shown}: {reason}") from None
+    return engine
+
+
 def writing(engine: Engine) -> Engine:
     """The engine for transactions that will write.
 

@@ -13,6 +13,11 @@ from testimony.cli import cli
 from testimony.project import Project, init_project
 from testimony.redact.importer import import_files
 
+from .pg_dump import dump_coding_database, point_project_at
+
+# The backend fixtures: tests of project, corpus_project and the like run on SQLite and PostgreSQL.
+pytest_plugins = ["tests.backends"]
+
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"
 CODEBOOK = REPO / "codebooks" / "domestic-violence.yaml"
@@ -22,12 +27,12 @@ TRANSCRIPTS = sorted(
 
 
 @pytest.fixture
-def project(tmp_path: Path):
-    """A fresh, empty project with the shipped codebook."""
+def project(tmp_path: Path, database_url: str | None):
+    """A fresh, empty project with the shipped codebook (on each backend)."""
     from testimony.codebook import load_codebook
     from testimony.coding.themes import import_codebook
 
-    project = init_project(tmp_path / "proj")
+    project = init_project(tmp_path / "proj", database_url=database_url)
     with project.session() as s, s.begin():
         import_codebook(s, load_codebook(CODEBOOK))
     yield project
@@ -45,11 +50,31 @@ def corpus_project_dir(tmp_path_factory) -> Path:
     return folder
 
 
+@pytest.fixture(scope="session")
+def corpus_project_pg(tmp_path_factory, pg_cluster) -> tuple[Path, str]:
+    """The corpus imported once into PostgreSQL: its folder and its (template) database."""
+    from .pg_cluster import unique_name
+
+    name = unique_name("corpus")
+    url = pg_cluster.create_database(name)
+    folder = tmp_path_factory.mktemp("corpus_pg") / "proj"
+    project = init_project(folder, database_url=url)
+    report = import_files(project, TRANSCRIPTS)
+    assert not report.failed, [(r.path.name, r.reason) for r in report.failed]
+    project.close()
+    return folder, name
+
+
 @pytest.fixture
-def corpus_project(corpus_project_dir: Path, tmp_path: Path):
-    """A private copy of the imported corpus project."""
+def corpus_project(backend: str, tmp_path: Path, request: pytest.FixtureRequest):
+    """A private copy of the imported corpus project (on each backend)."""
     folder = tmp_path / "copy"
-    shutil.copytree(corpus_project_dir, folder)
+    if backend == "sqlite":
+        shutil.copytree(request.getfixturevalue("corpus_project_dir"), folder)
+    else:
+        source, template = request.getfixturevalue("corpus_project_pg")
+        shutil.copytree(source, folder)
+        point_project_at(folder, request.getfixturevalue("pg_database")(template))
     project = Project.open(folder)
     yield project
     project.close()
@@ -71,7 +96,12 @@ def run():
 def dump_databases(folder: Path) -> dict[str, list[str]]:
     """Every row of both databases as text, to compare a project before and after."""
     dumps = {}
+    on_server = dump_coding_database(folder)
+    if on_server is not None:
+        dumps["project.db"] = on_server
     for name in ("project.db", "vault.db"):
+        if name in dumps:
+            continue
         connection = sqlite3.connect(folder / name)
         try:
             dumps[name] = [

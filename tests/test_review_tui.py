@@ -12,7 +12,8 @@ from testimony.vault.models import Entity, Mention
 
 from .test_rerender import _texts
 
-pytestmark = pytest.mark.anyio
+# The TUI works through the same services on either backend; those run on both elsewhere.
+pytestmark = [pytest.mark.anyio, pytest.mark.sqlite_only]
 
 
 @pytest.fixture

@@ -18,7 +18,8 @@ from testimony.tui.widgets.reader import Reader
 from .coding_helpers import TEXTS, add_interview
 
 SIZE = (100, 30)
-pytestmark = pytest.mark.anyio
+# The TUI works through the same services on either backend; those run on both elsewhere.
+pytestmark = [pytest.mark.anyio, pytest.mark.sqlite_only]
 
 
 @pytest.fixture

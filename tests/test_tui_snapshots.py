@@ -9,6 +9,9 @@ from testimony.tui.app import CodingApp
 
 from .coding_helpers import add_interview
 
+# Screens look the same on either backend; their services run on both elsewhere.
+pytestmark = pytest.mark.sqlite_only
+
 
 @pytest.fixture
 def app(project):

@@ -26,6 +26,10 @@ class SchemaError(TestimonyError):
     """A database was made by a newer testimony, or is not ours at all."""
 
 
+class DatabaseUnavailable(TestimonyError):
+    """The coding database URL cannot be used: bad, unsupported, or the server does not answer."""
+
+
 class SettingsError(TestimonyError):
     """testimony.yaml cannot be read or holds a bad value."""
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import getpass
+import json
 import os
+import re
 import secrets
 import uuid
 from dataclasses import dataclass, field
@@ -13,7 +15,14 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from testimony.db import audit
-from testimony.db.engine import make_engine, session_factory, sqlite_url
+from testimony.db.engine import (
+    describe_url,
+    make_engine,
+    open_engine,
+    session_factory,
+    sqlite_url,
+    writing,
+)
 from testimony.db.migrate import ensure_schema
 from testimony.db.models import ProjectMeta
 from testimony.errors import ProjectExists, ProjectNotFound
@@ -40,6 +49,7 @@ class Project:
     database_url: str | None = None
     _engine: Engine | None = field(default=None, repr=False)
     _vault_engine: Engine | None = field(default=None, repr=False)
+    _write_engine: Engine | None = field(default=None, repr=False)
 
     @classmethod
     def open(cls, root: Path, database_url: str | None = None) -> Project:
@@ -59,7 +69,7 @@ class Project:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            engine = make_engine(self.db_url)
+            engine = open_engine(self.db_url)
             ensure_schema(engine, "testimony.db", "the coding database")
             self._engine = engine
         return self._engine
@@ -80,6 +90,12 @@ class Project:
     def session(self) -> Session:
         return session_factory(self.engine)()
 
+    def write_session(self) -> Session:
+        """A session for a transaction that writes (on SQLite it takes the write lock first)."""
+        if self._write_engine is None:
+            self._write_engine = writing(self.engine)
+        return session_factory(self._write_engine)()
+
     def vault_session(self) -> Session:
         return session_factory(self.vault_engine)()
 
@@ -91,7 +107,7 @@ class Project:
         for engine in (self._engine, self._vault_engine):
             if engine is not None:
                 engine.dispose()
-        self._engine = self._vault_engine = None
+        self._engine = self._vault_engine = self._write_engine = None
 
 
 def _login() -> str:
@@ -122,6 +138,8 @@ def find_project(explicit: str | os.PathLike[str] | None = None, start: Path | N
 def init_project(folder: Path, database_url: str | None = None, name: str | None = None) -> Project:
     """Make a project folder with project.db, a 0600 vault.db and a commented testimony.yaml."""
     folder = folder.expanduser()
+    if database_url:
+        _check_new_database(database_url)  # before anything is made
     if (folder / SETTINGS_FILE).exists():
         raise ProjectExists(f"{folder} already holds a testimony project")
     if folder.exists() and not folder.is_dir():
@@ -136,7 +154,7 @@ def init_project(folder: Path, database_url: str | None = None, name: str | None
     write_template(folder, name or folder.resolve().name)
     (folder / "allow-list.txt").write_text(ALLOW_FILE_HEADER, encoding="utf-8")
     if database_url:
-        _set_database_url(folder, database_url)
+        set_database_url(folder, database_url)
     project = Project.open(folder, database_url=database_url)
     with project.vault_session() as vs, vs.begin():
         vs.add(VaultMeta(key="hmac_key", value=secrets.token_hex(32)))
@@ -146,7 +164,35 @@ def init_project(folder: Path, database_url: str | None = None, name: str | None
     return project
 
 
-def _set_database_url(folder: Path, url: str) -> None:
+def _check_new_database(url: str) -> None:
+    """Refuse a server database that cannot be reached or already holds a project."""
+    from sqlalchemy import inspect, select
+
+    engine = open_engine(url)
+    try:
+        with engine.connect() as connection:
+            if not inspect(connection).has_table(ProjectMeta.__tablename__):
+                return
+            held = connection.scalar(
+                select(ProjectMeta.value).where(ProjectMeta.key == "project_id")
+            )
+    finally:
+        engine.dispose()
+    if held is not None:
+        raise ProjectExists(
+            f"{describe_url(url)} already holds a testimony project; to work on it, put its "
+            "URL in your folder's testimony.yaml (database_url) or pass --db (see docs/team.md)"
+        )
+
+
+def set_database_url(folder: Path, url: str | None) -> None:
+    """Point testimony.yaml's database_url at url (None: project.db), keeping its comments."""
     path = folder / SETTINGS_FILE
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("database_url: null", f"database_url: {url}", 1), encoding="utf-8")
+    value = json.dumps(url)  # a double-quoted YAML scalar: '#', ':' or '?' in a URL stay as typed
+    line = re.compile(r"^database_url:.*$", re.MULTILINE)
+    if line.search(text):
+        text = line.sub(lambda _m: f"database_url: {value}", text, count=1)
+    else:
+        text = text.rstrip("\n") + f"\ndatabase_url: {value}\n"
+    path.write_text(text, encoding="utf-8")

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from testimony.coding import oplog
 from testimony.coding.codings import theme_pk
 from testimony.coding.errors import CodingError
-from testimony.coding.search import _fts5_query, parse_query
+from testimony.coding.search import backend_for, parse_query
 from testimony.coding.spans import sentence_at
 from testimony.db.models import Coding, Excerpt, Interview
 
@@ -103,10 +103,4 @@ def autocode(
 
 
 def _matching_excerpts(session: Session, query: str) -> list[int]:
-    if session.get_bind().dialect.name != "sqlite":
-        raise NotImplementedError("autocode needs the SQLite search index for now")
-    rows = session.execute(
-        text("SELECT rowid FROM excerpts_fts WHERE excerpts_fts MATCH :q ORDER BY rowid"),
-        {"q": _fts5_query(query)},
-    )
-    return [row[0] for row in rows]
+    return backend_for(session).matching_ids(session, query)

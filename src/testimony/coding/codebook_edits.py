@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from testimony.coding.errors import CodingError
 from testimony.db import audit
-from testimony.db.models import Coding, Memo, Theme
+from testimony.db.models import AuditEntry, Coding, Memo, Theme, as_utc
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,8 @@ def merge_themes(session: Session, actor: str, source: str, target: str) -> int:
     """
     if source == target:
         raise CodingError("a theme cannot be merged into itself")
-    from_row, into_row = _theme(session, source), _theme(session, target)
+    locked = _themes(session, [source, target])
+    from_row, into_row = locked[source], locked[target]
     ancestor: Theme | None = into_row
     while ancestor is not None:
         if ancestor.id == from_row.id:
@@ -160,7 +161,8 @@ def delete_theme(
 
     Its sub-themes move up to its parent.
     """
-    row = _theme(session, theme)
+    locked = _themes(session, [theme] + ([move_codings_to] if move_codings_to else []))
+    row = locked[theme]
     count = session.scalar(select(func.count()).where(Coding.theme_id == row.id)) or 0
     moved = 0
     if count and move_codings_to is None:
@@ -169,7 +171,7 @@ def delete_theme(
             "move them to another theme first (or merge the themes)"
         )
     if count:
-        moved = _move_codings(session, row.id, _theme(session, move_codings_to).id)
+        moved = _move_codings(session, row.id, locked[move_codings_to].id)
     for child in session.scalars(select(Theme).where(Theme.parent_id == row.id)):
         child.parent_id = row.parent_id
     session.execute(delete(Memo).where(Memo.target_type == "theme", Memo.target_id == row.id))
@@ -222,7 +224,44 @@ def _name(name: str) -> str:
 
 
 def _theme(session: Session, theme: str | None) -> Theme:
-    row = session.scalar(select(Theme).where(Theme.slug == theme))
-    if row is None:
-        raise CodingError(f"no theme {theme!r} in the codebook")
-    return row
+    """The theme's row, locked until the edit commits (see _themes)."""
+    return _themes(session, [theme])[theme]
+
+
+def _themes(session: Session, themes: list[str | None]) -> dict[str | None, Theme]:
+    """The themes' rows, locked in id order until the edit commits.
+
+    Two coders editing the codebook at once on PostgreSQL: the second waits
+    for the first, then finds the rows as the first left them, so a rename of
+    a theme another coder has just merged away ends with a clear message, not
+    a half-applied change. (SQLite runs writing transactions one at a time.)
+    """
+    rows = session.scalars(
+        select(Theme)
+        .where(Theme.slug.in_([t for t in themes if t is not None]))
+        .order_by(Theme.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    found = {row.slug: row for row in rows}
+    for theme in themes:
+        if theme not in found:
+            raise CodingError(_missing(session, theme))
+    return found
+
+
+def _missing(session: Session, theme: str | None) -> str:
+    """Why a theme is not there: never was, or merged or deleted (by whom, from the audit log)."""
+    gone = session.scalar(
+        select(AuditEntry)
+        .where(AuditEntry.action.in_(["theme-merge", "theme-delete"]), AuditEntry.target == theme)
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
+    if gone is None:
+        return f"no theme {theme!r} in the codebook"
+    how = f"merged into {gone.details.get('into')!r}" if gone.action == "theme-merge" else "deleted"
+    return (
+        f"theme {theme!r} was {how} by {gone.actor} at {as_utc(gone.at):%Y-%m-%d %H:%M} UTC; "
+        "nothing was changed (reload the codebook)"
+    )

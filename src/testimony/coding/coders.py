@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 from sqlalchemy import exists, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from testimony.db.models import Coder, Coding
 
 
 def coder_id(session: Session, name: str) -> int:
-    """The id of the coder called name, adding them if they are new."""
+    """The id of the coder called name, adding them if they are new.
+
+    Two sessions may add the same new coder at once (one person on two
+    machines): the insert skips a name already there instead of failing.
+    """
     found = session.scalar(select(Coder.id).where(Coder.name == name))
     if found is not None:
         return found
-    coder = Coder(name=name)
-    session.add(coder)
-    session.flush()
-    return coder.id
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(insert(Coder).values(name=name).on_conflict_do_nothing(index_elements=["name"]))
+    return session.scalar(select(Coder.id).where(Coder.name == name))
 
 
 def coders_with_codings(session: Session) -> list[str]:

@@ -34,8 +34,15 @@ class CodingSpan:
 
 
 def theme_pk(session: Session, theme: str) -> int:
-    """The row id of the theme whose codebook id is theme."""
-    found = session.scalar(select(Theme.id).where(Theme.slug == theme))
+    """The row id of the theme whose codebook id is theme.
+
+    On PostgreSQL the row is share-locked until the coding commits, so a
+    merge or delete of the theme meanwhile waits, or is waited for and then
+    reported here, instead of failing on a foreign key at commit.
+    """
+    found = session.scalar(
+        select(Theme.id).where(Theme.slug == theme).with_for_update(read=True, key_share=True)
+    )
     if found is None:
         raise CodingError(f"no theme {theme!r} in the codebook (see `testimony codebook show`)")
     return found

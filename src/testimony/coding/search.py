@@ -36,6 +36,10 @@ class QueryError(ValueError):
 class SearchBackend(Protocol):
     def search(self, session: Session, query: str, limit: int = 50) -> list[SearchHit]: ...
 
+    def matching_ids(self, session: Session, query: str) -> list[int]:
+        """Every excerpt the query matches, in id order (for autocode)."""
+        ...
+
 
 def parse_query(query: str) -> list[list[tuple[str, bool]]]:
     """Alternatives (split at OR), each a list of (phrase, is_prefix) terms."""
@@ -91,7 +95,7 @@ class SqliteSearch:
             text(
                 "SELECT rowid, bm25(excerpts_fts) AS score, "
                 "snippet(excerpts_fts, 0, :open, :close, '…', 24) "
-                "FROM excerpts_fts WHERE excerpts_fts MATCH :q ORDER BY score LIMIT :limit"
+                "FROM excerpts_fts WHERE excerpts_fts MATCH :q ORDER BY score, rowid LIMIT :limit"
             ),
             {"q": _fts5_query(query), "open": MARK_OPEN, "close": MARK_CLOSE, "limit": limit},
         )
@@ -101,13 +105,24 @@ class SqliteSearch:
             hits.append(SearchHit(rowid, -float(score), clean, highlights))
         return hits
 
+    def matching_ids(self, session: Session, query: str) -> list[int]:
+        rows = session.execute(
+            text("SELECT rowid FROM excerpts_fts WHERE excerpts_fts MATCH :q ORDER BY rowid"),
+            {"q": _fts5_query(query)},
+        )
+        return [row[0] for row in rows]
+
 
 def backend_for(session: Session) -> SearchBackend:
-    """The search implementation for the session's database (PostgreSQL's comes with team mode)."""
+    """The search implementation for the session's database: SQLite FTS5 or PostgreSQL's own."""
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite":
         return SqliteSearch()
-    raise NotImplementedError(f"full-text search is not implemented for {dialect} yet")
+    if dialect == "postgresql":
+        from testimony.coding.search_postgres import PostgresSearch
+
+        return PostgresSearch()
+    raise NotImplementedError(f"full-text search is not implemented for {dialect}")
 
 
 def search_excerpts(session: Session, query: str, limit: int = 50) -> list[SearchHit]:

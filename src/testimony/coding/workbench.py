@@ -6,8 +6,7 @@ coder does. Each call opens a session, commits, and returns plain data.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TypeVar
 
@@ -25,6 +24,7 @@ from testimony.coding.search import SearchHit, search_excerpts
 from testimony.coding.themes import ThemeRow, list_themes
 from testimony.db import audit
 from testimony.db.models import Theme
+from testimony.db.retry import retrying
 from testimony.project import Project
 
 T = TypeVar("T")
@@ -37,13 +37,16 @@ class Workbench:
     def __init__(self, project: Project, coder: str) -> None:
         self.project = project
         self.coder = coder
-        with self._write() as s:
-            self.coder_id = coder_id(s, coder)
+        self.coder_id = self._write(lambda s: coder_id(s, coder))
 
-    @contextmanager
-    def _write(self) -> Iterator[Session]:
-        with self.project.session() as s, s.begin():
-            yield s
+    def _write(self, work: Callable[[Session], T]) -> T:
+        """Run work in one committed transaction; run it again if it lost a race (team mode)."""
+
+        def transaction() -> T:
+            with self.project.write_session() as s, s.begin():
+                return work(s)
+
+        return retrying(transaction)
 
     def _read(self, work: Callable[[Session], T]) -> T:
         with self.project.session() as s:
@@ -97,8 +100,7 @@ class Workbench:
         return self._read(lambda s: reader.last_place(s, self.coder))
 
     def remember_place(self, excerpt_id: int) -> None:
-        with self._write() as s:
-            reader.remember_place(s, self.coder, excerpt_id)
+        self._write(lambda s: reader.remember_place(s, self.coder, excerpt_id))
 
     def next_uncoded(self, excerpt_id: int) -> int | None:
         return self._read(lambda s: reader.next_uncoded(s, excerpt_id, self.coder_id))
@@ -137,35 +139,35 @@ class Workbench:
     # --- acting (each is one undoable operation) -------------------------------------------
 
     def apply_theme(self, excerpt_id: int, start: int, end: int, theme: str) -> codings.CodingSpan:
-        with self._write() as s:
-            return codings.apply_theme(s, self.coder_id, excerpt_id, start, end, theme)
+        return self._write(
+            lambda s: codings.apply_theme(s, self.coder_id, excerpt_id, start, end, theme)
+        )
 
     def remove_coding(self, coding_id: int) -> codings.CodingSpan:
-        with self._write() as s:
-            return codings.remove_coding(s, self.coder_id, coding_id)
+        return self._write(lambda s: codings.remove_coding(s, self.coder_id, coding_id))
 
     def change_theme(self, coding_id: int, theme: str) -> codings.CodingSpan:
-        with self._write() as s:
-            return codings.change_theme(s, self.coder_id, coding_id, theme)
+        return self._write(lambda s: codings.change_theme(s, self.coder_id, coding_id, theme))
 
     def set_important(self, coding_id: int, important: bool) -> codings.CodingSpan:
-        with self._write() as s:
-            return codings.set_important(s, self.coder_id, coding_id, important)
+        return self._write(lambda s: codings.set_important(s, self.coder_id, coding_id, important))
 
     def set_coding_memo(self, coding_id: int, text: str) -> codings.CodingSpan:
-        with self._write() as s:
-            return codings.set_coding_memo(s, self.coder_id, coding_id, text)
+        return self._write(lambda s: codings.set_coding_memo(s, self.coder_id, coding_id, text))
 
     def set_memo(self, target_type: str, target: str | int | None, text: str) -> None:
-        with self._write() as s:
+        def work(s: Session) -> None:
             pk = memos.target_pk(s, target_type, target)
             memos.set_memo(s, self.coder_id, target_type, pk, text)
+
+        self._write(work)
 
     def autocode(
         self, query: str, theme: str, unit: str = "match", interviews: list[str] | None = None
     ) -> autocode_service.AutocodeResult:
-        with self._write() as s:
-            return autocode_service.autocode(s, self.coder_id, query, theme, unit, interviews)
+        return self._write(
+            lambda s: autocode_service.autocode(s, self.coder_id, query, theme, unit, interviews)
+        )
 
     # --- the codebook (audit-logged, and on the coder's undo log) -----------------------
 
@@ -173,7 +175,8 @@ class Workbench:
         self, action: str, summary: str, themes: list[str | None], edit: Callable[[Session], T]
     ) -> T:
         """Run a codebook edit and log the rows it changed, so u takes it back."""
-        with self._write() as s:
+
+        def work(s: Session) -> T:
             ids = set(s.scalars(select(Theme.id).where(Theme.slug.in_([t for t in themes if t]))))
             before = oplog.codebook_rows(s, ids)
             result = edit(s)
@@ -182,6 +185,8 @@ class Workbench:
             if changes:
                 oplog.record(s, self.coder_id, action, summary, changes)
             return result
+
+        return self._write(work)
 
     def add_theme(self, name: str, parent: str | None = None, **fields: str | None) -> str:
         return self._codebook_edit(
@@ -224,12 +229,10 @@ class Workbench:
         )
 
     def undo(self) -> oplog.OperationDone | None:
-        with self._write() as s:
-            return self._audited(s, oplog.undo(s, self.coder_id), "undo")
+        return self._write(lambda s: self._audited(s, oplog.undo(s, self.coder_id), "undo"))
 
     def redo(self) -> oplog.OperationDone | None:
-        with self._write() as s:
-            return self._audited(s, oplog.redo(s, self.coder_id), "redo")
+        return self._write(lambda s: self._audited(s, oplog.redo(s, self.coder_id), "redo"))
 
     def _audited(
         self, s: Session, done: oplog.OperationDone | None, verb: str

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from testimony.db.models import AuditEntry, ProjectMeta, as_utc
@@ -30,9 +30,17 @@ def entry_hash(
 
 
 def append(session: Session, actor: str, action: str, target: str = "", **details: Any) -> None:
-    """Add one entry chained to the last; call inside the transaction that did the work."""
+    """Add one entry chained to the last; call inside the transaction that did the work.
+
+    The head row is written first: that waits for any other transaction appending
+    (a row lock on PostgreSQL, the write lock on SQLite), so two appends never
+    chain to the same entry.
+    """
+    session.execute(
+        update(ProjectMeta).where(ProjectMeta.key == HEAD).values(value=ProjectMeta.value)
+    )
     last = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)) or ""
-    head = session.get(ProjectMeta, HEAD)
+    head = session.get(ProjectMeta, HEAD, populate_existing=True)
     count = int(head.value.split()[0]) + 1 if head else _count(session) + 1
     at = datetime.now(UTC).replace(microsecond=0)
     digest = entry_hash(last, at, actor, action, target, details)
@@ -80,7 +88,7 @@ def verify(session: Session) -> tuple[int, ChainProblem | None]:
         if entry.hash != expected:
             return count, ChainProblem(entry.id, "was changed after it was written")
         previous = entry.hash
-    head = session.get(ProjectMeta, HEAD)
+    head = session.get(ProjectMeta, HEAD, populate_existing=True)
     if head is not None:
         expected_count, expected_hash = head.value.split()
         if int(expected_count) != count or expected_hash != previous:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 BUSY_TIMEOUT_MS = 30_000
@@ -14,19 +14,89 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
+def normalise_url(url: str) -> str:
+    """postgresql:// (or postgres://) means psycopg 3, the driver testimony depends on."""
+    for scheme in ("postgresql://", "postgres://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url.removeprefix(scheme)
+    return url
+
+
 def make_engine(url: str) -> Engine:
     """An engine for url; SQLite gets WAL, foreign keys and a busy timeout.
 
     Parameters are hidden from error messages: a failed insert into the vault
     must not print the identifier it was inserting.
     """
+    url = normalise_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(
             url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, hide_parameters=True
         )
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    # Timestamps come back in UTC whatever the server's time zone (unless the URL sets options).
+    options = {} if "options" in make_url(url).query else {"options": "-c timezone=UTC"}
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True, connect_args=options)
+
+
+def describe_url(url: str) -> str:
+    """The URL as it may be shown: the password (if any) masked."""
+    try:
+        return make_url(normalise_url(url)).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - an unparsable URL is shown by its scheme only
+        return url.split(":", 1)[0] + ":…"
+
+
+def open_engine(url: str) -> Engine:
+    """make_engine, with a user's mistake in the URL (or a server that does not answer)
+    turned into one clear DatabaseUnavailable line that never shows the password."""
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+
+    from testimony.errors import DatabaseUnavailable
+
+    shown = describe_url(url)
+    unsupported = f"{shown}: testimony keeps codings in SQLite or PostgreSQL (postgresql://…)"
+    try:
+        backend = make_url(normalise_url(url)).get_backend_name()
+    except ArgumentError:
+        raise DatabaseUnavailable(f"{shown} is not a database URL") from None
+    if backend not in {"sqlite", "postgresql"}:
+        raise DatabaseUnavailable(unsupported)
+    try:
+        engine = make_engine(url)
+    except (NoSuchModuleError, ArgumentError):
+        raise DatabaseUnavailable(unsupported) from None
+    except ModuleNotFoundError as error:
+        raise DatabaseUnavailable(
+            f"{shown} needs the {error.name} package: pip install 'testimony[team]'"
+        ) from None
+    try:
+        engine.connect().close()
+    except OperationalError as error:
+        engine.dispose()
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else "no answer"
+        raise DatabaseUnavailable(f"cannot open the coding database {shown}: {reason}") from None
+    return engine
+
+
+def writing(engine: Engine) -> Engine:
+    """The engine for transactions that will write.
+
+    On SQLite they start with BEGIN IMMEDIATE: the write lock is taken (waiting
+    up to the busy timeout) before the first read, so a transaction never reads
+    a snapshot it then cannot write over (SQLITE_BUSY). PostgreSQL needs nothing.
+    """
+    if engine.dialect.name != "sqlite":
+        return engine
+    return engine.execution_options(sqlite_begin="IMMEDIATE")
+
+
+def _sqlite_begin(connection) -> None:  # noqa: ANN001
+    # Other transactions keep pysqlite's own handling (BEGIN before the first write).
+    if connection.get_execution_options().get("sqlite_begin") == "IMMEDIATE":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001

@@ -194,11 +194,14 @@ def _remap_history(s, moved: dict[int, tuple[list[Replacement], list[Replacement
 
 
 def _relabel_speakers(s, labels: dict[int, str]) -> bool:  # noqa: ANN001
-    """New speaker labels; through a temporary label, since two may swap."""
+    """New speaker labels; through a temporary label, since two may swap.
+
+    The temporary label starts with a private-use character (PostgreSQL refuses NUL in text).
+    """
     speakers = [s.get(Speaker, i) for i in labels]
     moved = [sp for sp in speakers if sp is not None and sp.label != labels[sp.id]]
     for speaker in moved:
-        speaker.label = f"\x00{speaker.id}"
+        speaker.label = f"\U000f0000{speaker.id}"
     s.flush()
     for speaker in moved:
         speaker.label = labels[speaker.id]

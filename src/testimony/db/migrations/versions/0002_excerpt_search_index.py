@@ -2,9 +2,17 @@
 
 Revision ID: 0002
 Revises: 0001
+
+Both index the same way, so a query finds the same excerpts on either backend:
+words lower-cased with their diacritics removed, no stemming, no stop words
+(FTS5's unicode61 with remove_diacritics; on PostgreSQL a text search
+configuration `testimony_search`, the `simple` dictionary behind `unaccent`).
 """
 
 from alembic import op
+
+PG_CONFIG = "testimony_search"
+PG_WORD_TOKENS = "word, hword, hword_part, numword, numhword, hword_numpart"
 
 revision = "0002"
 down_revision = "0001"
@@ -14,9 +22,7 @@ depends_on = None
 
 def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        op.execute(
-            "CREATE INDEX ix_excerpts_fts ON excerpts USING GIN (to_tsvector('english', text))"
-        )
+        _postgresql_upgrade()
         return
     op.execute(
         "CREATE VIRTUAL TABLE excerpts_fts USING fts5("
@@ -40,9 +46,30 @@ def upgrade() -> None:
     op.execute("INSERT INTO excerpts_fts(excerpts_fts) VALUES ('rebuild')")
 
 
+def _postgresql_upgrade() -> None:
+    bind = op.get_bind()
+    # unaccent is a trusted extension (a database owner may create it); where it is missing,
+    # search is accent-sensitive but otherwise the same.
+    try:
+        with bind.begin_nested():
+            bind.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS unaccent")
+        unaccent = "unaccent, "
+    except Exception:  # noqa: BLE001 - not installed or not allowed
+        unaccent = ""
+    op.execute(f"CREATE TEXT SEARCH CONFIGURATION {PG_CONFIG} (COPY = pg_catalog.simple)")
+    op.execute(
+        f"ALTER TEXT SEARCH CONFIGURATION {PG_CONFIG} ALTER MAPPING FOR {PG_WORD_TOKENS} "
+        f"WITH {unaccent}simple"
+    )
+    op.execute(
+        f"CREATE INDEX ix_excerpts_fts ON excerpts USING GIN (to_tsvector('{PG_CONFIG}', text))"
+    )
+
+
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP INDEX ix_excerpts_fts")
+        op.execute(f"DROP TEXT SEARCH CONFIGURATION {PG_CONFIG}")
         return
     for trigger in ("insert", "delete", "update"):
         op.execute(f"DROP TRIGGER excerpts_fts_{trigger}")

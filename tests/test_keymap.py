@@ -50,6 +50,7 @@ def test_a_bad_keymap_names_the_line_and_the_problem(tmp_path, text, problem):
         load_keymap(path)
 
 
+@pytest.mark.sqlite_only  # the TUI; its services run on both backends elsewhere
 async def test_remapped_keys_drive_the_coding_screen(project):
     ids = add_interview(project)
     keymap = {"coding.next": "ctrl+n", "reader.sentence": "z", "coding.undo": "ctrl+z"}
@@ -69,6 +70,7 @@ async def test_remapped_keys_drive_the_coding_screen(project):
     assert stored_codings(project) == []
 
 
+@pytest.mark.sqlite_only  # the TUI; its services run on both backends elsewhere
 async def test_a_theme_key_the_keymap_uses_does_not_code(project):
     add_interview(project)
     app = CodingApp(Workbench(project, "ana"), {"coding.next": "1"})  # 1 is a theme's key

@@ -61,6 +61,7 @@ async def _go_to_word(pilot, screen: RawTextScreen, word: str) -> None:  # noqa:
     raise AssertionError(f"never reached {word!r}")
 
 
+@pytest.mark.sqlite_only  # the TUI; its services run on both backends elsewhere
 async def test_a_reviewer_selects_a_missed_name_and_redacts_it_everywhere(shell_project):
     app = ReviewApp(shell_project, "rita")
     async with app.run_test(size=(120, 32)) as pilot:
@@ -81,6 +82,7 @@ async def test_a_reviewer_selects_a_missed_name_and_redacts_it_everywhere(shell_
     assert len(added) == 3 and {m.label for m in added} == {"PERSON"}
 
 
+@pytest.mark.sqlite_only  # the TUI; its services run on both backends elsewhere
 async def test_a_selection_of_two_words_by_shift_arrow_is_redacted_as_typed(shell_project):
     app = ReviewApp(shell_project, "rita")
     async with app.run_test(size=(120, 32)) as pilot:
@@ -98,6 +100,7 @@ async def test_a_selection_of_two_words_by_shift_arrow_is_redacted_as_typed(shel
     assert [m.label for m in added] == ["OCCUPATION"]
 
 
+@pytest.mark.sqlite_only  # the TUI; its services run on both backends elsewhere
 async def test_a_click_puts_the_cursor_on_the_word_under_the_mouse(shell_project):
     app = ReviewApp(shell_project, "rita")
     async with app.run_test(size=(120, 32)) as pilot:
@@ -111,6 +114,7 @@ async def test_a_click_puts_the_cursor_on_the_word_under_the_mouse(shell_project
         assert screen.selected_text() == "knew"
 
 
+@pytest.mark.sqlite_only  # the TUI; its services run on both backends elsewhere
 async def test_an_interview_without_proposals_is_reviewed_only_when_signed_off(
     project, run, tmp_path
 ):
@@ -153,6 +157,7 @@ def test_the_reviewer_name_reaches_the_audit_log_from_the_shell(shell_project, r
     assert '"actor": "rita"' in exported.output
 
 
+@pytest.mark.sqlite_only  # the TUI; its services run on both backends elsewhere
 async def test_the_queue_can_show_one_interview_only(shell_project, tmp_path, run):
     other = tmp_path / "other.txt"
     other.write_text("Q: Who helped?\nA: My neighbour Gulnara Sadykova drove me to the clinic.\n")
@@ -169,6 +174,7 @@ async def test_the_queue_can_show_one_interview_only(shell_project, tmp_path, ru
         assert all(second in p.interviews for p in shown)
 
 
+@pytest.mark.sqlite_only
 def test_the_raw_text_looks_right(shell_project, snap_compare):
     async def opened(pilot) -> None:  # noqa: ANN001
         await settle(pilot)
@@ -192,6 +198,7 @@ def test_adding_only_common_words_is_refused_unless_forced(shell_project, run):
     assert " him " not in _texts(shell_project)
 
 
+@pytest.mark.sqlite_only  # the TUI; its services run on both backends elsewhere
 async def test_in_the_raw_text_a_common_word_needs_a_second_n(shell_project):
     app = ReviewApp(shell_project, "rita")
     async with app.run_test(size=(120, 32)) as pilot:

@@ -87,7 +87,7 @@ def theme_frequencies(
         query = query.where(Coding.coder_id.in_(wanted_coders))
     if interviews:
         query = query.where(Interview.code.in_(interviews))
-    codings = Counter()
+    codings: Counter[int] = Counter()
     excerpts: dict[int, set[int]] = defaultdict(set)
     mentioned: dict[int, set[str]] = defaultdict(set)
     per_interview: Counter[str] = Counter()

@@ -191,8 +191,8 @@ def _theme(
         line=node.start_mark.line + 1,
         column=node.start_mark.column + 1,
     )
-    for key in TEXT_KEYS:
-        setattr(theme, key, _scalar(fields.get(key), problem, key) or "")
+    for text_key in TEXT_KEYS:
+        setattr(theme, text_key, _scalar(fields.get(text_key), problem, text_key) or "")
     examples = fields.get("examples")
     if isinstance(examples, SequenceNode):
         theme.examples = [v for v in (_scalar(e, problem, "examples") for e in examples.value) if v]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select, update
@@ -63,7 +64,7 @@ def add_theme(
     actor: str,
     name: str,
     parent: str | None = None,
-    description: str = "",
+    description: str | None = "",
     color: str | None = None,
     key: str | None = None,
 ) -> str:
@@ -228,7 +229,7 @@ def _theme(session: Session, theme: str | None) -> Theme:
     return _themes(session, [theme])[theme]
 
 
-def _themes(session: Session, themes: list[str | None]) -> dict[str | None, Theme]:
+def _themes(session: Session, themes: Sequence[str | None]) -> dict[str | None, Theme]:
     """The themes' rows, locked in id order until the edit commits.
 
     Two coders editing the codebook at once on PostgreSQL: the second waits
@@ -243,7 +244,7 @@ def _themes(session: Session, themes: list[str | None]) -> dict[str | None, Them
         .with_for_update()
         .execution_options(populate_existing=True)
     )
-    found = {row.slug: row for row in rows}
+    found: dict[str | None, Theme] = {row.slug: row for row in rows}
     for theme in themes:
         if theme not in found:
             raise CodingError(_missing(session, theme))

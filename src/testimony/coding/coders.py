@@ -21,7 +21,7 @@ def coder_id(session: Session, name: str) -> int:
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     session.execute(insert(Coder).values(name=name).on_conflict_do_nothing(index_elements=["name"]))
-    return session.scalar(select(Coder.id).where(Coder.name == name))
+    return session.execute(select(Coder.id).where(Coder.name == name)).scalar_one()
 
 
 def coders_with_codings(session: Session) -> list[str]:

@@ -34,7 +34,7 @@ def target_pk(session: Session, target_type: str, target: str | int | None) -> i
     if target_type == "project":
         return None
     if target_type == "excerpt":
-        found = session.get(Excerpt, int(target)) if str(target).isdigit() else None
+        found = session.get(Excerpt, int(str(target))) if str(target).isdigit() else None
         pk = found.id if found else None
     elif target_type == "interview":
         pk = session.scalar(select(Interview.id).where(Interview.code == target))

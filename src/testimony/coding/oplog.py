@@ -12,14 +12,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from testimony.coding.errors import CodingError
 from testimony.db.models import Coding, Memo, Operation, Theme
 
-TABLES = {"codings": Coding.__table__, "memos": Memo.__table__, "themes": Theme.__table__}
+TABLES: dict[str, Table] = {
+    "codings": Coding.__table__,  # type: ignore[dict-item]  # mapped classes' tables
+    "memos": Memo.__table__,  # type: ignore[dict-item]
+    "themes": Theme.__table__,  # type: ignore[dict-item]
+}
 _DATETIMES = {"created_at", "updated_at"}
 
 

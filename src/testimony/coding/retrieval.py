@@ -137,7 +137,7 @@ def retrieve(
     colors = inherited_colors(session) if rows else {}
     quotes = [
         replace(
-            Quote(*rows[i][:15], quote=rows[i][15][rows[i][7] : rows[i][8]]),  # type: ignore[misc]
+            Quote(*rows[i][:15], quote=rows[i][15][rows[i][7] : rows[i][8]]),  # type: ignore[misc,arg-type]
             color=colors.get(rows[i][9], rows[i][11]),
         )
         for i in page

@@ -10,6 +10,7 @@ ts_rank orders the hits (bm25 does on SQLite; the order may differ, the hits do 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, bindparam, func, literal_column, select, text
 from sqlalchemy.dialects.postgresql import TSQUERY
@@ -67,7 +68,7 @@ def tsquery(query: str) -> ColumnElement:
     return _combine(alternatives, "||")
 
 
-def _combine(parts: list[ColumnElement], operator: str) -> ColumnElement:
+def _combine(parts: Sequence[ColumnElement], operator: str) -> ColumnElement:
     combined = parts[0]
     for part in parts[1:]:
         combined = combined.op(operator, return_type=TSQUERY)(part)

@@ -50,9 +50,9 @@ def import_codebook(session: Session, codebook: Codebook) -> CodebookMerge:
     seen: set[str] = set()
     # Free shortcut keys first, so a key moving between themes does not collide.
     wanted_keys = {spec.key for spec, _p, _d in codebook.walk() if spec.key}
-    for theme in existing.values():
-        if theme.shortcut in wanted_keys:
-            theme.shortcut = None
+    for row in existing.values():
+        if row.shortcut in wanted_keys:
+            row.shortcut = None
     for position, (spec, parent, _depth) in enumerate(codebook.walk()):
         seen.add(spec.id)
         theme = existing.get(spec.id)

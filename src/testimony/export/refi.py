@@ -215,7 +215,7 @@ def _codes(parent: ET.Element, session: Session, guids: Guids, ns: str, notes_on
     guid_of: dict[int, str] = {}
 
     def add(holder: ET.Element, theme: Theme) -> None:
-        guid_of[theme.id] = guids.of("theme", theme.slug)
+        guid_of[theme.id] = theme.guid or guids.of("theme", theme.slug)
         code = ET.SubElement(
             holder, _q(ns, "Code"), guid=guid_of[theme.id], name=theme.name, isCodable="true"
         )

@@ -1,0 +1,78 @@
+"""REFI-QDA XML read safely: no DTD, no entities, no network, then checked against the schema.
+
+project.qde and .qdc files come from anywhere. A document type declaration is
+refused before lxml resolves anything (billion laughs, external entities);
+the parser itself is also told never to resolve entities or reach the network.
+Schema errors are reported by line and element with any offending value left
+out, since a value may be text from a transcript.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+from lxml import etree
+
+PROJECT_NS = "urn:QDA-XML:project:1.0"
+CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
+_DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+class XmlRefused(ValueError):
+    """The XML is unsafe, malformed or off the schema; the message says why, without content."""
+
+
+def parse_xml(data: bytes, what: str) -> etree._Element:
+    """The root element of data, refusing DTDs and entities outright."""
+    if _DOCTYPE.search(data):
+        raise XmlRefused(f"{what} declares a DTD or entities, which REFI-QDA files never need")
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        line = exc.lineno or (exc.position[0] if exc.position else 0)
+        raise XmlRefused(f"{what} is not well-formed XML (line {line})") from None
+    if root is None:
+        raise XmlRefused(f"{what} holds no XML element")
+    return root
+
+
+@cache
+def _schema(name: str) -> etree.XMLSchema:
+    with resources.files("testimony.refi").joinpath("schemas").joinpath(name).open("rb") as handle:
+        return etree.XMLSchema(etree.parse(handle))
+
+
+def validate(root: etree._Element, schema_name: str, what: str) -> None:
+    """Raise XmlRefused naming the first schema error (line, element, kind), never a value."""
+    schema = _schema(schema_name)
+    if schema.validate(root):
+        return
+    error = schema.error_log[0]
+    raise XmlRefused(
+        f"{what} does not follow the REFI-QDA schema: line {error.line}: "
+        + (_without_values(error.message))
+    )
+
+
+def _without_values(message: str) -> str:
+    """An lxml schema message with quoted values replaced; element and attribute names kept."""
+    message = message.replace(f"{{{PROJECT_NS}}}", "").replace(f"{{{CODEBOOK_NS}}}", "")
+    message = re.sub(r"\[facet '[^']*'\] ", "", message)
+    message = re.sub(
+        r"(?<!Element )(?<!attribute )(?<!type )(?<!Expected is \( )(?<!Expected is one of \( )"
+        r"'[^']*'",
+        "a value",
+        message,
+    )
+    return message.rstrip(".")

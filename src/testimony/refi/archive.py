@@ -90,6 +90,11 @@ def open_qdpx(path: Path, max_bytes: int) -> QdpxArchive:
         for number, info in enumerate(infos, start=1):
             _check_entry(info, number)
             declared += info.file_size
+            if info.file_size > (1 << 20) and info.file_size > info.compress_size * MAX_RATIO:
+                raise ArchiveRefused(
+                    f"entry {number} unpacks to {info.file_size // info.compress_size or 1}x "
+                    "its size (a zip bomb?); nothing was read"
+                )
             if not info.is_dir():
                 entries[info.filename.casefold()] = info
         if declared > max_bytes:

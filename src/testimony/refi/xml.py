@@ -61,18 +61,50 @@ def validate(root: etree._Element, schema_name: str, what: str) -> None:
     error = schema.error_log[0]
     raise XmlRefused(
         f"{what} does not follow the REFI-QDA schema: line {error.line}: "
-        + (_without_values(error.message))
+        + _describe(error.message, _schema_names(schema_name))
     )
 
 
-def _without_values(message: str) -> str:
-    """An lxml schema message with quoted values replaced; element and attribute names kept."""
-    message = message.replace(f"{{{PROJECT_NS}}}", "").replace(f"{{{CODEBOOK_NS}}}", "")
-    message = re.sub(r"\[facet '[^']*'\] ", "", message)
-    message = re.sub(
-        r"(?<!Element )(?<!attribute )(?<!type )(?<!Expected is \( )(?<!Expected is one of \( )"
-        r"'[^']*'",
-        "a value",
-        message,
+@cache
+def _schema_names(name: str) -> frozenset[str]:
+    """Element, attribute and type names the schema declares: safe to print."""
+    data = resources.files("testimony.refi").joinpath("schemas").joinpath(name).read_bytes()
+    return frozenset(n.decode() for n in re.findall(rb'name="([A-Za-z]+)"', data))
+
+
+def _describe(message: str, known: frozenset[str]) -> str:
+    """What is wrong and where, in the schema's words only: a value may be testimony."""
+
+    def name(pattern: str) -> str | None:
+        found = re.search(pattern, message)
+        if not found:
+            return None
+        value = found.group(1).rpartition("}")[2]
+        return value if value in known else "(an unknown name)"
+
+    element = name(r"Element '([^']*)'")
+    attribute = name(r"attribute '([^']*)'")
+    kind = re.search(r"type '(xs:\w+|[A-Za-z]+Type)'", message)
+    if "is not a valid value" in message or "not accepted by the pattern" in message:
+        problem = "a value is not valid" + (f" (expected {kind.group(1)})" if kind else "")
+    elif "is required but missing" in message:
+        problem = "a required attribute is missing"
+    elif "Missing child element" in message:
+        problem = "a required element is missing"
+    elif "not expected" in message:
+        problem = "an element is not expected here"
+    elif "is not allowed" in message:
+        problem = "an attribute is not allowed here"
+    elif "No matching global declaration" in message:
+        problem = "the root element is not a REFI-QDA project"
+    else:
+        problem = "it does not match the schema"
+    where = ", ".join(
+        part
+        for part in (
+            f"element {element}" if element else "",
+            f"attribute {attribute}" if attribute else "",
+        )
+        if part
     )
-    return message.rstrip(".")
+    return f"{where}: {problem}" if where else problem

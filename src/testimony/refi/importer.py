@@ -130,7 +130,7 @@ def import_qdpx(project: Project, path: Path, actor: str | None = None) -> QdpxR
     finally:
         archive.close()
     who = project.actor(actor)
-    writer = _Writer(plan, report, who)
+    writer = _Writer(project, plan, report, who)
     if plan.documents:
         result = import_documents(
             project,
@@ -365,11 +365,12 @@ def _note(archive: QdpxArchive, refi: RefiProject, guid: str) -> tuple[str | Non
 class _Writer:
     """The rows of the plan, written inside the import's project transaction."""
 
-    def __init__(self, plan: _Plan, report: QdpxReport, actor: str) -> None:
-        self.plan, self.report, self.actor = plan, report, actor
+    def __init__(self, project: Project, plan: _Plan, report: QdpxReport, actor: str) -> None:
+        self.project, self.plan, self.report, self.actor = project, plan, report, actor
 
     def __call__(self, s, rows, codes: list[str]) -> None:  # noqa: ANN001
         plan, report = self.plan, self.report
+        self._redact_notes()
         merge = merge_codes(s, plan.refi.codes)
         report.themes_added, report.themes_matched = len(merge.added), len(merge.matched)
         coders: dict[str | None, int] = {}
@@ -453,6 +454,40 @@ class _Writer:
             memos=report.memos,
             skipped_sources=sum(report.skipped_sources.values()),
         )
+
+    def _redact_notes(self) -> None:
+        """Notes were written in another tool over the raw transcripts, so they can name
+        people: they are redacted like the transcripts, with the vault's entities, before
+        they reach project.db as memos."""
+        texts = sorted({c.memo for c in self.plan.codings if c.memo})
+        texts += sorted({m.text for m in self.plan.memos if m.text} - set(texts))
+        if not texts:
+            return
+        from testimony.redact.engine import project_pipeline
+        from testimony.redact.text import project_vault, redact_texts
+
+        settings = self.project.settings
+        pipeline = project_pipeline(self.project)
+        with project_vault(self.project.vault_session(), pipeline) as vs:
+            redacted = {
+                text: result.text
+                for text, result in zip(
+                    texts,
+                    redact_texts(
+                        pipeline,
+                        texts,
+                        vs,
+                        per_document=False,
+                        strategies=settings.pseudonyms,
+                        proposed=settings.proposed_labels(),
+                    ),
+                    strict=True,
+                )
+            }
+        for coding in self.plan.codings:
+            coding.memo = redacted.get(coding.memo, coding.memo)
+        for memo in self.plan.memos:
+            memo.text = redacted.get(memo.text, memo.text)
 
     def _excerpts(self, s, rows, codes: list[str]):  # noqa: ANN001, ANN202
         """Interview ids by document, excerpt ids and replacements by (document, position)."""

@@ -10,7 +10,7 @@ import pytest
 from lxml import etree
 from sqlalchemy import select
 
-from testimony.db.models import Coder, Excerpt, Interview, Memo, Theme
+from testimony.db.models import Coder, Coding, Excerpt, Interview, Memo, Theme
 from testimony.project import init_project
 from tests.export_helpers import build_coded_project, open_project
 
@@ -131,3 +131,68 @@ def test_a_round_trip_keeps_themes_codings_coders_memos_and_attributes(coded_dir
     before, after = summary(tmp_path / "a.qdpx"), summary(tmp_path / "b.qdpx")
     assert before["sources"][0]["codings"], "the first export holds codings"
     assert after == before
+
+
+def test_our_own_export_brought_back_unchanged_changes_nothing(coded_dir, tmp_path, run):
+    from tests.conftest import dump_databases
+
+    folder = tmp_path / "proj"
+    shutil.copytree(coded_dir, folder)
+    export(run, folder, tmp_path / "a.qdpx")
+    before = dump_databases(folder)
+    result = run("--project", folder, "import-qdpx", tmp_path / "a.qdpx")
+    assert result.exit_code == 0, result.stderr
+    assert "2 source(s) are this project's own interviews" in result.stdout
+    assert dump_databases(folder) == before
+
+
+def test_codings_made_elsewhere_on_our_export_come_back_onto_the_same_interviews(
+    coded_dir, tmp_path, run
+):
+    """As NVivo would: a new user, a new code with a note, a coding on our pseudonymized text,
+    and the text's line endings written as CRLF."""
+    folder = tmp_path / "proj"
+    shutil.copytree(coded_dir, folder)
+    root = export(run, folder, tmp_path / "a.qdpx")
+    archive = zipfile.ZipFile(tmp_path / "a.qdpx")
+    users = root.find(f"{Q}Users")
+    etree.SubElement(users, f"{Q}User", guid="0E3C7A11-1111-4111-8111-111111111111", name="Ruth")
+    codes = root.find(f"{Q}CodeBook/{Q}Codes")
+    code = etree.SubElement(
+        codes, f"{Q}Code", guid="1D000000-AAAA-4AAA-8AAA-000000000009", name="Sent home"
+    )
+    code.set("isCodable", "true")
+    source = root.find(f"{Q}Sources/{Q}TextSource")
+    name = source.get("plainTextPath").removeprefix("internal://")
+    text = archive.read(f"sources/{name}").decode("utf-8")
+    start = text.index("They sent me home.")
+    selection = etree.Element(
+        f"{Q}PlainTextSelection",
+        guid="2E000000-BBBB-4BBB-8BBB-000000000009",
+        startPosition=str(start),
+        endPosition=str(start + len("They sent me home.")),
+        creatingUser="0E3C7A11-1111-4111-8111-111111111111",
+    )
+    coding = etree.SubElement(selection, f"{Q}Coding", guid="3F000000-CCCC-4CCC-8CCC-000000000009")
+    etree.SubElement(coding, f"{Q}CodeRef", targetGUID="1D000000-AAAA-4AAA-8AAA-000000000009")
+    source.insert(0, selection)
+    with zipfile.ZipFile(tmp_path / "b.qdpx", "w") as out:
+        out.writestr("project.qde", etree.tostring(root, xml_declaration=True, encoding="utf-8"))
+        for entry in archive.namelist():
+            if entry.startswith("sources/"):
+                out.writestr("Sources/" + entry[8:], archive.read(entry).replace(b"\n", b"\r\n"))
+    with open_project(folder) as project, project.session() as s:
+        interviews = s.scalars(select(Interview.code)).all()
+    result = run("--project", folder, "import-qdpx", tmp_path / "b.qdpx")
+    assert result.exit_code == 0, result.stderr
+    assert "1 codings" in result.stdout and "1 themes added" in result.stdout
+    with open_project(folder) as project, project.session() as s:
+        assert s.scalars(select(Interview.code)).all() == interviews  # no interview added
+        quote = s.execute(
+            select(Excerpt.text, Coding.start, Coding.end, Coder.name)
+            .join(Coding, Coding.excerpt_id == Excerpt.id)
+            .join(Theme, Theme.id == Coding.theme_id)
+            .join(Coder, Coder.id == Coding.coder_id)
+            .where(Theme.name == "Sent home")
+        ).one()
+    assert quote.text[quote.start : quote.end] == "They sent me home." and quote.name == "Ruth"

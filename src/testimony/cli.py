@@ -264,6 +264,11 @@ def import_qdpx_cmd(obj: Context, file: Path, as_json: bool) -> None:
         f"{report.themes_added} themes added ({report.themes_matched} matched), "
         f"{len(report.coders)} coders, {report.identifiers} identifiers redacted"
     )
+    if report.own_sources:
+        click.echo(
+            f"{report.own_sources} source(s) are this project's own interviews, exported "
+            "earlier: their codings and notes were added to them"
+        )
     if report.reading and report.reading.by != "no selections":
         click.echo(
             "positions read with CRLF as "

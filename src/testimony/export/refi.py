@@ -205,6 +205,33 @@ def render_qdpx(session: Session, name: str, filters: ExportFilter | None = None
     return buffer.getvalue()
 
 
+@dataclass(frozen=True)
+class ExportedSource:
+    """An interview's text as a .qdpx export writes it, and where each excerpt lies in it."""
+
+    interview_id: int
+    code: str
+    text: str
+    excerpts: list[tuple[int, int, int]]  # (excerpt id, start in text, length)
+
+
+def exported_sources(session: Session) -> dict[str, ExportedSource]:
+    """Every interview's exported source, by source GUID: what a .qdpx coded in another
+    tool and brought back is matched against."""
+    guids = project_guids(session)
+    interviews = _interviews(session, ExportFilter())
+    texts, offsets, lengths = _source_texts(session, interviews)
+    return {
+        guids.of("source", code): ExportedSource(
+            interview_id,
+            code,
+            texts[interview_id],
+            [(e, offsets[e], n) for e, n in lengths.get(interview_id, [])],
+        )
+        for interview_id, (code, _title) in interviews.items()
+    }
+
+
 def _codes(parent: ET.Element, session: Session, guids: Guids, ns: str, notes_on: dict) -> dict:
     """The codebook as nested Code elements in codebook order; theme id -> GUID."""
     themes = list(session.scalars(select(Theme).order_by(Theme.position, Theme.id)))

@@ -30,6 +30,7 @@ from testimony.coding.coders import coder_id
 from testimony.db import audit
 from testimony.db.models import Coding, Excerpt, Interview, Memo
 from testimony.errors import ImportRefused
+from testimony.export.refi import ExportedSource, exported_sources
 from testimony.ingest.decode import NotText, decode_bytes
 from testimony.ingest.model import ParsedDocument, ReadResult
 from testimony.ingest.segment import excerpts_from_turns, turns_from_lines
@@ -65,6 +66,7 @@ class QdpxReport:
     selections_without_codes: int = 0
     selections_split: int = 0
     selections_off_text: int = 0
+    own_sources: int = 0  # this project's interviews, exported and brought back
     reading: Reading | None = None
 
 
@@ -78,6 +80,7 @@ class _PlannedCoding:
     user: str | None
     created: datetime | None
     memo: str
+    excerpt_id: int | None = None  # one of this project's excerpts: start, end are final
 
 
 @dataclass
@@ -88,6 +91,7 @@ class _PlannedMemo:
     code: str | None
     user: str | None
     text: str
+    target_id: int | None = None  # an interview or excerpt of this project
 
 
 @dataclass
@@ -96,6 +100,7 @@ class _Plan:
     documents: list[ParsedDocument] = field(default_factory=list)
     codings: list[_PlannedCoding] = field(default_factory=list)
     memos: list[_PlannedMemo] = field(default_factory=list)
+    own_sources: int = 0  # sources that are this project's interviews, exported and back
 
 
 def import_qdpx(project: Project, path: Path, actor: str | None = None) -> QdpxReport:
@@ -123,12 +128,15 @@ def import_qdpx(project: Project, path: Path, actor: str | None = None) -> QdpxR
         archive = open_qdpx(path, limit)
     except ArchiveRefused as exc:
         raise ImportRefused(path, str(exc)) from None
+    with project.session() as s:
+        own = exported_sources(s)
     try:
-        plan = _plan(archive, path, report)
+        plan = _plan(archive, path, report, own)
     except (ArchiveRefused, XmlRefused) as exc:
         raise ImportRefused(path, str(exc)) from None
     finally:
         archive.close()
+    report.own_sources = plan.own_sources
     who = project.actor(actor)
     writer = _Writer(project, plan, report, who)
     if plan.documents:
@@ -171,7 +179,9 @@ def _read_file(project: Project, path: Path) -> bytes:
         raise ImportRefused(path, f"cannot read ({exc.strerror})") from None
 
 
-def _plan(archive: QdpxArchive, path: Path, report: QdpxReport) -> _Plan:
+def _plan(
+    archive: QdpxArchive, path: Path, report: QdpxReport, own: dict[str, ExportedSource]
+) -> _Plan:
     """Read and check everything; decide every row to write. Raises on the first problem."""
     qde = archive.project_file()
     root = parse_xml(archive.read(qde), "project.qde")
@@ -219,6 +229,9 @@ def _plan(archive: QdpxArchive, path: Path, report: QdpxReport) -> _Plan:
     reading = choose_reading([(t, s.selections) for s, t in texts])
     report.reading = reading
     for source, text in texts:
+        if source.guid in own:
+            _plan_own_source(archive, refi, plan, report, source, text, reading, own[source.guid])
+            continue
         turns = turns_from_lines(text.normalized.split("\n"))
         excerpts = excerpts_from_turns(turns)
         if not excerpts:
@@ -289,6 +302,70 @@ def _plan(archive: QdpxArchive, path: Path, report: QdpxReport) -> _Plan:
     for guid in [*refi.project_notes, *loose]:
         plan.memos.append(_PlannedMemo("project", None, None, None, *_note(archive, refi, guid)))
     return plan
+
+
+def _plan_own_source(
+    archive: QdpxArchive,
+    refi: RefiProject,
+    plan: _Plan,
+    report: QdpxReport,
+    source: RefiSource,
+    text: SourceText,
+    reading: Reading,
+    exported: ExportedSource,
+) -> None:
+    """Codings and notes made elsewhere on one of this project's exported interviews: they
+    go onto its excerpts directly, as the export laid them out (no second redaction)."""
+    if text.normalized.rstrip() != exported.text.rstrip():
+        raise XmlRefused(
+            f"source {source.guid} is this project's {exported.code}, whose text has changed "
+            "since it was exported (a review decision?); export it again and code that"
+        )
+    plan.own_sources += 1
+    for note in source.notes:
+        user, note_text = _note(archive, refi, note)
+        plan.memos.append(
+            _PlannedMemo("interview", None, None, None, user, note_text, exported.interview_id)
+        )
+    for selection in source.selections:
+        start, end = text.bounds(selection, reading)
+        spans = [
+            (excerpt_id, max(start, at) - at, min(end, at + length) - at)
+            for excerpt_id, at, length in exported.excerpts
+            if min(end, at + length) > max(start, at)
+        ]
+        if not spans:
+            report.selections_off_text += 1
+            continue
+        if len(spans) > 1:
+            report.selections_split += 1
+        notes = [_note(archive, refi, guid) for guid in selection.notes]
+        if not selection.codings:
+            if not notes:
+                report.selections_without_codes += 1
+            for user, note_text in notes:
+                plan.memos.append(
+                    _PlannedMemo("excerpt", None, None, None, user, note_text, spans[0][0])
+                )
+            continue
+        for coding in selection.codings:
+            memo = "\n\n".join(
+                t for _u, t in [*notes, *(_note(archive, refi, g) for g in coding.notes)] if t
+            )
+            for excerpt_id, a, b in spans:
+                plan.codings.append(
+                    _PlannedCoding(
+                        source=-1,
+                        position=0,
+                        start=a,
+                        end=b,
+                        code=coding.code,
+                        user=coding.user or selection.user,
+                        created=coding.created or selection.created,
+                        memo=memo,
+                        excerpt_id=excerpt_id,
+                    )
+                )
 
 
 def _source_text(
@@ -370,7 +447,8 @@ class _Writer:
 
     def __call__(self, s, rows, codes: list[str]) -> None:  # noqa: ANN001
         plan, report = self.plan, self.report
-        self._redact_notes()
+        if plan.documents or not plan.own_sources:
+            self._redact_notes()  # not when every source is ours: its coders saw no raw text
         merge = merge_codes(s, plan.refi.codes)
         report.themes_added, report.themes_matched = len(merge.added), len(merge.matched)
         coders: dict[str | None, int] = {}
@@ -388,21 +466,32 @@ class _Writer:
         for user in plan.refi.users:
             coder(user)
         interview_ids, excerpt_ids, reps = self._excerpts(s, rows, codes)
-        seen = set()
+        own_excerpts = {p.excerpt_id for p in plan.codings if p.excerpt_id is not None}
+        seen = set(
+            s.execute(
+                select(
+                    Coding.excerpt_id, Coding.start, Coding.end, Coding.theme_id, Coding.coder_id
+                ).where(Coding.excerpt_id.in_(own_excerpts))
+            ).all()
+        )
         for planned in plan.codings:
-            marks = reps[(planned.source, planned.position)]
-            start = from_raw(planned.start, marks, "start")
-            end = max(from_raw(planned.end, marks, "end"), start)
-            key = (planned.source, planned.position, start, end, planned.code, planned.user)
+            if planned.excerpt_id is not None:
+                excerpt_id, start, end = planned.excerpt_id, planned.start, planned.end
+            else:
+                marks = reps[(planned.source, planned.position)]
+                excerpt_id = excerpt_ids[(planned.source, planned.position)]
+                start = from_raw(planned.start, marks, "start")
+                end = max(from_raw(planned.end, marks, "end"), start)
+            key = (excerpt_id, start, end, merge.theme_of[planned.code], coder(planned.user))
             if key in seen or end <= start:
                 continue
             seen.add(key)
             values = dict(
-                excerpt_id=excerpt_ids[(planned.source, planned.position)],
+                excerpt_id=excerpt_id,
                 start=start,
                 end=end,
-                theme_id=merge.theme_of[planned.code],
-                coder_id=coder(planned.user),
+                theme_id=key[3],
+                coder_id=key[4],
                 memo=planned.memo or None,
             )
             if planned.created:
@@ -413,7 +502,9 @@ class _Writer:
         for planned in plan.memos:
             if not planned.text:
                 continue
-            if planned.target_type == "interview":
+            if planned.target_id is not None:
+                target = planned.target_id
+            elif planned.target_type == "interview":
                 target = interview_ids[planned.source]
             elif planned.target_type == "excerpt":
                 target = excerpt_ids[(planned.source, planned.position)]
@@ -442,6 +533,8 @@ class _Writer:
             memos[key] = memo
         report.attributes = sum(len(d.attributes) for d in plan.documents)
         s.flush()
+        if not (codes or report.codings or report.memos or report.themes_added):
+            return  # our own export brought back with nothing new
         audit.append(
             s,
             self.actor,

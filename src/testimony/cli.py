@@ -275,6 +275,7 @@ def import_qdpx_cmd(obj: Context, file: Path, as_json: bool) -> None:
             + ("one character" if report.reading.crlf_as_one else "two characters")
             + ", end "
             + ("inclusive" if report.reading.inclusive_end else "exclusive")
+            + (", in UTF-16 units" if report.reading.utf16 else "")
             + f" (from {report.reading.by})"
         )
     for reason, count in sorted(report.skipped_sources.items()):

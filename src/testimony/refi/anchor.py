@@ -32,6 +32,7 @@ class Reading:
     crlf_as_one: bool
     inclusive_end: bool
     by: str  # "selection text" | "word boundaries" | "no selections"
+    utf16: bool = False  # positions count UTF-16 code units (.NET and Java tools), not code points
 
 
 @dataclass(frozen=True)
@@ -50,46 +51,48 @@ class SourceText:
     def __init__(self, original: str) -> None:
         self.original = original.removeprefix("\ufeff")
         self.has_crlf = "\r\n" in self.original
+        self.has_astral = any(ord(ch) > 0xFFFF for ch in self.original)
         self.normalized, self._from_original = _normalize(self.original)
-        lf_index = []  # position with CRLF counted once -> position in original
-        i = 0
-        while i < len(self.original):
-            lf_index.append(i)
-            i += 2 if self.original.startswith("\r\n", i) else 1
-        lf_index.append(len(self.original))
-        self._from_lf = lf_index
+        self._maps: dict[tuple[bool, bool], list[int]] = {}
 
-    def length(self, crlf_as_one: bool) -> int:
-        return len(self._from_lf) - 1 if crlf_as_one else len(self.original)
+    def _map(self, crlf_as_one: bool, utf16: bool) -> list[int]:
+        """For each position as the tool counts, the position in the original text."""
+        key = (crlf_as_one, utf16)
+        if key not in self._maps:
+            out: list[int] = []
+            text = self.original
+            for i, ch in enumerate(text):
+                if crlf_as_one and ch == "\n" and i and text[i - 1] == "\r":
+                    continue  # counted with its CR
+                out.extend([i] * (2 if utf16 and ord(ch) > 0xFFFF else 1))
+            out.append(len(text))
+            self._maps[key] = out
+        return self._maps[key]
 
-    def to_normalized(self, position: int, crlf_as_one: bool) -> int:
-        if crlf_as_one:
-            position = self._from_lf[position]
-        return self._from_original[position]
+    def length(self, reading: Reading) -> int:
+        return len(self._map(reading.crlf_as_one, reading.utf16)) - 1
 
-    def selected(self, selection: RefiSelection, reading: Reading) -> str:
-        start, end = self.bounds(selection, reading)
-        return self.normalized[start:end]
+    def to_normalized(self, position: int, reading: Reading) -> int:
+        return self._from_original[self._map(reading.crlf_as_one, reading.utf16)[position]]
 
     def bounds(self, selection: RefiSelection, reading: Reading) -> tuple[int, int]:
         """The selection in normalised positions, end exclusive, clamped to the text."""
-        limit = self.length(reading.crlf_as_one)
+        limit = self.length(reading)
         end = selection.end + (1 if reading.inclusive_end else 0)
         start = min(max(selection.start, 0), limit)
         end = min(max(end, start), limit)
-        return (
-            self.to_normalized(start, reading.crlf_as_one),
-            self.to_normalized(end, reading.crlf_as_one),
-        )
+        return self.to_normalized(start, reading), self.to_normalized(end, reading)
 
 
 def choose_reading(sources: list[tuple[SourceText, list[RefiSelection]]]) -> Reading:
     """The reading of positions the file's selections agree with best."""
+    crlf = any(text.has_crlf for text, _s in sources)
+    astral = any(text.has_astral for text, _s in sources)
     candidates = [
-        Reading(crlf, inclusive, "")
+        Reading(one, inclusive, "", utf16)
+        for utf16 in ((False, True) if astral else (False,))
         for inclusive in (False, True)
-        for crlf in (False, True)
-        if not crlf or any(text.has_crlf for text, _s in sources)
+        for one in ((False, True) if crlf else (False,))
     ]
     scores = {c: [0, 0] for c in candidates}  # [named matches, boundary matches]
     total = 0
@@ -104,11 +107,11 @@ def choose_reading(sources: list[tuple[SourceText, list[RefiSelection]]]) -> Rea
         return Reading(False, False, "no selections")
     best = max(candidates, key=lambda c: (scores[c][0], scores[c][1], -candidates.index(c)))
     by = "selection text" if scores[best][0] else "word boundaries"
-    return Reading(best.crlf_as_one, best.inclusive_end, by)
+    return Reading(best.crlf_as_one, best.inclusive_end, by, best.utf16)
 
 
 def _evidence(text: SourceText, selection: RefiSelection, reading: Reading) -> tuple[int, int]:
-    if selection.end + (1 if reading.inclusive_end else 0) > text.length(reading.crlf_as_one):
+    if selection.end + (1 if reading.inclusive_end else 0) > text.length(reading):
         return -1000, -1000  # this reading puts the selection past the end of the text
     start, end = text.bounds(selection, reading)
     chosen = text.normalized[start:end]

@@ -214,8 +214,9 @@ def _plan(
         if text is None:
             report.skipped_sources["text source with rich text only (no plain text)"] += 1
             continue
+        # The most any reading counts: CRLF as two, astral characters as two UTF-16 units.
+        length = text.length(Reading(False, False, "", utf16=text.has_astral))
         for selection in source.selections:
-            length = len(text.original)
             if selection.start < 0 or selection.end < selection.start or selection.end > length:
                 raise XmlRefused(
                     f"selection {selection.guid} ({selection.start}-{selection.end}) lies "

@@ -196,3 +196,20 @@ def test_codings_made_elsewhere_on_our_export_come_back_onto_the_same_interviews
             .where(Theme.name == "Sent home")
         ).one()
     assert quote.text[quote.start : quote.end] == "They sent me home." and quote.name == "Ruth"
+
+
+def test_a_project_without_a_codebook_exports_a_valid_qdpx_that_imports(tmp_path, run):
+    from tests.export_helpers import REPO
+
+    first = init_project(tmp_path / "first")
+    first.close()
+    story = tmp_path / "story.txt"
+    story.write_text("Q: Where were you?\nA: At home with the children.\n", encoding="utf-8")
+    assert run("--project", first.root, "import", story).exit_code == 0
+    root = export(run, first.root, tmp_path / "a.qdpx")
+    schema = etree.XMLSchema(etree.parse(str(REPO / "tests" / "data" / "refi-qda" / "Project.xsd")))
+    assert schema.validate(root), schema.error_log
+    second = init_project(tmp_path / "second")
+    second.close()
+    result = run("--project", second.root, "import-qdpx", tmp_path / "a.qdpx")
+    assert result.exit_code == 0 and "imported as INT-001" in result.stdout, result.stderr

@@ -103,6 +103,9 @@ def render_qdpx(session: Session, name: str, filters: ExportFilter | None = None
         ns,
         notes_on,
     )
+    codebook = root.find(_q(ns, "CodeBook"))
+    if not len(codebook[0]):  # no themes yet: the schema wants a CodeBook to hold a Code
+        root.remove(codebook)
 
     interviews = _interviews(session, filters)
     attributes: dict[int, dict[str, str]] = {}

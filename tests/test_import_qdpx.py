@@ -211,3 +211,33 @@ def test_a_qdc_codebook_imports_with_its_guids_and_exports_them_again(empty, run
         assert f'guid="{guid}"' in text
     again = run("--project", empty.root, "codebook", "import", qdc)
     assert again.stdout.startswith("0 added, 0 updated, 3 unchanged")
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (
+            '<?xml version="1.0"?><!DOCTYPE c [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+            '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes/></CodeBook>',
+            "DTD or entities",
+        ),
+        (
+            '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
+            '<Code guid="not-a-guid" name="A" isCodable="true"/></Codes></CodeBook>',
+            "attribute guid: a value is not valid",
+        ),
+        ("<CodeBook", "not well-formed XML"),
+    ],
+)
+def test_a_hostile_or_broken_qdc_is_refused_and_changes_nothing(
+    content, reason, project, run, tmp_path
+):
+    from tests.conftest import dump_databases
+
+    path = tmp_path / "codes.qdc"
+    path.write_text(content, encoding="utf-8")
+    before = dump_databases(project.root)
+    result = run("--project", project.root, "codebook", "import", path)
+    assert result.exit_code == 1 and reason in result.stderr, result.stderr
+    assert result.stderr.count("\n") == 1 and "not-a-guid" not in result.stderr
+    assert dump_databases(project.root) == before

@@ -163,28 +163,26 @@ class ExcerptMap:
         last = bisect.bisect_left(self.starts, end) - 1  # last excerpt starting before end
         out = []
         for index in range(first, last + 1):
-            a = self._offset(index, start, "start") if index == first else 0
-            b = self._offset(index, end, "end") if index == last else self.lengths[index]
+            a = self._offset(index, start) if index == first else 0
+            b = self._offset(index, end) if index == last else self.lengths[index]
             if b > a:
                 out.append(Span(index + 1, a, b))
         return out
 
-    def _offset(self, index: int, position: int, side: str) -> int:
+    def _offset(self, index: int, position: int) -> int:
+        """An offset into excerpt index for a text position within its words' range."""
         tokens = self.tokens[index]
-        places = [t[1] for t in tokens]
-        if side == "start":
-            i = bisect.bisect_right(places, position) - 1
-            if i < 0:
-                return tokens[0][0]
-            offset, at, length = tokens[i]
-            if position < at + length:
-                return offset + position - at
-            return tokens[i + 1][0] if i + 1 < len(tokens) else offset + length
-        i = bisect.bisect_left(places, position) - 1
+        i = bisect.bisect_right([t[1] for t in tokens], position) - 1
         if i < 0:
-            return tokens[0][0]
+            return 0  # before its first word: the excerpt's start
         offset, at, length = tokens[i]
-        return offset + min(position - at, length)
+        if position <= at + length:
+            return offset + position - at
+        if i + 1 == len(tokens):
+            return offset + length
+        # Between two words: as far into the excerpt's own space (which may be shorter).
+        gap = tokens[i + 1][0] - offset - length
+        return offset + length + min(position - at - length, gap)
 
 
 def _find_word(text: str, word: str, cursor: int) -> int:

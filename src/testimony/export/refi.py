@@ -218,11 +218,15 @@ class ExportedSource:
     excerpts: list[tuple[int, int, int]]  # (excerpt id, start in text, length)
 
 
-def exported_sources(session: Session) -> dict[str, ExportedSource]:
-    """Every interview's exported source, by source GUID: what a .qdpx coded in another
-    tool and brought back is matched against."""
+def exported_sources(session: Session, wanted: set[str] | None = None) -> dict[str, ExportedSource]:
+    """The exported source of every interview (or those whose source GUID is in wanted), by
+    source GUID: what a .qdpx coded in another tool and brought back is matched against."""
     guids = project_guids(session)
-    interviews = _interviews(session, ExportFilter())
+    interviews = {
+        interview_id: row
+        for interview_id, row in _interviews(session, ExportFilter()).items()
+        if wanted is None or guids.of("source", row[0]) in wanted
+    }
     texts, offsets, lengths = _source_texts(session, interviews)
     return {
         guids.of("source", code): ExportedSource(

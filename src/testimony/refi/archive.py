@@ -8,10 +8,11 @@ ways tools write them (`sources/` or `Sources/`, any case).
 
 from __future__ import annotations
 
+import io
 import stat
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 MAX_ENTRIES = 20_000
 MAX_RATIO = 200  # text compresses 3-10x; a bomb compresses thousands of times
@@ -73,14 +74,15 @@ class QdpxArchive:
         self.zip.close()
 
 
-def open_qdpx(path: Path, max_bytes: int) -> QdpxArchive:
-    """Open path as a .qdpx after checking every entry name; ArchiveRefused if unsafe."""
+def open_qdpx(data: bytes, max_bytes: int) -> QdpxArchive:
+    """Open a .qdpx's bytes after checking every entry name; ArchiveRefused if unsafe.
+
+    The bytes already read are opened, not the file again: what was checked is what is used.
+    """
     try:
-        archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, EOFError):
         raise ArchiveRefused("not a zip archive, so not a .qdpx") from None
-    except OSError as exc:
-        raise ArchiveRefused(f"cannot read ({exc.strerror})") from None
     try:
         infos = archive.infolist()
         if len(infos) > MAX_ENTRIES:

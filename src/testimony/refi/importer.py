@@ -125,11 +125,11 @@ def import_qdpx(project: Project, path: Path, actor: str | None = None) -> QdpxR
     report = QdpxReport(status="imported")
     limit = int(project.settings.max_file_mb * UNPACKED_PER_FILE_MB * 1024 * 1024)
     try:
-        archive = open_qdpx(path, limit)
+        archive = open_qdpx(data, limit)
     except ArchiveRefused as exc:
         raise ImportRefused(path, str(exc)) from None
     with project.session() as s:
-        own = exported_sources(s)
+        own = exported_sources(s, _source_guids(archive))
     try:
         plan = _plan(archive, path, report, own)
     except (ArchiveRefused, XmlRefused) as exc:
@@ -155,6 +155,18 @@ def import_qdpx(project: Project, path: Path, actor: str | None = None) -> QdpxR
         with project.session() as s, s.begin():
             writer(s, [], [])
     return report
+
+
+def _source_guids(archive: QdpxArchive) -> set[str]:
+    """Every GUID in project.qde shaped as a source's, cheaply (before the real reading)."""
+    try:
+        data = archive.read(archive.project_file())
+    except ArchiveRefused:
+        return set()  # refused again, properly, when the file is read
+    return {
+        g.decode().lower()
+        for g in re.findall(rb'<(?:\w+:)?TextSource[^>]*?guid="\{?([-\w]+)', data)
+    }
 
 
 def _read_file(project: Project, path: Path) -> bytes:

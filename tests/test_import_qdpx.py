@@ -241,3 +241,51 @@ def test_a_hostile_or_broken_qdc_is_refused_and_changes_nothing(
     assert result.exit_code == 1 and reason in result.stderr, result.stderr
     assert result.stderr.count("\n") == 1 and "not-a-guid" not in result.stderr
     assert dump_databases(project.root) == before
+
+
+def test_a_relative_source_is_found_under_the_projects_base_path(empty, run, tmp_path):
+    """MAXQDA with a basePath: the text sits in that folder, not beside the .qdpx."""
+    out = tmp_path / "out"
+    out.mkdir()
+    path = make_qdpx("maxqda", out)
+    base = tmp_path / "transcripts"
+    base.mkdir()
+    (out / "Interview B.txt").rename(base / "Interview B.txt")
+    with zipfile.ZipFile(path) as archive:
+        qde = archive.read("project.qde").decode("utf-8")
+    qde = qde.replace('origin="MAXQDA', f'basePath="file://{base}" origin="MAXQDA', 1)
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", qde)
+    result = run("--project", empty.root, "import-qdpx", path)
+    assert result.exit_code == 0, result.stderr
+    assert quotes(empty)["Control of money"] == ["He took my salary card every month."]
+
+
+def test_a_qdpx_with_a_codebook_and_notes_only_adds_themes_and_memos(empty, run, tmp_path):
+    qde = (FIXTURES / "qualcoder" / "project.qde").read_text(encoding="utf-8")
+    start, end = qde.index(" <Variables>"), qde.index(" <Notes>")
+    path = tmp_path / "codes.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", qde[:start] + qde[end:])
+    result = run("--project", empty.root, "import-qdpx", path)
+    assert result.exit_code == 0, result.stderr
+    assert "imported as no interviews" in result.stdout
+    with empty.session() as s:
+        assert {t.name for t in s.scalars(select(Theme))} == {
+            "Control",
+            "Documents withheld",
+            "Police dismissal",
+        }
+        assert not s.scalars(select(Excerpt)).all()
+        memos = {(m.target_type, m.text) for m in s.scalars(select(Memo))}
+    assert ("theme", "Use when officers refuse to act.") in memos
+    # Notes nothing points to now: one project memo per coder, the notes in file order.
+    project_memo = next(text for kind, text in memos if kind == "project")
+    assert project_memo.startswith("Recorded at the shelter office.\n\n")
+    assert project_memo.endswith("\n\nCoding went slowly this week.")
+    assert "Marat" not in project_memo
+    again = run("--project", empty.root, "import-qdpx", path)
+    assert again.exit_code == 0
+    with empty.session() as s:
+        assert len(s.scalars(select(Theme)).all()) == 3
+        assert {(m.target_type, m.text) for m in s.scalars(select(Memo))} == memos

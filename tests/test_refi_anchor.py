@@ -106,3 +106,11 @@ def test_decomposed_accents_keep_positions_in_the_stored_text():
     sels = [selection(*positions(text, "Then I left."), "Then I left.")]
     _reading, quotes = spans_of(text, sels)
     assert quotes == [[(1, "Then I left.")]]
+
+
+def test_a_paragraph_cut_inside_a_word_still_maps():
+    long_word = "x" * 5000  # no space for 4,000 characters: the reader cuts it mid-word
+    text = f"A: {long_word} and then the police came.\n"
+    sels = [selection(*positions(text, "the police came."), "the police came.")]
+    _reading, quotes = spans_of(text, sels)
+    assert [quote for _position, quote in quotes[0]] == ["the police came."]

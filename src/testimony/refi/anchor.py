@@ -186,17 +186,22 @@ class ExcerptMap:
 
 
 def _find_word(text: str, word: str, cursor: int) -> int:
-    """The next place word stands alone in text from cursor (any place if it never does)."""
-    at = text.find(word, cursor)
-    first = at
-    while at >= 0:
-        before_ok = at == 0 or text[at - 1].isspace()
-        after = at + len(word)
-        if before_ok and (after == len(text) or text[after].isspace()):
-            return at
-        at = text.find(word, at + 1)
+    """The next place word stands alone in text from cursor (else its next place at all).
+
+    Looks a bounded number of times: a word cut out of a longer one (a very long
+    paragraph is cut at a fixed width) never stands alone, and scanning the whole
+    rest of the text for each such word would be quadratic.
+    """
+    first = at = text.find(word, cursor)
     if first < 0:
         raise ValueError("an excerpt's words are not in its source text")
+    for _ in range(64):
+        if at < 0:
+            break
+        after = at + len(word)
+        if (at == 0 or text[at - 1].isspace()) and (after == len(text) or text[after].isspace()):
+            return at
+        at = text.find(word, at + 1)
     return first
 
 

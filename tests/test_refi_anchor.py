@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from testimony.ingest.segment import excerpts_from_turns, turns_from_lines
 from testimony.refi.anchor import ExcerptMap, SourceText, choose_reading
 from testimony.refi.model import RefiSelection
@@ -114,3 +117,44 @@ def test_a_paragraph_cut_inside_a_word_still_maps():
     sels = [selection(*positions(text, "the police came."), "the police came.")]
     _reading, quotes = spans_of(text, sels)
     assert [quote for _position, quote in quotes[0]] == ["the police came."]
+
+
+WORDS = ["police", "sister", "Taraz", "bruises", "court", "🙂", "café", "ночью", "home", "he"]
+
+
+@given(
+    paragraphs=st.lists(
+        st.lists(st.sampled_from(WORDS), min_size=1, max_size=8), min_size=1, max_size=6
+    ),
+    crlf=st.booleans(),
+    crlf_as_one=st.booleans(),
+    inclusive=st.booleans(),
+    utf16=st.booleans(),
+    data=st.data(),
+)
+@settings(max_examples=60, deadline=None)
+def test_any_selection_of_whole_words_in_one_paragraph_quotes_those_words(
+    paragraphs, crlf, crlf_as_one, inclusive, utf16, data
+):
+    newline = "\r\n" if crlf else "\n"
+    texts = [" ".join(words) for words in paragraphs]
+    stored = (newline * 2).join(texts) + newline
+    index = data.draw(st.integers(0, len(texts) - 1))
+    words = paragraphs[index]
+    first = data.draw(st.integers(0, len(words) - 1))
+    last = data.draw(st.integers(first, len(words) - 1))
+    quote = " ".join(words[first : last + 1])
+    before = (newline * 2).join(texts[:index]) + (newline * 2 if index else "")
+    start_in_text = len(before) + len(" ".join(words[:first])) + (1 if first else 0)
+    stored_start = start_in_text
+    assert stored[stored_start : stored_start + len(quote)] == quote
+
+    def count(upto: int) -> int:
+        part = stored[:upto]
+        n = len(part) - (part.count("\r\n") if crlf_as_one else 0)
+        return n + (sum(ord(ch) > 0xFFFF for ch in part) if utf16 else 0)
+
+    start = count(stored_start)
+    end = count(stored_start + len(quote)) - (1 if inclusive else 0)
+    _reading, quotes = spans_of(stored, [selection(start, end, name=quote)])
+    assert quotes == [[(index + 1, quote)]]

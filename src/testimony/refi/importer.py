@@ -452,6 +452,11 @@ def _note(archive: QdpxArchive, refi: RefiProject, guid: str) -> tuple[str | Non
     return note.user, ""
 
 
+def _holds(memo: str, note: str) -> bool:
+    """Whether memo already holds note as one of its blank-line separated parts."""
+    return f"\n\n{memo}\n\n".find(f"\n\n{note}\n\n") >= 0
+
+
 class _Writer:
     """The rows of the plan, written inside the import's project transaction."""
 
@@ -540,7 +545,7 @@ class _Writer:
                 )
                 s.add(memo)
                 report.memos += 1
-            if planned.text in memo.text:
+            if _holds(memo.text, planned.text):
                 continue  # the same note again (a codebook-only file imported twice)
             memo.text = f"{memo.text}\n\n{planned.text}" if memo.text else planned.text
             memos[key] = memo

@@ -233,6 +233,64 @@ def import_cmd(
         sys.exit(2)
 
 
+@cli.command("import-qdpx")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pass_ctx
+def import_qdpx_cmd(obj: Context, file: Path, as_json: bool) -> None:
+    """Bring a REFI-QDA project (.qdpx from NVivo, ATLAS.ti, MAXQDA, QualCoder...) into
+    this project: codebook, coders, sources, codings, memos and case variables.
+
+    Sources are redacted on the way in like any import; codings are moved onto
+    the pseudonymized text. Codes join the project's codebook (matched by GUID,
+    then name). The file is checked whole first: anything unsafe or broken is
+    refused with exit 2 and the project is left as it was.
+    """
+    from testimony.refi.importer import import_qdpx
+
+    report = import_qdpx(obj.project, file)
+    if as_json:
+        out = {k: v for k, v in report.__dict__.items() if k != "reading"}
+        out["skipped_sources"] = dict(report.skipped_sources)
+        if report.reading:
+            out["reading"] = report.reading.__dict__
+        click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+        return
+    if report.status == "unchanged":
+        click.echo(f"{file}: imported already; nothing to do")
+        return
+    click.echo(
+        f"{file}: imported as {', '.join(report.interviews) or 'no interviews'}: "
+        f"{report.codings} codings, {report.memos} memos, "
+        f"{report.themes_added} themes added ({report.themes_matched} matched), "
+        f"{len(report.coders)} coders, {report.identifiers} identifiers redacted"
+    )
+    if report.own_sources:
+        click.echo(
+            f"{report.own_sources} source(s) are this project's own interviews, exported "
+            "earlier: their codings and notes were added to them"
+        )
+    if report.reading and report.reading.by != "no selections":
+        click.echo(
+            "positions read with CRLF as "
+            + ("one character" if report.reading.crlf_as_one else "two characters")
+            + ", end "
+            + ("inclusive" if report.reading.inclusive_end else "exclusive")
+            + (", in UTF-16 units" if report.reading.utf16 else "")
+            + f" (from {report.reading.by})"
+        )
+    for reason, count in sorted(report.skipped_sources.items()):
+        click.echo(f"skipped {count} source(s): {reason}", err=True)
+    for count, what in (
+        (report.selections_without_codes, "selection(s) with no code and no note"),
+        (report.selections_off_text, "selection(s) on no transcript text (labels, blank lines)"),
+    ):
+        if count:
+            click.echo(f"skipped {count} {what}", err=True)
+    if report.selections_split:
+        click.echo(f"{report.selections_split} selection(s) over several excerpts were split")
+
+
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @pass_ctx
@@ -811,7 +869,10 @@ def codebook_show(obj: Context, as_json: bool) -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 @pass_ctx
 def codebook_import(obj: Context, file: Path) -> None:
-    """Merge a codebook file into the project by theme id.
+    """Merge a codebook file (YAML, or a REFI-QDA .qdc) into the project by theme id.
+
+    A .qdc's codes are matched to the project's themes by GUID, then by name;
+    new codes become themes and keep their GUID for later exports.
 
     Themes with codings are never dropped: if the file no longer has them they
     are kept and reported.
@@ -820,8 +881,15 @@ def codebook_import(obj: Context, file: Path) -> None:
     from testimony.coding.themes import import_codebook
     from testimony.db import audit
 
-    codebook = load_codebook(file)
     project = obj.project
+    if file.suffix.lower() == ".qdc":  # REFI-QDA: codes matched to themes by GUID, then name
+        from testimony.refi.codebook import load_qdc, qdc_codebook
+
+        codes = load_qdc(file)
+        with project.session() as s:
+            codebook = qdc_codebook(s, codes, file.stem)
+    else:
+        codebook = load_codebook(file)
     with project.session() as s, s.begin():
         merge = import_codebook(s, codebook)
         audit.append(

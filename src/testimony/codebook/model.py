@@ -19,6 +19,7 @@ class ThemeSpec:
     color: str | None = None
     key: str | None = None
     children: list[ThemeSpec] = field(default_factory=list)
+    guid: str | None = field(default=None, compare=False)  # a REFI-QDA code's GUID
     line: int = field(default=0, compare=False)
     column: int = field(default=0, compare=False)
 

@@ -73,6 +73,8 @@ def import_codebook(session: Session, codebook: Codebook) -> CodebookMerge:
         theme.color = spec.color
         theme.shortcut = spec.key
         theme.position = position
+        if spec.guid:
+            theme.guid = spec.guid
         session.flush()
         theme.parent_id = existing[parent.id].id if parent else None
         if changed is None:

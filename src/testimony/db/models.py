@@ -138,6 +138,8 @@ class Theme(Base):
     shortcut: Mapped[str | None] = mapped_column(String(8))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id", ondelete="SET NULL"))
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # The REFI-QDA GUID of a code imported from another tool, reused by every export.
+    guid: Mapped[str | None] = mapped_column(String(38))
 
 
 class Coder(Base):

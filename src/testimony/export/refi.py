@@ -103,6 +103,9 @@ def render_qdpx(session: Session, name: str, filters: ExportFilter | None = None
         ns,
         notes_on,
     )
+    codebook = root.find(_q(ns, "CodeBook"))
+    if not len(codebook[0]):  # no themes yet: the schema wants a CodeBook to hold a Code
+        root.remove(codebook)
 
     interviews = _interviews(session, filters)
     attributes: dict[int, dict[str, str]] = {}
@@ -205,6 +208,37 @@ def render_qdpx(session: Session, name: str, filters: ExportFilter | None = None
     return buffer.getvalue()
 
 
+@dataclass(frozen=True)
+class ExportedSource:
+    """An interview's text as a .qdpx export writes it, and where each excerpt lies in it."""
+
+    interview_id: int
+    code: str
+    text: str
+    excerpts: list[tuple[int, int, int]]  # (excerpt id, start in text, length)
+
+
+def exported_sources(session: Session, wanted: set[str] | None = None) -> dict[str, ExportedSource]:
+    """The exported source of every interview (or those whose source GUID is in wanted), by
+    source GUID: what a .qdpx coded in another tool and brought back is matched against."""
+    guids = project_guids(session)
+    interviews = {
+        interview_id: row
+        for interview_id, row in _interviews(session, ExportFilter()).items()
+        if wanted is None or guids.of("source", row[0]) in wanted
+    }
+    texts, offsets, lengths = _source_texts(session, interviews)
+    return {
+        guids.of("source", code): ExportedSource(
+            interview_id,
+            code,
+            texts[interview_id],
+            [(e, offsets[e], n) for e, n in lengths.get(interview_id, [])],
+        )
+        for interview_id, (code, _title) in interviews.items()
+    }
+
+
 def _codes(parent: ET.Element, session: Session, guids: Guids, ns: str, notes_on: dict) -> dict:
     """The codebook as nested Code elements in codebook order; theme id -> GUID."""
     themes = list(session.scalars(select(Theme).order_by(Theme.position, Theme.id)))
@@ -215,7 +249,7 @@ def _codes(parent: ET.Element, session: Session, guids: Guids, ns: str, notes_on
     guid_of: dict[int, str] = {}
 
     def add(holder: ET.Element, theme: Theme) -> None:
-        guid_of[theme.id] = guids.of("theme", theme.slug)
+        guid_of[theme.id] = theme.guid or guids.of("theme", theme.slug)
         code = ET.SubElement(
             holder, _q(ns, "Code"), guid=guid_of[theme.id], name=theme.name, isCodable="true"
         )

@@ -25,6 +25,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 
@@ -152,6 +153,38 @@ def import_files(
                 if progress:
                     progress(index + 1, len(paths))
     return report
+
+
+# Adds a caller's rows (codings, themes...) to an import's project transaction: (session,
+# each interview's rendered parts, their interview codes).
+ProjectHook = Callable[[Any, list["_Rendered"], list[str]], None]
+
+
+def import_documents(
+    project: Project,
+    path: Path,
+    read: ReadResult,
+    digest: str,
+    file_format: str,
+    actor: str | None = None,
+    on_project: ProjectHook | None = None,
+) -> FileResult:
+    """Import interviews a caller has read itself (a REFI-QDA project's sources) through the
+    same redaction and the same crash-safe order of writes as a transcript file.
+
+    on_project writes the caller's own rows inside the project transaction, so they
+    land with the interviews or not at all.
+    """
+    recover_pending(project)
+    finish_renders(project)
+    pipeline = _pipeline(project)
+    _seed_known_forms(project, pipeline)
+    staged = _Staged(path, digest=digest, size=path.stat().st_size, file_format=file_format)
+    staged.read = read
+    staged.prepared = [_prepare(d, path, staged.lessons) for d in read.documents]
+    staged.pending = _texts_to_detect(staged.prepared)
+    staged.detections = InProcessDetection(pipeline).submit([t.raw for t in staged.pending])
+    return _import_parsed(project, pipeline, _SharedResolver(), staged, [], actor, on_project)
 
 
 class _Lessons:
@@ -450,6 +483,7 @@ def _import_parsed(
     staged: _Staged,
     old_sources: list[Source],
     actor: str | None,
+    on_project: ProjectHook | None = None,
 ) -> FileResult:
     path, digest, size = staged.path, staged.digest, staged.size
     file_format, read = staged.file_format, staged.read
@@ -510,6 +544,8 @@ def _import_parsed(
             for row, code in zip(rows, codes, strict=True):
                 _write_interview(s, row, code, file_format)
             _add_fingerprints(s, key, new_forms)
+            if on_project is not None:
+                on_project(s, rows, codes)
             for row, code in zip(rows, codes, strict=True):
                 audit.append(
                     s,

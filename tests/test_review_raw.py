@@ -215,3 +215,13 @@ async def test_in_the_raw_text_a_common_word_needs_a_second_n(shell_project):
         await pilot.press("enter")
         await settle(pilot)
     assert " him " not in _texts(shell_project)
+
+
+def test_a_name_a_reviewer_added_is_redacted_in_later_imports(shell_project, run, tmp_path):
+    root = shell_project.root
+    assert run("--project", root, "review", "add", "--text", "Lucky").exit_code == 0
+    later = tmp_path / "later.txt"
+    later.write_text("Q: And then?\nA: Lucky came by the shop again in April.\n")
+    assert run("--project", root, "import", later).exit_code == 0
+    assert "Lucky" not in _texts(shell_project)
+    assert "came by the shop" in _texts(shell_project)  # the later file is there

@@ -79,12 +79,26 @@ class EntityResolver:
 
     def known_forms(self) -> list[tuple[str, str]]:
         """Every project-wide (form, label) the vault knows, to seed propagation; not the
-        forms of entities a reviewer said are no identifiers."""
-        return [
+        forms of entities a reviewer said are no identifiers. A given name alone links only
+        within its interview, but one a reviewer accepted (or added) is still an identifier
+        in the next file: it is found there too, and gets an entity of that file's own."""
+        known = [
             (form, self.entities[eid].label)
             for form, eid in self.forms.items()
             if self.entities[eid].status != "rejected"
         ]
+        accepted = [eid for eid, info in self.entities.items() if info.status == "accepted"]
+        if accepted:
+            seen = {form for form, _label in known}
+            for form, eid in self.session.execute(
+                select(ScopedForm.form, ScopedForm.entity_id).where(
+                    ScopedForm.entity_id.in_(accepted)
+                )
+            ):
+                if form not in seen:
+                    seen.add(form)
+                    known.append((form, self.entities[eid].label))
+        return known
 
     def resolve(self, surface: str, label: str, scope: int | None = None) -> tuple[int, str]:
         """The entity this surface form names, made if new; returns (id, rendering)."""

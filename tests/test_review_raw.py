@@ -15,7 +15,7 @@ from testimony.redact import review
 from testimony.tui.review_app import ReviewApp
 from testimony.tui.screens.raw_text import RawTextScreen
 from testimony.tui.widgets.reader import Reader
-from testimony.vault.models import Mention
+from testimony.vault.models import Entity, Mention
 
 from .test_rerender import _texts
 from .test_review_tui import settle
@@ -225,3 +225,34 @@ def test_a_name_a_reviewer_added_is_redacted_in_later_imports(shell_project, run
     assert run("--project", root, "import", later).exit_code == 0
     assert "Lucky" not in _texts(shell_project)
     assert "came by the shop" in _texts(shell_project)  # the later file is there
+
+
+def test_identifiers_denied_in_advance_stay_in_the_vault_and_are_redacted(project, run, tmp_path):
+    root = project.root
+    names = tmp_path / "known-names.txt"  # the reviewer's own list, outside the project
+    names.write_text("# the family\nTimur\nZhanar Abenova\n")
+    denied = run("--project", root, "review", "deny", "--file", names)
+    assert denied.exit_code == 0, denied.output
+    story = tmp_path / "story.txt"
+    story.write_text(
+        "Q: Who came?\nA: My brother-in-law Timur came, and later zhanar abenova called.\n"
+    )
+    assert run("--project", root, "import", story).exit_code == 0
+    text = _texts(project)
+    assert "Timur" not in text and "abenova" not in text.casefold()
+    assert "brother-in-law" in text
+    for name in ("testimony.yaml", "allow-list.txt"):  # nothing raw in the coders' folder
+        assert "Timur" not in (root / name).read_text()
+    memo = tmp_path / "memo.md"
+    memo.write_text("Ask Zhanar Abenova about the second visit.\n")
+    assert run("--project", root, "leak-check", memo).exit_code == 1
+    with project.vault_session() as vs:
+        accepted = {e.canonical for e in vs.scalars(select(Entity)) if e.status == "accepted"}
+    assert {"Timur", "Zhanar Abenova"} <= accepted
+
+
+def test_deny_refuses_an_empty_list(project, run, tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("# nobody yet\n")
+    result = run("--project", project.root, "review", "deny", "--file", empty)
+    assert result.exit_code == 2 and "give the identifiers" in result.output

@@ -698,6 +698,26 @@ def review_add(obj: Context, text: str, label: str, interview: str | None, force
     _decided(add(obj.project, text, label, interview, obj.reviewer, force), "added")
 
 
+@review_group.command("deny")
+@click.option("--text", "texts", multiple=True, help="An identifier known in advance (repeatable).")
+@click.option(
+    "--file",
+    "list_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A file of identifiers, one per line ('#' starts a comment); keep it out of the project.",
+)
+@click.option("--label", default="PERSON", show_default=True, help="Their type.")
+@pass_ctx
+def review_deny(obj: Context, texts: tuple[str, ...], list_file: Path | None, label: str) -> None:
+    """Identifiers known in advance: kept in the vault (not in testimony.yaml, which coders
+    receive), redacted wherever they occur now and in every later import."""
+    from testimony.redact.review import deny
+    from testimony.settings import read_list_file
+
+    terms = list(texts) + (read_list_file(list_file, "--file") if list_file else [])
+    _decided(deny(obj.project, terms, label, obj.reviewer), f"denied {len(terms)} as {label}:")
+
+
 @review_group.command("sign-off")
 @click.argument("interviews", nargs=-1, required=True)
 @pass_ctx

@@ -69,7 +69,9 @@ redaction:
   # jobs said of someone ("she worked as a nurse") too.
   labels: [PERSON, GPE, LOC, FAC, ORG, NORP, DATE, AGE, ADDRESS, PHONE, EMAIL, URL, HANDLE, ID,
            QUANTITY]
-  # Strings that are always redacted (names the model may miss).
+  # Strings that are always redacted (names the model may miss). This file goes
+  # to every coder: keep real names out of it and give them to the vault with
+  # `testimony review deny --text NAME` (or --file LIST) instead.
   deny_list: []
   # Strings that are never redacted (the organisation running the study,
   # the country, public officials the team decides to name).

@@ -417,6 +417,30 @@ def add(
     return _finish(project, sorted(ids), "review-add", actor, occurrences=found, label=label)
 
 
+def deny(
+    project: Project, texts: Iterable[str], label: str = "PERSON", actor: str | None = None
+) -> DecisionResult:
+    """Identifiers known before they are met (the survivor's husband, the street she lived
+    on): kept in the vault, never in the project folder, redacted wherever they occur now
+    and found in every later import; fingerprinted, so the leak gate stops them in a memo."""
+    terms = [" ".join(t.split()) for t in texts]
+    terms = [t for t in terms if t]
+    if not terms or not all(any(ch.isalnum() for ch in t) for t in terms):
+        raise ReviewError("give the identifiers to deny, one per --text or per line of --file")
+    label = label.upper()
+    with project.vault_session() as vs, vs.begin():
+        resolver = resolver_for(vs, project.settings)
+        found, ids = _redact_everywhere(vs, resolver, [(t, label) for t in terms], None, REVIEWER)
+        ids |= {resolver.entity_for(t, label) for t in terms}  # project-wide forms
+        vs.execute(update(Entity).where(Entity.id.in_(ids)).values(status="accepted"))
+        _fingerprint(
+            project, vs, list(resolver.added_forms) + [(t.casefold(), label) for t in terms]
+        )
+    return _finish(
+        project, sorted(ids), "review-deny", actor, occurrences=found, label=label, terms=len(terms)
+    )
+
+
 def _redact_everywhere(
     vs,  # noqa: ANN001
     resolver,  # noqa: ANN001
@@ -776,6 +800,7 @@ __all__ = [
     "accept",
     "add",
     "decide_mentions",
+    "deny",
     "list_mentions",
     "list_proposals",
     "raw_segments",

@@ -24,12 +24,11 @@ from itertools import accumulate
 from lxml import etree
 
 from testimony.errors import TestimonyError
-from testimony.redact.fingerprint import fingerprint_form
-from testimony.redact.leak import DIGIT_RUN, WORD, FingerprintSet, find_leaks
+from testimony.redact.fingerprint import fingerprint_form, first_word_digest
+from testimony.redact.leak import DIGIT_RUN, WORD, FingerprintSet
 
 TAG = re.compile(r"<[^>]*>")
-CACHE_LIMIT = 2_000_000  # runs remembered as hashed (the verdicts of identifiers are kept)
-BLOCK = 100_000  # words per block, so a long file's runs are never all in memory at once
+CACHE_LIMIT = 2_000_000  # runs remembered with their verdict
 
 
 @dataclass(frozen=True)
@@ -58,15 +57,9 @@ class LeakRefused(TestimonyError):
         )
 
 
-def scan_export(
-    data: bytes, fmt: str, prints: FingerprintSet, token_counts: set[int] | None = None
-) -> list[Finding]:
-    """Every fingerprinted identifier in an export of format `fmt`, by place.
-
-    `token_counts` (the word counts of the project's fingerprints) lets the
-    scanner skip word runs of other lengths, which cannot match.
-    """
-    scanner = Scanner(prints, token_counts)
+def scan_export(data: bytes, fmt: str, prints: FingerprintSet) -> list[Finding]:
+    """Every fingerprinted identifier in an export of format `fmt`, by place."""
+    scanner = Scanner(prints)
     findings: list[Finding] = []
     for piece in readable_parts(data, fmt):
         leaks = scanner.find(piece.text)
@@ -112,19 +105,21 @@ class Piece:
 class Scanner:
     """`redact.leak.find_leaks` with the same findings, fast enough for a whole export.
 
-    Instead of hashing every run of one to N words at every word, it hashes
-    each distinct run once (an export repeats its words and phrases endlessly),
-    only for run lengths that some fingerprint has, and finds the runs with
-    set operations; word positions are worked out only when something is found.
+    find_leaks hashes every run of one to N words at every word. Most words of a
+    pseudonymized export cannot begin an identifier, and one hash per distinct word
+    says so: a word can begin one only if it is an identifier itself or the first
+    word of a longer one (project.db keeps keyed digests of those first words).
+    Only at such words are the longer runs formed and hashed, each distinct run
+    once, exactly as find_leaks forms them. Without that index (an older project
+    not yet upgraded) every word is such a word: slower, never less thorough.
     """
 
-    def __init__(self, prints: FingerprintSet, token_counts: set[int] | None = None) -> None:
+    def __init__(self, prints: FingerprintSet) -> None:
         self.prints = prints
-        counts = token_counts if token_counts is not None else range(1, prints.longest + 1)
-        self.lengths = sorted(n for n in counts if 1 <= n <= prints.longest)
-        self._forms: dict[str, str] = {}
-        self._seen: set[str] = set()  # runs already hashed
-        self._hits: dict[str, str] = {}  # run -> fingerprint, for runs that are identifiers
+        self._forms: dict[str, str] = {}  # word -> its normalised form
+        self._may_start: dict[str, bool] = {}  # word -> whether an identifier can start there
+        self._runs: dict[str, str | None] = {}  # run of forms -> its fingerprint if known
+        self._first_words: dict[str, bool] = {}  # first word -> whether it begins an identifier
 
     def find(self, text: str) -> list[tuple[int, int, str, str]]:
         """(start, end, label, fingerprint) of every fingerprinted identifier in text."""
@@ -132,54 +127,69 @@ class Scanner:
         if not labels:
             return []
         words = WORD.findall(text)
-        for word in set(words).difference(self._forms):
-            self._forms[word] = fingerprint_form(word)
-        forms = list(map(self._forms.__getitem__, words))
-        if any(not form or " " in form for form in set(forms)):
-            return find_leaks(text, self.prints)  # rare forms: the reference, word by word
-        last_word: dict[int, tuple[int, str]] = {}  # first word -> (last word, fingerprint)
-        for start in range(0, len(forms), BLOCK):
-            self._runs(forms, start, last_word)
+        distinct = set(words)
+        may_start = self._may_start
+        for word in distinct.difference(may_start):
+            may_start[word] = self._can_start(word)
+        starters = {word for word in distinct if may_start[word]}
         found = []
-        if last_word:
-            spans = [(m.start(), m.end()) for m in WORD.finditer(text)]
-            for first in sorted(last_word):
-                last, digest = last_word[first]
-                found.append((spans[first][0], spans[last][1], labels[digest], digest))
+        if starters:
+            matches = []  # (first word, last word, fingerprint)
+            forms, longest = self._forms, self.prints.longest
+            for first in [i for i, word in enumerate(words) if word in starters]:
+                for n in range(min(longest, len(words) - first), 0, -1):
+                    window = (forms[word] for word in words[first : first + n])
+                    digest = self._fingerprint(" ".join(form for form in window if form))
+                    if digest is not None:
+                        matches.append((first, first + n - 1, digest))
+                        break
+            if matches:
+                spans = _word_spans(text, {i for m in matches for i in m[:2]})
+                found = [(spans[a][0], spans[b][1], labels[d], d) for a, b, d in matches]
         for match in DIGIT_RUN.finditer(text):
-            digest = self._hash(fingerprint_form(match.group(), "PHONE"))
-            if digest in labels:
+            digest = self._fingerprint(fingerprint_form(match.group(), "PHONE"))
+            if digest is not None:
                 found.append((match.start(), match.end(), labels[digest], digest))
         return found
 
-    def _runs(self, forms: list[str], start: int, last_word: dict) -> None:
-        """Record the longest identifier run starting at each word of one block."""
-        for n in self.lengths:  # shortest first, so a longer run overwrites a shorter
-            window = forms[start : start + BLOCK + n - 1]
-            if len(window) < n:
-                break
-            runs = (
-                window
-                if n == 1
-                else list(map(" ".join, zip(*(window[k:] for k in range(n)), strict=False)))
-            )
-            distinct = set(runs)
-            for run in distinct.difference(self._seen):
-                if run not in self._hits:
-                    digest = self._hash(run)
-                    if digest in self.prints.labels:
-                        self._hits[run] = digest
-            if len(self._seen) > CACHE_LIMIT:
-                self._seen.clear()  # start afresh: what recurs is remembered again soon
-            self._seen |= distinct
-            hits = distinct.intersection(self._hits)
-            if hits:
-                for offset, run in enumerate(runs):
-                    if run in hits:
-                        last_word[start + offset] = (start + offset + n - 1, self._hits[run])
+    def _can_start(self, word: str) -> bool:
+        """Whether a run of words beginning with this word can be an identifier."""
+        form = self._forms[word] = fingerprint_form(word)
+        if not form:  # it joins nothing: the run really begins at the next word
+            return True
+        lead = form.split(" ", 1)[0]
+        if self._fingerprint(lead) is not None:
+            return True
+        first_words = self.prints.first_words
+        if first_words is None:
+            return True
+        if lead not in self._first_words:
+            self._first_words[lead] = first_word_digest(self.prints.key, lead) in first_words
+        return self._first_words[lead]
 
-    def _hash(self, form: str) -> str:
-        return hmac.digest(self.prints.key, form.encode("utf-8"), "sha256").hex()
+    def _fingerprint(self, run: str) -> str | None:
+        """The run's fingerprint if it is a known identifier; each distinct run hashed once."""
+        try:
+            return self._runs[run]
+        except KeyError:
+            pass
+        if len(self._runs) > CACHE_LIMIT:
+            self._runs.clear()  # start afresh: what recurs is remembered again soon
+        digest = hmac.digest(self.prints.key, run.encode("utf-8"), "sha256").hex()
+        found = self._runs[run] = digest if digest in self.prints.labels else None
+        return found
+
+
+def _word_spans(text: str, wanted: set[int]) -> dict[int, tuple[int, int]]:
+    """(start, end) in text of the words with these indices (in WORD.findall's order)."""
+    spans: dict[int, tuple[int, int]] = {}
+    last = max(wanted)
+    for index, match in enumerate(WORD.finditer(text)):
+        if index in wanted:
+            spans[index] = match.span()
+            if index == last:
+                break
+    return spans
 
 
 def readable_parts(data: bytes, fmt: str) -> Iterator[Piece]:

@@ -19,7 +19,7 @@ import zipfile
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, islice
 
 from lxml import etree
 
@@ -29,6 +29,7 @@ from testimony.redact.leak import DIGIT_RUN, WORD, FingerprintSet
 
 TAG = re.compile(r"<[^>]*>")
 CACHE_LIMIT = 2_000_000  # runs remembered with their verdict
+CHUNK = 1 << 16  # characters of text read at a time, about; a word is placed within its chunk
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def scan_export(data: bytes, fmt: str, prints: FingerprintSet) -> list[Finding]:
             continue
         named: set[str] = set()
         if piece.locate is not None:  # name the places by the file's own structure
-            details = {d.where: d for start, *_rest in leaks for d in piece.locate(start)}
+            details = {d.where: d for d in piece.locate([start for start, *_rest in leaks])}
             for detail in details.values():
                 for start, _end, label, digest in scanner.find(detail.text):
                     named.add(digest)
@@ -86,9 +87,9 @@ class Piece:
     where: str = ""
     by: str = "fixed"  # fixed: `where`; line: "line L"; column: "line L, column C"; named
     names: list[str] | None = None  # by "named": a place name for each line of text
-    # The smaller pieces (CSV cells, a JSON string) around an offset, which name a
+    # The smaller pieces (CSV cells, a JSON string) around offsets, which name a
     # place better: asked only for findings, since one pass over a file is faster.
-    locate: Callable[[int], list[Piece]] | None = None
+    locate: Callable[[list[int]], list[Piece]] | None = None
 
     def place(self, start: int) -> str:
         line = self.text.count("\n", 0, start)
@@ -126,7 +127,7 @@ class Scanner:
         labels = self.prints.labels
         if not labels:
             return []
-        words = WORD.findall(text)
+        words, chunks = _words(text)
         distinct = set(words)
         may_start = self._may_start
         for word in distinct.difference(may_start):
@@ -144,7 +145,7 @@ class Scanner:
                         matches.append((first, first + n - 1, digest))
                         break
             if matches:
-                spans = _word_spans(text, {i for m in matches for i in m[:2]})
+                spans = _word_spans(text, chunks, {i for m in matches for i in m[:2]})
                 found = [(spans[a][0], spans[b][1], labels[d], d) for a, b, d in matches]
         for match in DIGIT_RUN.finditer(text):
             digest = self._fingerprint(fingerprint_form(match.group(), "PHONE"))
@@ -180,14 +181,34 @@ class Scanner:
         return found
 
 
-def _word_spans(text: str, wanted: set[int]) -> dict[int, tuple[int, int]]:
-    """(start, end) in text of the words with these indices (in WORD.findall's order)."""
+def _words(text: str) -> tuple[list[str], list[tuple[int, int]]]:
+    """WORD.findall(text), read in chunks that end at a space (no word spans one), and
+    where each chunk starts: (word index, offset), so a word is placed without a full pass."""
+    words: list[str] = []
+    chunks: list[tuple[int, int]] = []
+    start = 0
+    while start < len(text):
+        end = text.find(" ", start + CHUNK)
+        end = len(text) if end < 0 else end
+        chunks.append((len(words), start))
+        words += WORD.findall(text, start, end)
+        start = end
+    return words, chunks
+
+
+def _word_spans(
+    text: str, chunks: list[tuple[int, int]], wanted: set[int]
+) -> dict[int, tuple[int, int]]:
+    """(start, end) in text of the words with these indices, each read from its chunk."""
     spans: dict[int, tuple[int, int]] = {}
-    last = max(wanted)
-    for index, match in enumerate(WORD.finditer(text)):
-        if index in wanted:
-            spans[index] = match.span()
-            if index == last:
+    firsts = [first for first, _offset in chunks]
+    for index in sorted(wanted):
+        chunk = bisect_right(firsts, index) - 1
+        first, offset = chunks[chunk]
+        end = chunks[chunk + 1][1] if chunk + 1 < len(chunks) else len(text)
+        for number, match in enumerate(WORD.finditer(text, offset, end), start=first):
+            if number == index:
+                spans[index] = match.span()
                 break
     return spans
 
@@ -210,28 +231,37 @@ def readable_parts(data: bytes, fmt: str) -> Iterator[Piece]:
         text = data.decode("utf-8-sig")
         yield Piece(text, "CSV file ", by="column", locate=_CsvCells(text).around)
     elif fmt == "json":
-        parts = list(_json_parts(json.loads(data.decode("utf-8")), ""))
-        starts = list(accumulate((len(text) + 1 for _where, text in parts), initial=0))
+        texts, parts = _json_texts(json.loads(data.decode("utf-8")))
+        starts = [start for start, _path, _value in parts]
 
-        def json_string(offset: int) -> list[Piece]:
-            where, text = parts[bisect_right(starts, offset) - 1]
-            return [Piece(text, f"JSON {where or '(top)'}")]
+        def json_strings(offsets: list[int]) -> list[Piece]:
+            indices = sorted({bisect_right(line_starts, offset) - 1 for offset in offsets})
+            found = []
+            for index in indices:  # the part holding the string, then the string in it
+                start, path, value = parts[bisect_right(starts, index) - 1]
+                where, text = next(islice(_json_parts(value, path), index - start, None))
+                found.append(Piece(text, f"JSON {where or '(top)'}"))
+            return found
 
-        strings = "\n".join(text for _where, text in parts)
-        yield Piece(strings, "JSON (strings read together)", locate=json_string)
+        line_starts = list(accumulate((len(text) + 1 for text in texts), initial=0))
+        strings = "\n".join(texts)
+        yield Piece(strings, "JSON (strings read together)", locate=json_strings)
     else:
         yield Piece(data.decode("utf-8"), "", by="column")
 
 
 class _CsvCells:
-    """The cells of the CSV record around an offset of the file's text."""
+    """The cells of the CSV records around offsets of the file's text."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.header: list[str] = []
         self.ends: list[int] | None = None  # where each record ends, made on first use
 
-    def around(self, offset: int) -> list[Piece]:
+    def around(self, offsets: list[int]) -> list[Piece]:
+        return [cell for offset in sorted(set(offsets)) for cell in self._cells(offset)]
+
+    def _cells(self, offset: int) -> list[Piece]:
         if self.ends is None:
             self.ends = []
             consumed = 0
@@ -265,18 +295,54 @@ def _markup(text: str, prefix: str) -> Piece:
     return Piece("\n".join(lines), prefix, by="line")
 
 
+def _json_texts(document) -> tuple[list[str], list[tuple[int, str, object]]]:  # noqa: ANN001
+    """Every string and key of a JSON document in `_json_parts` order, and the parts
+    (a top-level key, value or list item) as (index of their first string, path, value),
+    so that a string's path is worked out from its part alone, and only for findings."""
+    texts: list[str] = []
+    parts: list[tuple[int, str, object]] = []
+    top = document.items() if isinstance(document, dict) else [(None, document)]
+    for key, value in top:
+        if key is not None:
+            parts.append((len(texts), f"{key} (the key)", str(key)))
+            texts.append(str(key))
+        path = "" if key is None else str(key)
+        items = enumerate(value) if isinstance(value, list) else [(None, value)]
+        for index, item in items:
+            parts.append((len(texts), path if index is None else f"{path}[{index}]", item))
+            texts += _json_strings(item)
+    return texts, parts
+
+
+def _json_strings(value) -> list[str]:  # noqa: ANN001
+    """Every string and key under a JSON value, in `_json_parts` order."""
+    strings: list[str] = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            strings.append(item)
+        elif isinstance(item, dict):
+            for key, inner in reversed(item.items()):
+                stack += (inner, str(key))
+        elif isinstance(item, list):
+            stack += reversed(item)
+    return strings
+
+
 def _json_parts(value, path: str) -> Iterator[tuple[str, str]]:  # noqa: ANN001
     """(path, string) for every string and key, as in quotes[3].memo."""
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            inner = f"{path}.{key}" if path else str(key)
-            yield f"{inner} (the key)", str(key)
-            yield from _json_parts(item, inner)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _json_parts(item, f"{path}[{index}]")
+    stack = [(value, path)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, str):
+            yield where, item
+        elif isinstance(item, dict):
+            for key, inner in reversed(item.items()):
+                place = f"{where}.{key}" if where else str(key)
+                stack += ((inner, place), (str(key), f"{place} (the key)"))
+        elif isinstance(item, list):
+            stack += ((inner, f"{where}[{i}]") for i, inner in reversed(list(enumerate(item))))
 
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

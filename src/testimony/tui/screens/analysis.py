@@ -44,17 +44,23 @@ class AnalysisScreen(Screen[int | None]):
 
     CSS_PATH = "analysis.tcss"
     BINDINGS = [
-        Binding("escape", "dismiss(None)", "Back"),
-        Binding("v", "next_view", "Next view"),
-        Binding("1", "show_view('themes')", "Themes", show=False),
-        Binding("2", "show_view('interviews')", "Interviews", show=False),
-        Binding("3", "show_view('coders')", "Coders", show=False),
-        Binding("4", "show_view('cooccurrence')", "Co-occurrence", show=False),
-        Binding("5", "show_view('agreement')", "Agreement", show=False),
-        Binding("c", "next_coder", "Coder"),
-        Binding("o", "toggle_overlap", "Same/overlap"),
-        Binding("p", "next_pair", "Pair"),
-        Binding("r", "recompute", "Refresh"),
+        Binding("escape", "dismiss(None)", "Back", id="analysis.back"),
+        Binding("v", "next_view", "Next view", id="analysis.next-view"),
+        Binding("1", "show_view('themes')", "Themes", show=False, id="analysis.themes"),
+        Binding("2", "show_view('interviews')", "Interviews", show=False, id="analysis.interviews"),
+        Binding("3", "show_view('coders')", "Coders", show=False, id="analysis.coders"),
+        Binding(
+            "4",
+            "show_view('cooccurrence')",
+            "Co-occurrence",
+            show=False,
+            id="analysis.cooccurrence",
+        ),
+        Binding("5", "show_view('agreement')", "Agreement", show=False, id="analysis.agreement"),
+        Binding("c", "next_coder", "Coder", id="analysis.coder"),
+        Binding("o", "toggle_overlap", "Same/overlap", id="analysis.overlap"),
+        Binding("p", "next_pair", "Pair", id="analysis.pair"),
+        Binding("r", "recompute", "Refresh", id="analysis.refresh"),
     ]
 
     def __init__(self, bench: Workbench) -> None:

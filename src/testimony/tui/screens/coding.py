@@ -62,7 +62,7 @@ class CodingScreen(CodingActions, Screen[None]):
         Binding("U", "redo", "Redo", show=False),
         Binding("slash", "search", "Search"),
         Binding("R", "retrieve", "Retrieve"),
-        Binding("F", "analysis", "Analysis"),
+        Binding("F", "analysis", "Analysis", id="coding.analysis"),
         Binding("V", "cycle_view", "View", show=False),
         Binding("E", "edit_codebook", "Codebook", show=False),
         Binding("question_mark", "describe_theme", "About theme", show=False),

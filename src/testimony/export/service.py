@@ -7,11 +7,13 @@ reader never sees half a report.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -79,7 +81,7 @@ def export(
     if output is not None and not output.parent.resolve().is_dir():
         raise TestimonyError(f"{output.parent}: no such folder")
     key = load_key(project, key_file)  # before any work: no key, no export
-    with project.session() as session:
+    with project.session() as session, _no_cycle_collection():
         data, report = render(session, options, project.settings.name)
         unreviewed = report.unreviewed if report else _unreviewed(session, options)
     clock.lap("build")
@@ -141,7 +143,8 @@ def _check_and_write(
         index_first_words(project, key)  # an older project: once, then every export is fast
         with project.session() as session:
             prints = FingerprintSet.load(session, key)
-    findings = scan_export(data, fmt, prints)
+    with _no_cycle_collection():
+        findings = scan_export(data, fmt, prints)
     clock.lap("gate")
     name = output.name if output else "stdout"
     if findings:
@@ -218,6 +221,20 @@ def _pseudonyms(project: Project, key: bytes, key_file: Path | None) -> dict[str
     if key_file is not None or not project.vault_path.is_file():
         return {}
     return pseudonyms_by_fingerprint(project, key)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Building and checking an export make millions of objects that hold no cycles, and
+    the cycle collector would walk them all again and again (twice the time on 100,000
+    quotes, more in a process already holding many objects); reference counting frees them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class _Clock:

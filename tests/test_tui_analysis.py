@@ -250,3 +250,23 @@ async def test_the_heat_map_is_drawn_in_the_theme_in_use(coded):
         light = shades()
         assert len(dark) == len(light) == 2
         assert dark != light
+
+
+async def test_a_long_list_of_disagreements_is_cut_and_says_how_to_get_them_all(
+    coded, monkeypatch
+):
+    """A table of 100,000 rows would freeze the screen; the command writes them all."""
+    from testimony.tui.screens import analysis
+
+    monkeypatch.setattr(analysis, "LISTED", 2)
+    with coded.session() as s:
+        total = len(compare_coders(s, "ana", "ben").disagreements)
+    app = CodingApp(Workbench(coded, "ana"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_analysis(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        assert screen.query_one("#disagreements-table", DataTable).row_count == 2 < total
+        title = str(screen.query_one("#disagreements-title").render())
+        assert f"{total} disagreements" in title
+        assert "testimony agree --coders ana ben --disagreements FILE.csv" in title

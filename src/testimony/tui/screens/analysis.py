@@ -28,6 +28,7 @@ from testimony.tui.widgets.charts import bar_text, heat_cell
 
 VIEWS = ("themes", "interviews", "coders", "cooccurrence", "agreement")  # panes: view-NAME
 NAME_WIDTH = 30
+LISTED = 500  # disagreements listed on screen: a table of 100,000 rows would freeze it
 
 
 def percent(value: float | None) -> str:
@@ -339,19 +340,27 @@ class AnalysisScreen(Screen[int | None]):
                 Text(figure(f["character_cohen_kappa"]), justify="right"),
                 key=agreement.theme,
             )
-        self.disagreements = report.disagreements
+        self.disagreements = report.disagreements[:LISTED]
         count = len(report.disagreements)
+        more = count - len(self.disagreements)
         self.query_one("#disagreements-title", Static).update(
             Text.assemble(
-                (f"{count} disagreement{'' if count == 1 else 's'}", "bold"),
+                (f"{count:,} disagreement{'' if count == 1 else 's'}", "bold"),
                 ("  Enter opens the excerpt" if count else "", "dim"),
+                (
+                    f"  (the first {LISTED:,}; all of them: testimony agree --coders "
+                    f"{report.coder_a} {report.coder_b} --disagreements FILE.csv)"
+                    if more
+                    else "",
+                    "dim",
+                ),
             )
         )
         names = {t.theme: t.name for t in report.themes}
         listing = self.query_one("#disagreements-table", DataTable)
         listing.clear(columns=True)
         listing.add_columns("Where", "Theme", "Difference")
-        for index, d in enumerate(report.disagreements):
+        for index, d in enumerate(self.disagreements):
             listing.add_row(
                 f"{d.interview} ¶{d.excerpt}",
                 _clip(names.get(d.theme, d.theme), NAME_WIDTH),

@@ -252,9 +252,7 @@ async def test_the_heat_map_is_drawn_in_the_theme_in_use(coded):
         assert dark != light
 
 
-async def test_a_long_list_of_disagreements_is_cut_and_says_how_to_get_them_all(
-    coded, monkeypatch
-):
+async def test_a_long_list_of_disagreements_is_cut_and_says_how_to_get_them_all(coded, monkeypatch):
     """A table of 100,000 rows would freeze the screen; the command writes them all."""
     from testimony.tui.screens import analysis
 

@@ -71,3 +71,14 @@ def test_codebook_editor(app, snap_compare):
 
 def test_main_screen_in_a_large_terminal(app, snap_compare):
     assert snap_compare(app, press=["j", "S"], terminal_size=(140, 40), run_before=settle)
+
+
+def test_analysis_screen(app, snap_compare):
+    """Codings per theme with bars, and the interviews that mention the highlighted theme."""
+
+    async def analysis(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("F")
+        await settle(pilot)
+
+    assert snap_compare(app, run_before=analysis)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
@@ -84,24 +85,29 @@ def run(project: Project, out: Path, formats: list[str], context: bool):  # noqa
 
 
 def print_table(quotes, query, baseline, baseline_size, results) -> None:  # noqa: ANN001
-    """Wall seconds (and CPU seconds, which a busy machine does not inflate) per export."""
+    """Wall seconds and CPU seconds (which a busy machine does not inflate) per export and
+    per phase (build: query and render; gate: the leak check; write: file and audit)."""
     wall, cpu = baseline
-    print(f"{quotes:,} quotes; collecting them (query) alone: {query:.2f} s")
+    load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
+    print(f"{quotes:,} quotes; collecting them (query) alone: {query:.2f} s; load {load}")
     print(
-        f"{'export':<24}{'wall s':>8}{'cpu s':>8}{'build':>8}{'gate':>8}{'write':>8}{'MB':>7}"
+        f"{'export':<24}{'wall s':>8}{'cpu s':>8}{'build':>13}{'gate':>13}{'write':>8}{'MB':>7}"
         f"{'x base':>8}{'target':>8}"
     )
+    print(f"{'':<40}{'wall/cpu':>13}{'wall/cpu':>13}")
     print(
-        f"{'json.dump (baseline)':<24}{wall:>8.2f}{cpu:>8.2f}{'':>8}{'':>8}{wall:>8.2f}"
+        f"{'json.dump (baseline)':<24}{wall:>8.2f}{cpu:>8.2f}{'':>13}{'':>13}{wall:>8.2f}"
         f"{baseline_size / 1e6:>7.1f}{1:>8.1f}"
     )
     for fmt, total, cpu_s, t, size, status in results:
         target = TARGETS.get(fmt)
         verdict = "" if target is None else ("  ok" if total <= target else "  over")
         verdict += f"  ({status})" if status != "written" else ""
+        build = f"{t.get('build', 0):.2f}/{t.get('build cpu', 0):.2f}"
+        gate = f"{t.get('gate', 0):.2f}/{t.get('gate cpu', 0):.2f}"
         print(
-            f"{'testimony export ' + fmt:<24}{total:>8.2f}{cpu_s:>8.2f}{t.get('build', 0):>8.2f}"
-            f"{t.get('gate', 0):>8.2f}{t.get('write', 0):>8.2f}{size / 1e6:>7.1f}"
+            f"{'testimony export ' + fmt:<24}{total:>8.2f}{cpu_s:>8.2f}{build:>13}{gate:>13}"
+            f"{t.get('write', 0):>8.2f}{size / 1e6:>7.1f}"
             f"{total / wall:>8.1f}{'' if target is None else f'{target:.0f} s':>8}{verdict}"
         )
 

@@ -146,6 +146,13 @@ def db_upgrade(obj: Context) -> None:
         f"project.db at schema {current_revision(project.engine)}; "
         f"vault.db at schema {current_revision(project.vault_engine)}"
     )
+    if project.vault_path.is_file():
+        from testimony.redact.first_words import index_first_words
+        from testimony.redact.keys import vault_key
+
+        indexed = index_first_words(project, vault_key(project))
+        if indexed:
+            click.echo(f"indexed the first words of {indexed} identifiers for the leak gate")
 
 
 # --- import and interviews -------------------------------------------------------------------

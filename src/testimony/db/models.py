@@ -200,6 +200,22 @@ class IdentifierFingerprint(Base):
     fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
     label: Mapped[str] = mapped_column(String(16))
     tokens: Mapped[int] = mapped_column(Integer, default=1)
+    # Whether the fingerprint's first word is among FingerprintFirstWord (rows older
+    # than that table are not, until `testimony db upgrade` indexes them from the vault).
+    first_word_indexed: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class FingerprintFirstWord(Base):
+    """Keyed HMAC (in its own domain) of the first word of a multi-word identifier.
+
+    The leak gate hashes longer runs of words only where a word starts some
+    identifier, so most words of an export cost one hash. The set names no
+    fingerprint: it cannot tell which identifiers share a first word.
+    """
+
+    __tablename__ = "fingerprint_first_words"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 
 class AuditEntry(Base):

@@ -19,17 +19,17 @@ import zipfile
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, islice
 
 from lxml import etree
 
 from testimony.errors import TestimonyError
-from testimony.redact.fingerprint import fingerprint_form
-from testimony.redact.leak import DIGIT_RUN, WORD, FingerprintSet, find_leaks
+from testimony.redact.fingerprint import fingerprint_form, first_word_digest
+from testimony.redact.leak import DIGIT_RUN, WORD, FingerprintSet
 
 TAG = re.compile(r"<[^>]*>")
-CACHE_LIMIT = 2_000_000  # runs remembered as hashed (the verdicts of identifiers are kept)
-BLOCK = 100_000  # words per block, so a long file's runs are never all in memory at once
+CACHE_LIMIT = 2_000_000  # runs remembered with their verdict
+CHUNK = 1 << 16  # characters of text read at a time, about; a word is placed within its chunk
 
 
 @dataclass(frozen=True)
@@ -58,15 +58,9 @@ class LeakRefused(TestimonyError):
         )
 
 
-def scan_export(
-    data: bytes, fmt: str, prints: FingerprintSet, token_counts: set[int] | None = None
-) -> list[Finding]:
-    """Every fingerprinted identifier in an export of format `fmt`, by place.
-
-    `token_counts` (the word counts of the project's fingerprints) lets the
-    scanner skip word runs of other lengths, which cannot match.
-    """
-    scanner = Scanner(prints, token_counts)
+def scan_export(data: bytes, fmt: str, prints: FingerprintSet) -> list[Finding]:
+    """Every fingerprinted identifier in an export of format `fmt`, by place."""
+    scanner = Scanner(prints)
     findings: list[Finding] = []
     for piece in readable_parts(data, fmt):
         leaks = scanner.find(piece.text)
@@ -74,7 +68,7 @@ def scan_export(
             continue
         named: set[str] = set()
         if piece.locate is not None:  # name the places by the file's own structure
-            details = {d.where: d for start, *_rest in leaks for d in piece.locate(start)}
+            details = {d.where: d for d in piece.locate([start for start, *_rest in leaks])}
             for detail in details.values():
                 for start, _end, label, digest in scanner.find(detail.text):
                     named.add(digest)
@@ -93,9 +87,9 @@ class Piece:
     where: str = ""
     by: str = "fixed"  # fixed: `where`; line: "line L"; column: "line L, column C"; named
     names: list[str] | None = None  # by "named": a place name for each line of text
-    # The smaller pieces (CSV cells, a JSON string) around an offset, which name a
+    # The smaller pieces (CSV cells, a JSON string) around offsets, which name a
     # place better: asked only for findings, since one pass over a file is faster.
-    locate: Callable[[int], list[Piece]] | None = None
+    locate: Callable[[list[int]], list[Piece]] | None = None
 
     def place(self, start: int) -> str:
         line = self.text.count("\n", 0, start)
@@ -112,74 +106,111 @@ class Piece:
 class Scanner:
     """`redact.leak.find_leaks` with the same findings, fast enough for a whole export.
 
-    Instead of hashing every run of one to N words at every word, it hashes
-    each distinct run once (an export repeats its words and phrases endlessly),
-    only for run lengths that some fingerprint has, and finds the runs with
-    set operations; word positions are worked out only when something is found.
+    find_leaks hashes every run of one to N words at every word. Most words of a
+    pseudonymized export cannot begin an identifier, and one hash per distinct word
+    says so: a word can begin one only if it is an identifier itself or the first
+    word of a longer one (project.db keeps keyed digests of those first words).
+    Only at such words are the longer runs formed and hashed, each distinct run
+    once, exactly as find_leaks forms them. Without that index (an older project
+    not yet upgraded) every word is such a word: slower, never less thorough.
     """
 
-    def __init__(self, prints: FingerprintSet, token_counts: set[int] | None = None) -> None:
+    def __init__(self, prints: FingerprintSet) -> None:
         self.prints = prints
-        counts = token_counts if token_counts is not None else range(1, prints.longest + 1)
-        self.lengths = sorted(n for n in counts if 1 <= n <= prints.longest)
-        self._forms: dict[str, str] = {}
-        self._seen: set[str] = set()  # runs already hashed
-        self._hits: dict[str, str] = {}  # run -> fingerprint, for runs that are identifiers
+        self._forms: dict[str, str] = {}  # word -> its normalised form
+        self._may_start: dict[str, bool] = {}  # word -> whether an identifier can start there
+        self._runs: dict[str, str | None] = {}  # run of forms -> its fingerprint if known
+        self._first_words: dict[str, bool] = {}  # first word -> whether it begins an identifier
 
     def find(self, text: str) -> list[tuple[int, int, str, str]]:
         """(start, end, label, fingerprint) of every fingerprinted identifier in text."""
         labels = self.prints.labels
         if not labels:
             return []
-        words = WORD.findall(text)
-        for word in set(words).difference(self._forms):
-            self._forms[word] = fingerprint_form(word)
-        forms = list(map(self._forms.__getitem__, words))
-        if any(not form or " " in form for form in set(forms)):
-            return find_leaks(text, self.prints)  # rare forms: the reference, word by word
-        last_word: dict[int, tuple[int, str]] = {}  # first word -> (last word, fingerprint)
-        for start in range(0, len(forms), BLOCK):
-            self._runs(forms, start, last_word)
+        words, chunks = _words(text)
+        distinct = set(words)
+        may_start = self._may_start
+        for word in distinct.difference(may_start):
+            may_start[word] = self._can_start(word)
+        starters = {word for word in distinct if may_start[word]}
         found = []
-        if last_word:
-            spans = [(m.start(), m.end()) for m in WORD.finditer(text)]
-            for first in sorted(last_word):
-                last, digest = last_word[first]
-                found.append((spans[first][0], spans[last][1], labels[digest], digest))
+        if starters:
+            matches = []  # (first word, last word, fingerprint)
+            forms, longest = self._forms, self.prints.longest
+            for first in [i for i, word in enumerate(words) if word in starters]:
+                for n in range(min(longest, len(words) - first), 0, -1):
+                    window = (forms[word] for word in words[first : first + n])
+                    digest = self._fingerprint(" ".join(form for form in window if form))
+                    if digest is not None:
+                        matches.append((first, first + n - 1, digest))
+                        break
+            if matches:
+                spans = _word_spans(text, chunks, {i for m in matches for i in m[:2]})
+                found = [(spans[a][0], spans[b][1], labels[d], d) for a, b, d in matches]
         for match in DIGIT_RUN.finditer(text):
-            digest = self._hash(fingerprint_form(match.group(), "PHONE"))
-            if digest in labels:
+            digest = self._fingerprint(fingerprint_form(match.group(), "PHONE"))
+            if digest is not None:
                 found.append((match.start(), match.end(), labels[digest], digest))
         return found
 
-    def _runs(self, forms: list[str], start: int, last_word: dict) -> None:
-        """Record the longest identifier run starting at each word of one block."""
-        for n in self.lengths:  # shortest first, so a longer run overwrites a shorter
-            window = forms[start : start + BLOCK + n - 1]
-            if len(window) < n:
-                break
-            runs = (
-                window
-                if n == 1
-                else list(map(" ".join, zip(*(window[k:] for k in range(n)), strict=False)))
-            )
-            distinct = set(runs)
-            for run in distinct.difference(self._seen):
-                if run not in self._hits:
-                    digest = self._hash(run)
-                    if digest in self.prints.labels:
-                        self._hits[run] = digest
-            if len(self._seen) > CACHE_LIMIT:
-                self._seen.clear()  # start afresh: what recurs is remembered again soon
-            self._seen |= distinct
-            hits = distinct.intersection(self._hits)
-            if hits:
-                for offset, run in enumerate(runs):
-                    if run in hits:
-                        last_word[start + offset] = (start + offset + n - 1, self._hits[run])
+    def _can_start(self, word: str) -> bool:
+        """Whether a run of words beginning with this word can be an identifier."""
+        form = self._forms[word] = fingerprint_form(word)
+        if not form:  # it joins nothing: the run really begins at the next word
+            return True
+        lead = form.split(" ", 1)[0]
+        if self._fingerprint(lead) is not None:
+            return True
+        first_words = self.prints.first_words
+        if first_words is None:
+            return True
+        if lead not in self._first_words:
+            self._first_words[lead] = first_word_digest(self.prints.key, lead) in first_words
+        return self._first_words[lead]
 
-    def _hash(self, form: str) -> str:
-        return hmac.digest(self.prints.key, form.encode("utf-8"), "sha256").hex()
+    def _fingerprint(self, run: str) -> str | None:
+        """The run's fingerprint if it is a known identifier; each distinct run hashed once."""
+        try:
+            return self._runs[run]
+        except KeyError:
+            pass
+        if len(self._runs) > CACHE_LIMIT:
+            self._runs.clear()  # start afresh: what recurs is remembered again soon
+        digest = hmac.digest(self.prints.key, run.encode("utf-8"), "sha256").hex()
+        found = self._runs[run] = digest if digest in self.prints.labels else None
+        return found
+
+
+def _words(text: str) -> tuple[list[str], list[tuple[int, int]]]:
+    """WORD.findall(text), read in chunks that end at a space (no word spans one), and
+    where each chunk starts: (word index, offset), so a word is placed without a full pass."""
+    words: list[str] = []
+    chunks: list[tuple[int, int]] = []
+    start = 0
+    while start < len(text):
+        end = text.find(" ", start + CHUNK)
+        end = len(text) if end < 0 else end
+        chunks.append((len(words), start))
+        words += WORD.findall(text, start, end)
+        start = end
+    return words, chunks
+
+
+def _word_spans(
+    text: str, chunks: list[tuple[int, int]], wanted: set[int]
+) -> dict[int, tuple[int, int]]:
+    """(start, end) in text of the words with these indices, each read from its chunk."""
+    spans: dict[int, tuple[int, int]] = {}
+    firsts = [first for first, _offset in chunks]
+    for index in sorted(wanted):
+        chunk = bisect_right(firsts, index) - 1
+        first, offset = chunks[chunk]
+        end = chunks[chunk + 1][1] if chunk + 1 < len(chunks) else len(text)
+        for number, match in enumerate(WORD.finditer(text, offset, end), start=first):
+            if number == index:
+                spans[index] = match.span()
+                break
+    return spans
 
 
 def readable_parts(data: bytes, fmt: str) -> Iterator[Piece]:
@@ -200,28 +231,37 @@ def readable_parts(data: bytes, fmt: str) -> Iterator[Piece]:
         text = data.decode("utf-8-sig")
         yield Piece(text, "CSV file ", by="column", locate=_CsvCells(text).around)
     elif fmt == "json":
-        parts = list(_json_parts(json.loads(data.decode("utf-8")), ""))
-        starts = list(accumulate((len(text) + 1 for _where, text in parts), initial=0))
+        texts, parts = _json_texts(json.loads(data.decode("utf-8")))
+        starts = [start for start, _path, _value in parts]
 
-        def json_string(offset: int) -> list[Piece]:
-            where, text = parts[bisect_right(starts, offset) - 1]
-            return [Piece(text, f"JSON {where or '(top)'}")]
+        def json_strings(offsets: list[int]) -> list[Piece]:
+            indices = sorted({bisect_right(line_starts, offset) - 1 for offset in offsets})
+            found = []
+            for index in indices:  # the part holding the string, then the string in it
+                start, path, value = parts[bisect_right(starts, index) - 1]
+                where, text = next(islice(_json_parts(value, path), index - start, None))
+                found.append(Piece(text, f"JSON {where or '(top)'}"))
+            return found
 
-        strings = "\n".join(text for _where, text in parts)
-        yield Piece(strings, "JSON (strings read together)", locate=json_string)
+        line_starts = list(accumulate((len(text) + 1 for text in texts), initial=0))
+        strings = "\n".join(texts)
+        yield Piece(strings, "JSON (strings read together)", locate=json_strings)
     else:
         yield Piece(data.decode("utf-8"), "", by="column")
 
 
 class _CsvCells:
-    """The cells of the CSV record around an offset of the file's text."""
+    """The cells of the CSV records around offsets of the file's text."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.header: list[str] = []
         self.ends: list[int] | None = None  # where each record ends, made on first use
 
-    def around(self, offset: int) -> list[Piece]:
+    def around(self, offsets: list[int]) -> list[Piece]:
+        return [cell for offset in sorted(set(offsets)) for cell in self._cells(offset)]
+
+    def _cells(self, offset: int) -> list[Piece]:
         if self.ends is None:
             self.ends = []
             consumed = 0
@@ -255,18 +295,54 @@ def _markup(text: str, prefix: str) -> Piece:
     return Piece("\n".join(lines), prefix, by="line")
 
 
+def _json_texts(document) -> tuple[list[str], list[tuple[int, str, object]]]:  # noqa: ANN001
+    """Every string and key of a JSON document in `_json_parts` order, and the parts
+    (a top-level key, value or list item) as (index of their first string, path, value),
+    so that a string's path is worked out from its part alone, and only for findings."""
+    texts: list[str] = []
+    parts: list[tuple[int, str, object]] = []
+    top = document.items() if isinstance(document, dict) else [(None, document)]
+    for key, value in top:
+        if key is not None:
+            parts.append((len(texts), f"{key} (the key)", str(key)))
+            texts.append(str(key))
+        path = "" if key is None else str(key)
+        items = enumerate(value) if isinstance(value, list) else [(None, value)]
+        for index, item in items:
+            parts.append((len(texts), path if index is None else f"{path}[{index}]", item))
+            texts += _json_strings(item)
+    return texts, parts
+
+
+def _json_strings(value) -> list[str]:  # noqa: ANN001
+    """Every string and key under a JSON value, in `_json_parts` order."""
+    strings: list[str] = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            strings.append(item)
+        elif isinstance(item, dict):
+            for key, inner in reversed(item.items()):
+                stack += (inner, str(key))
+        elif isinstance(item, list):
+            stack += reversed(item)
+    return strings
+
+
 def _json_parts(value, path: str) -> Iterator[tuple[str, str]]:  # noqa: ANN001
     """(path, string) for every string and key, as in quotes[3].memo."""
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            inner = f"{path}.{key}" if path else str(key)
-            yield f"{inner} (the key)", str(key)
-            yield from _json_parts(item, inner)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _json_parts(item, f"{path}[{index}]")
+    stack = [(value, path)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, str):
+            yield where, item
+        elif isinstance(item, dict):
+            for key, inner in reversed(item.items()):
+                place = f"{where}.{key}" if where else str(key)
+                stack += ((inner, place), (str(key), f"{place} (the key)"))
+        elif isinstance(item, list):
+            stack += ((inner, f"{where}[{i}]") for i, inner in reversed(list(enumerate(item))))
 
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -31,3 +31,11 @@ def fingerprint_form(surface: str, label: str = "") -> str:
 def fingerprint(key: bytes, surface: str, label: str = "") -> str:
     form = fingerprint_form(surface, label)
     return hmac.new(key, form.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+FIRST_WORD = b"first word\x00"  # its own domain: no first-word digest equals a fingerprint
+
+
+def first_word_digest(key: bytes, word: str) -> str:
+    """Keyed hash of a word that begins a multi-word identifier (`form.split(" ")[0]`)."""
+    return hmac.new(key, FIRST_WORD + word.encode("utf-8"), hashlib.sha256).hexdigest()

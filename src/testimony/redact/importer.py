@@ -33,6 +33,7 @@ from testimony.db import audit
 from testimony.db.models import (
     Coding,
     Excerpt,
+    FingerprintFirstWord,
     IdentifierFingerprint,
     Interview,
     InterviewAttribute,
@@ -50,7 +51,7 @@ from testimony.redact.detectors.base import Detection
 from testimony.redact.detectors.names import lexicon
 from testimony.redact.engine import project_pipeline, resolver_for
 from testimony.redact.entities import NAME_WORD_AT, EntityResolver
-from testimony.redact.fingerprint import fingerprint, fingerprint_form
+from testimony.redact.fingerprint import fingerprint, fingerprint_form, first_word_digest
 from testimony.redact.forms import is_name_word, split_title
 from testimony.redact.mentions import finds_in_text, link_mentions, whole_field_finds
 from testimony.redact.parallel import (
@@ -717,6 +718,7 @@ def _add_fingerprints(s, key: bytes, forms: list[tuple[str, str]]) -> None:  # n
     where they are said of someone, and a report may name them elsewhere.
     """
     new = []
+    firsts: set[str] = set()  # first words of multi-word identifiers, for the gate's prefilter
     for form, label in forms:
         words = fingerprint_form(form, label)
         if label not in FINGERPRINTED or not words or (label == "PHONE" and len(words) < 7):
@@ -726,20 +728,24 @@ def _add_fingerprints(s, key: bytes, forms: list[tuple[str, str]]) -> None:  # n
         if label == "PERSON" and is_common(words, NAME_WORD_AT) and not lexicon().is_name(words):
             continue  # "tea", "centre" taken for a name once: no name the lists know
         new.append((fingerprint(key, form, label), label, max(1, len(words.split()))))
-    known = set()  # only this file's digests are looked up: the table grows with the project
-    for start in range(0, len(new), 500):
-        digests = [digest for digest, _label, _tokens in new[start : start + 500]]
-        known.update(
-            s.scalars(
-                select(IdentifierFingerprint.fingerprint).where(
-                    IdentifierFingerprint.fingerprint.in_(digests)
-                )
-            )
-        )
+        if " " in words:
+            firsts.add(first_word_digest(key, words.split(" ", 1)[0]))
+    digests = [digest for digest, _label, _tokens in new]
+    known = _present(s, IdentifierFingerprint.fingerprint, digests)
     for digest, label, tokens in new:
         if digest not in known:
             known.add(digest)
             s.add(IdentifierFingerprint(fingerprint=digest, label=label, tokens=tokens))
+    present = _present(s, FingerprintFirstWord.digest, sorted(firsts))
+    s.add_all(FingerprintFirstWord(digest=digest) for digest in firsts - present)
+
+
+def _present(s, column, values: list[str]) -> set[str]:  # noqa: ANN001
+    """Which of these values the column holds; only they are looked up (tables grow)."""
+    found: set[str] = set()
+    for start in range(0, len(values), 500):
+        found.update(s.scalars(select(column).where(column.in_(values[start : start + 500]))))
+    return found
 
 
 def _mark_done(project: Project, source_ids: list[int], replaced_ids: list[int]) -> None:

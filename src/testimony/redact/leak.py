@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from testimony.db.models import IdentifierFingerprint
+from testimony.db.models import FingerprintFirstWord, IdentifierFingerprint
 from testimony.redact.fingerprint import fingerprint_form
 
 WORD = re.compile(r"[^\W_]+")
@@ -61,6 +61,9 @@ class FingerprintSet:
     key: bytes
     labels: dict[str, str]  # fingerprint -> label
     longest: int
+    # first_word_digest of every multi-word identifier's first word; None when some
+    # fingerprint's first word is not indexed (an older project), so it cannot prefilter.
+    first_words: frozenset[str] | None = None
 
     @classmethod
     def load(cls, session: Session, key: bytes) -> FingerprintSet:
@@ -70,7 +73,17 @@ class FingerprintSet:
             ).all()
         )
         longest = session.scalar(select(func.max(IdentifierFingerprint.tokens))) or 1
-        return cls(key=key, labels=labels, longest=min(longest, 8))
+        unindexed = session.scalar(
+            select(IdentifierFingerprint.id)
+            .where(IdentifierFingerprint.tokens > 1, ~IdentifierFingerprint.first_word_indexed)
+            .limit(1)
+        )
+        first_words = (
+            frozenset(session.scalars(select(FingerprintFirstWord.digest)))
+            if unindexed is None
+            else None
+        )
+        return cls(key=key, labels=labels, longest=min(longest, 8), first_words=first_words)
 
     def digest(self, form: str) -> str:
         return hmac.new(self.key, form.encode("utf-8"), hashlib.sha256).hexdigest()

@@ -33,6 +33,11 @@ CODING_COMMANDS = [
     ("Search…", "/: full-text search of the excerpts", "search"),
     ("Retrieve theme…", "R: every quote coded with a theme", "retrieve"),
     (
+        "Analysis",
+        "F: codings per theme, interview and coder; co-occurrence; agreement of two coders",
+        "analysis",
+    ),
+    (
         "About this theme",
         "?: description, include and exclude criteria, examples",
         "describe_theme",

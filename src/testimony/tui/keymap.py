@@ -45,6 +45,7 @@ class KeyAction:
 
 def all_actions() -> list[KeyAction]:
     """Every binding with an id, from the screens and widgets that have them."""
+    from testimony.tui.screens.analysis import AnalysisScreen
     from testimony.tui.screens.codebook_editor import CodebookEditor
     from testimony.tui.screens.coding import CodingScreen
     from testimony.tui.screens.raw_text import RawTextScreen
@@ -58,6 +59,7 @@ def all_actions() -> list[KeyAction]:
         Reader,
         CodebookEditor,
         RetrievalScreen,
+        AnalysisScreen,
         ReviewScreen,
         RawTextScreen,
     ):

@@ -23,6 +23,7 @@ from testimony.coding.reader import ExcerptView
 from testimony.coding.themes import ThemeRow
 from testimony.coding.workbench import ALL, MINE, Workbench
 from testimony.tui.keys import RESERVED_KEYS
+from testimony.tui.screens.analysis import AnalysisScreen
 from testimony.tui.screens.codebook_editor import CodebookEditor
 from testimony.tui.screens.coding_actions import CodingActions
 from testimony.tui.screens.goto import GoToExcerpt
@@ -87,6 +88,7 @@ class CodingScreen(CodingActions, Screen[None]):
         Binding("U", "redo", "Redo", show=False, id="coding.redo"),
         Binding("slash", "search", "Search", id="coding.search"),
         Binding("R", "retrieve", "Retrieve", id="coding.retrieve"),
+        Binding("F", "analysis", "Analysis", id="coding.analysis"),
         Binding("V", "cycle_view", "View", show=False, id="coding.view"),
         Binding("E", "edit_codebook", "Codebook", show=False, id="coding.codebook"),
         Binding(
@@ -348,6 +350,12 @@ class CodingScreen(CodingActions, Screen[None]):
         self.app.push_screen(
             RetrievalScreen(self.bench, self.themes, focused or theme),
             lambda found: found and self.jump_to(found[0], (found[1], found[2])),
+        )
+
+    def action_analysis(self) -> None:
+        """Figures per theme, interview and coder, co-occurrence and agreement."""
+        self.app.push_screen(
+            AnalysisScreen(self.bench), lambda found: found and self.jump_to(found)
         )
 
     def focused_theme(self) -> str | None:

@@ -1225,8 +1225,9 @@ def export_cmd(
                 write_stdout=lambda data: sys.stdout.buffer.write(data),
             )
     except LeakRefused as exc:
+        named = any(f.where == "the file's name" for f in exc.findings)
         for finding in exc.findings:
-            click.echo(f"{output or 'stdout'}: {finding}", err=True)
+            click.echo(f"{'the output file' if named else output or 'stdout'}: {finding}", err=True)
         raise
     if result.unreviewed:
         err_console.print(

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from testimony.db import audit
 from testimony.db.models import IdentifierFingerprint, Interview
 from testimony.errors import TestimonyError
-from testimony.export.gate import Finding, LeakRefused, scan_export
+from testimony.export.gate import Finding, LeakRefused, Scanner, scan_export
 from testimony.export.quotes import REVIEWED, ExportFilter, Report, collect_report
 from testimony.project import Project
 from testimony.redact.keys import load_key, pseudonyms_by_fingerprint
@@ -137,8 +137,12 @@ def _check_and_write(
         prints = FingerprintSet.load(session, key)
         counts = set(session.scalars(select(IdentifierFingerprint.tokens).distinct()))
     findings = scan_export(data, fmt, prints, token_counts=counts)
-    clock.lap("gate")
     name = output.name if output else "stdout"
+    named = Scanner(prints).find(name)  # report-<a survivor's name>.docx leaks by its name
+    if named:
+        findings += [Finding("the file's name", label, digest) for *_span, label, digest in named]
+        name = "the output file"
+    clock.lap("gate")
     if findings:
         names = _pseudonyms(project, key, key_file)
         findings = [replace(f, pseudonym=names.get(f.fingerprint)) for f in findings]

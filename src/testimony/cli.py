@@ -12,6 +12,7 @@ from rich.table import Table
 
 from testimony import __version__
 from testimony.errors import CodebookError, TestimonyError
+from testimony.ingest.limits import printable
 from testimony.project import Project, find_project, init_project
 
 console = Console(highlight=False)
@@ -26,10 +27,10 @@ class TestimonyGroup(click.Group):
             return super().invoke(ctx)
         except CodebookError as exc:
             for problem in exc.problems:
-                click.echo(str(problem), err=True)
+                click.echo(printable(str(problem)), err=True)
             ctx.exit(exc.exit_code)
         except TestimonyError as exc:
-            click.echo(f"testimony: {exc}", err=True)
+            click.echo(f"testimony: {printable(str(exc))}", err=True)
             ctx.exit(exc.exit_code)
 
 
@@ -212,13 +213,14 @@ def import_cmd(
         )
     else:
         for r in report.results:
+            shown = printable(str(r.path))  # a file name may hold terminal escapes
             if r.status == "refused":
-                click.echo(f"{r.path}: refused: {r.reason}", err=True)
+                click.echo(f"{shown}: refused: {printable(r.reason)}", err=True)
             elif r.status == "unchanged":
-                click.echo(f"{r.path}: unchanged since its import; nothing to do")
+                click.echo(f"{shown}: unchanged since its import; nothing to do")
             else:
                 click.echo(
-                    f"{r.path}: {r.status} as {', '.join(r.interviews)} "
+                    f"{shown}: {r.status} as {', '.join(r.interviews)} "
                     f"({r.excerpts} excerpts, {r.words} words, "
                     f"{r.identifiers} identifiers redacted)"
                 )
@@ -226,7 +228,7 @@ def import_cmd(
         unchanged = sum(r.status == "unchanged" for r in report.results)
         summary = f"{done} imported, {unchanged} unchanged, {len(report.failed)} refused"
         if report.failed:
-            summary += ": " + ", ".join(r.path.name for r in report.failed)
+            summary += ": " + ", ".join(printable(r.path.name) for r in report.failed)
         click.echo(summary, err=bool(report.failed))
     if report.failed:
         sys.exit(2)

@@ -69,8 +69,9 @@ def docx_zip_bomb_by_ratio(folder: Path) -> Path:
 
 @hostile("an XML part of 40 MB")
 def docx_with_a_huge_xml_part(folder: Path) -> Path:
-    """40 MB of XML that packs only 2:1: no bomb, but python-docx would hold it as a tree."""
-    xml = b"<a>" + os.urandom(20 * 2**20).hex().encode() + b"</a>"
+    """40 MB of XML that packs only 30:1: no bomb, but python-docx would hold it as a tree."""
+    chunk = os.urandom(1024).hex().encode() + b"a" * (62 * 1024)
+    xml = b"<a>" + chunk * 640 + b"</a>"
     return rewrite_docx(folder / "huge-part.docx", lambda n, d: d, [("word/glossary.xml", xml)])
 
 

@@ -36,7 +36,7 @@ from testimony.project import Project, init_project
 from testimony.redact.importer import import_files
 
 REPO = Path(__file__).resolve().parents[1]
-FORMATS = ("md", "html", "docx", "csv", "json", "qdpx", "qdc")
+FORMATS = ("md", "html", "docx", "csv", "json", "qdpx", "qdc", "yaml")  # yaml: codebook export
 STORY = (
     "Q: Who hit you?\n"
     "A: My husband Yerlan Tulegenov. Call his brother at +7 701 234 56 78 or write to "
@@ -327,6 +327,8 @@ def attribute_names(folder: Path) -> list[str]:
 
 def export_args(folder: Path, fmt: str, out: Path, extra: list[str]) -> list[str]:
     """Every option that puts more fields into the file: context, memos, all attributes."""
+    if fmt == "yaml":
+        return ["--project", str(folder), "codebook", "export", "-o", str(out)]
     args = ["--project", str(folder), "export", "--format", fmt, "-o", str(out), *extra]
     if fmt in {"md", "html", "docx", "csv", "json"}:
         args.append("--context")

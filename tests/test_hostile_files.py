@@ -11,13 +11,16 @@ import csv
 import io
 import json
 import re
+import shutil
 import zipfile
 
 import pytest
 from sqlalchemy import select
 
+from testimony.codebook import load_codebook
 from testimony.coding.coders import coder_id
 from testimony.coding.codings import apply_theme, set_coding_memo
+from testimony.coding.themes import import_codebook
 from testimony.db.models import (
     Coder,
     Coding,
@@ -28,12 +31,32 @@ from testimony.db.models import (
     Theme,
 )
 from testimony.export.rows import FIELDS, FORMULA_START
-from tests.conftest import dump_databases
+from testimony.project import Project, init_project
+from tests.conftest import CODEBOOK, dump_databases
 from tests.hostile_inputs import HOSTILE, HOSTILE_CODEBOOKS, STORY
 
 UNESCAPED_TAG = re.compile(r"(?<!\\)<")
 UNESCAPED_LINK = re.compile(r"(?<!\\)\]\(")
 RAW_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    """One empty project with the shipped codebook, made once and copied for each case."""
+    folder = tmp_path_factory.mktemp("template") / "proj"
+    made = init_project(folder)
+    with made.session() as s, s.begin():
+        import_codebook(s, load_codebook(CODEBOOK))
+    made.close()
+    return folder
+
+
+@pytest.fixture
+def project(template, tmp_path):
+    shutil.copytree(template, tmp_path / "proj")
+    opened = Project.open(tmp_path / "proj")
+    yield opened
+    opened.close()
 
 
 def assert_said_safely(result) -> None:  # noqa: ANN001

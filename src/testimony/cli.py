@@ -849,13 +849,27 @@ def codebook_export(obj: Context, output: Path | None, fmt: str) -> None:
         if output:
             click.echo(f"wrote {output}")
         return
+    from testimony.export.gate import LeakRefused
+    from testimony.export.service import write_checked
+
     with obj.project.session() as s:
         text = dump_codebook(export_codebook(s))
+    try:  # theme examples are quotes, typed by coders: the YAML passes the gate too
+        write_checked(
+            obj.project,
+            text.encode("utf-8"),
+            "yaml",
+            output,
+            action="codebook-export",
+            write_stdout=lambda data: click.echo(data.decode("utf-8"), nl=False),
+        )
+    except LeakRefused as exc:
+        named = any(f.where == "the file's name" for f in exc.findings)
+        for finding in exc.findings:
+            click.echo(f"{'the output file' if named else output or 'stdout'}: {finding}", err=True)
+        raise
     if output:
-        output.write_text(text, encoding="utf-8")
         click.echo(f"wrote {output}")
-    else:
-        click.echo(text, nl=False)
 
 
 # --- demo ---------------------------------------------------------------------------------------

@@ -107,18 +107,22 @@ def write_checked(
     project: Project,
     data: bytes,
     fmt: str,
-    output: Path,
+    output: Path | None,
     key_file: Path | None = None,
     action: str = "export",
+    write_stdout: Callable[[bytes], None] | None = None,
     **details: object,
 ) -> str:
-    """Write bytes made elsewhere (a disagreement list, say) through the same leak gate;
-    returns their SHA-256. Raises LeakRefused and writes nothing if they hold an identifier."""
-    if not output.parent.resolve().is_dir():
+    """Write bytes made elsewhere (a disagreement list, a codebook) through the same leak
+    gate, to `output` or else through `write_stdout`; returns their SHA-256. Raises
+    LeakRefused and writes nothing if they hold an identifier."""
+    if output is not None and not output.parent.resolve().is_dir():
         raise TestimonyError(f"{output.parent}: no such folder")
     key = load_key(project, key_file)
     details = {"format": fmt, "what": action, **details}
-    return _check_and_write(project, key, key_file, data, fmt, output, None, details, _Clock(None))
+    return _check_and_write(
+        project, key, key_file, data, fmt, output, write_stdout, details, _Clock(None)
+    )
 
 
 def _check_and_write(

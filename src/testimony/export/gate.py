@@ -30,6 +30,11 @@ from testimony.redact.leak import DIGIT_RUN, WORD, FingerprintSet, find_leaks
 TAG = re.compile(r"<[^>]*>")
 # An attribute's value inside a tag (a name="..." of a REFI-QDA code, an HTML id): read too.
 ATTRIBUTE_VALUE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)')""")
+_GUID = r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}"
+MACHINE_VALUE = re.compile(
+    rf"{_GUID}|internal://{_GUID}\.txt|coding-\d+|-?\d+|\d{{4}}-\d\d-\d\dT[\d:.]+Z?"
+    r"|true|false|#[0-9a-fA-F]{3,6}"
+)
 CACHE_LIMIT = 2_000_000  # runs remembered as hashed (the verdicts of identifiers are kept)
 BLOCK = 100_000  # words per block, so a long file's runs are never all in memory at once
 
@@ -275,7 +280,10 @@ def _untagged(text: str) -> str:
 
 
 def _attribute_values(tag: str) -> str:
-    return " ".join(a or b for a, b in ATTRIBUTE_VALUE.findall(tag))
+    """The values a person could have written; GUIDs, numbers, times and our own ids are
+    skipped whole (every one differs, so hashing their words would slow the gate fourfold)."""
+    values = (a or b for a, b in ATTRIBUTE_VALUE.findall(tag))
+    return " ".join(value for value in values if not MACHINE_VALUE.fullmatch(value))
 
 
 def _json_parts(value, path: str) -> Iterator[tuple[str, str]]:  # noqa: ANN001

@@ -172,8 +172,10 @@ def _scalar(node: Node | None, problem, key: str) -> str | None:
     if node.tag.endswith(":null"):
         return None
     value = str(node.value).strip()
-    bad = CONTROL.search(value) or (key not in PARAGRAPH_KEYS and LINE_BREAK.search(value))
-    if bad:
+    bad = CONTROL.search(value)
+    if bad is None and key not in PARAGRAPH_KEYS:
+        bad = LINE_BREAK.search(value)
+    if bad is not None:
         problem(node, f"'{key}' holds a control character (U+{ord(bad.group()):04X})")
     return value
 

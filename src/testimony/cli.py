@@ -12,6 +12,7 @@ from rich.table import Table
 
 from testimony import __version__
 from testimony.errors import CodebookError, TestimonyError
+from testimony.ingest.limits import printable
 from testimony.project import Project, find_project, init_project
 
 console = Console(highlight=False)
@@ -26,10 +27,10 @@ class TestimonyGroup(click.Group):
             return super().invoke(ctx)
         except CodebookError as exc:
             for problem in exc.problems:
-                click.echo(str(problem), err=True)
+                click.echo(printable(str(problem)), err=True)
             ctx.exit(exc.exit_code)
         except TestimonyError as exc:
-            click.echo(f"testimony: {exc}", err=True)
+            click.echo(f"testimony: {printable(str(exc))}", err=True)
             ctx.exit(exc.exit_code)
 
 
@@ -220,13 +221,14 @@ def import_cmd(
         )
     else:
         for r in report.results:
+            shown = printable(str(r.path))  # a file name may hold terminal escapes
             if r.status == "refused":
-                click.echo(f"{r.path}: refused: {r.reason}", err=True)
+                click.echo(f"{shown}: refused: {printable(r.reason)}", err=True)
             elif r.status == "unchanged":
-                click.echo(f"{r.path}: unchanged since its import; nothing to do")
+                click.echo(f"{shown}: unchanged since its import; nothing to do")
             else:
                 click.echo(
-                    f"{r.path}: {r.status} as {', '.join(r.interviews)} "
+                    f"{shown}: {r.status} as {', '.join(r.interviews)} "
                     f"({r.excerpts} excerpts, {r.words} words, "
                     f"{r.identifiers} identifiers redacted)"
                 )
@@ -234,7 +236,7 @@ def import_cmd(
         unchanged = sum(r.status == "unchanged" for r in report.results)
         summary = f"{done} imported, {unchanged} unchanged, {len(report.failed)} refused"
         if report.failed:
-            summary += ": " + ", ".join(r.path.name for r in report.failed)
+            summary += ": " + ", ".join(printable(r.path.name) for r in report.failed)
         click.echo(summary, err=bool(report.failed))
     if report.failed:
         sys.exit(2)
@@ -965,13 +967,27 @@ def codebook_export(obj: Context, output: Path | None, fmt: str) -> None:
         if output:
             click.echo(f"wrote {output}")
         return
+    from testimony.export.gate import LeakRefused
+    from testimony.export.service import write_checked
+
     with obj.project.session() as s:
         text = dump_codebook(export_codebook(s))
+    try:  # theme examples are quotes, typed by coders: the YAML passes the gate too
+        write_checked(
+            obj.project,
+            text.encode("utf-8"),
+            "yaml",
+            output,
+            action="codebook-export",
+            write_stdout=lambda data: click.echo(data.decode("utf-8"), nl=False),
+        )
+    except LeakRefused as exc:
+        named = any(f.where == "the file's name" for f in exc.findings)
+        for finding in exc.findings:
+            click.echo(f"{'the output file' if named else output or 'stdout'}: {finding}", err=True)
+        raise
     if output:
-        output.write_text(text, encoding="utf-8")
         click.echo(f"wrote {output}")
-    else:
-        click.echo(text, nl=False)
 
 
 @cli.command("keys")
@@ -1375,8 +1391,9 @@ def export_cmd(
                 write_stdout=lambda data: sys.stdout.buffer.write(data),
             )
     except LeakRefused as exc:
+        named = any(f.where == "the file's name" for f in exc.findings)
         for finding in exc.findings:
-            click.echo(f"{output or 'stdout'}: {finding}", err=True)
+            click.echo(f"{'the output file' if named else output or 'stdout'}: {finding}", err=True)
         raise
     if result.unreviewed:
         err_console.print(

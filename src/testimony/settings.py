@@ -53,6 +53,9 @@ vault: vault.db
 import:
   # Files larger than this are refused (megabytes).
   max_file_mb: 50
+  # Files with a longer line (kilobytes) or more lines are refused as not transcripts.
+  max_line_kb: 1024
+  max_lines: 500000
   # Column names for CSV transcripts (one row per speaker turn).
   # Other header names are recognised too: see `testimony import --help`.
   csv_columns:
@@ -113,6 +116,8 @@ class Settings:
     database_url: str | None = None
     vault: str = "vault.db"
     max_file_mb: float = 50.0
+    max_line_kb: float = 1024.0
+    max_lines: int = 500_000
     csv_columns: dict[str, str] = field(
         default_factory=lambda: {
             "interview": "interview",
@@ -169,6 +174,8 @@ def load_settings(folder: Path) -> Settings:
     _set(settings, "vault", data.get("vault"), str, path)
     imp = _section(data, "import", path)
     _set(settings, "max_file_mb", imp.get("max_file_mb"), (int, float), path)
+    _set(settings, "max_line_kb", imp.get("max_line_kb"), (int, float), path)
+    _set(settings, "max_lines", imp.get("max_lines"), int, path)
     if imp.get("csv_columns") is not None:
         columns = imp["csv_columns"]
         if not isinstance(columns, dict):

@@ -37,6 +37,11 @@ STANDARD_TAGS = {
     for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
 }
 MAX_CODEBOOK_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 64
+# Control characters (YAML writes them as "\e" or "\x1b") would drive the terminal that
+# shows a theme; line breaks are allowed only in the texts that are paragraphs.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+LINE_BREAK = re.compile("[\n\r\x85\u2028\u2029]")
 
 
 def load_codebook(path: Path) -> Codebook:
@@ -45,9 +50,14 @@ def load_codebook(path: Path) -> Codebook:
     try:
         if path.is_dir():
             raise CodebookError([CodebookProblem(name, 1, 1, "is a folder, not a codebook file")])
+        if path.exists() and not path.is_file():  # a pipe or /dev/zero: reading never ends
+            raise CodebookError([CodebookProblem(name, 1, 1, "not a regular file")])
         if path.stat().st_size > MAX_CODEBOOK_BYTES:
             raise CodebookError([CodebookProblem(name, 1, 1, "larger than 5 MB; not a codebook")])
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_CODEBOOK_BYTES + 1)  # it may have grown since
+        if len(raw) > MAX_CODEBOOK_BYTES:
+            raise CodebookError([CodebookProblem(name, 1, 1, "larger than 5 MB; not a codebook")])
     except OSError as exc:
         raise CodebookError(
             [CodebookProblem(name, 1, 1, f"cannot read ({exc.strerror})")]
@@ -69,10 +79,18 @@ def parse_codebook(text: str, file: str = "<codebook>") -> Codebook:
         problems.append(CodebookProblem(file, mark.line + 1, mark.column + 1, message))
 
     try:
+        depth = 0
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 problem(event, "anchors and aliases are not allowed in a codebook")
                 raise CodebookError(problems)
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:  # composing it would exhaust Python's stack
+                    problem(event, f"nested more than {MAX_DEPTH} levels deep")
+                    raise CodebookError(problems)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -153,7 +171,16 @@ def _scalar(node: Node | None, problem, key: str) -> str | None:
         return None
     if node.tag.endswith(":null"):
         return None
-    return str(node.value).strip()
+    value = str(node.value).strip()
+    bad = CONTROL.search(value)
+    if bad is None and key not in PARAGRAPH_KEYS:
+        bad = LINE_BREAK.search(value)
+    if bad is not None:
+        problem(node, f"'{key}' holds a control character (U+{ord(bad.group()):04X})")
+    return value
+
+
+PARAGRAPH_KEYS = {*TEXT_KEYS, "examples"}
 
 
 def _themes(

@@ -18,7 +18,7 @@ import re
 import zipfile
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import accumulate, islice
 
 from lxml import etree
@@ -28,6 +28,13 @@ from testimony.redact.fingerprint import fingerprint_form, first_word_digest
 from testimony.redact.leak import DIGIT_RUN, WORD, FingerprintSet
 
 TAG = re.compile(r"<[^>]*>")
+# An attribute's value inside a tag (a name="..." of a REFI-QDA code, an HTML id): read too.
+ATTRIBUTE_VALUE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)')""")
+_GUID = r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}"
+MACHINE_VALUE = re.compile(
+    rf"{_GUID}|internal://{_GUID}\.txt|coding-\d+|-?\d+|\d{{4}}-\d\d-\d\dT[\d:.]+Z?"
+    r"|true|false|#[0-9a-fA-F]{3,6}"
+)
 CACHE_LIMIT = 2_000_000  # runs remembered with their verdict
 CHUNK = 1 << 16  # characters of text read at a time, about; a word is placed within its chunk
 
@@ -76,7 +83,15 @@ def scan_export(data: bytes, fmt: str, prints: FingerprintSet) -> list[Finding]:
         for start, _end, label, digest in leaks:
             if digest not in named:
                 findings.append(Finding(piece.place(start), label, digest))
-    return findings
+    # A place is named by the file's own words (a JSON key, a CSV column), which may be
+    # the very identifier: mask it there too, so the message never repeats it.
+    return [replace(f, where=_masked(f.where, scanner)) for f in findings]
+
+
+def _masked(where: str, scanner: Scanner) -> str:
+    for start, end, label, _digest in sorted(scanner.find(where), reverse=True):
+        where = f"{where[:start]}[{label}]{where[end:]}"
+    return where
 
 
 @dataclass(frozen=True)
@@ -219,6 +234,8 @@ def readable_parts(data: bytes, fmt: str) -> Iterator[Piece]:
         yield from _docx_parts(data)
     elif fmt == "qdpx":
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = [info.filename for info in archive.infolist()]
+            yield Piece("\n".join(names), "the QDPX's member names ", by="line")
             for info in archive.infolist():
                 text = archive.read(info).decode("utf-8", "replace")
                 if info.filename.endswith((".qde", ".xml")):
@@ -290,9 +307,23 @@ class _CsvCells:
 
 
 def _markup(text: str, prefix: str) -> Piece:
-    """Markup without its tags, line for line (tags of our writers never span lines)."""
-    lines = [html.unescape(TAG.sub(" ", line)) for line in text.split("\n")]
+    """Markup as text, line for line (tags of our writers never span lines): each tag
+    gives way to the values of its attributes, which readers show too (a code's name)."""
+    lines = [html.unescape(_untagged(line)) for line in text.split("\n")]
     return Piece("\n".join(lines), prefix, by="line")
+
+
+def _untagged(text: str) -> str:
+    if "=" not in text:
+        return TAG.sub(" ", text)
+    return TAG.sub(lambda tag: f" {_attribute_values(tag.group())} ", text)
+
+
+def _attribute_values(tag: str) -> str:
+    """The values a person could have written; GUIDs, numbers, times and our own ids are
+    skipped whole (every one differs, so hashing their words would slow the gate fourfold)."""
+    values = (a or b for a, b in ATTRIBUTE_VALUE.findall(tag))
+    return " ".join(value for value in values if not MACHINE_VALUE.fullmatch(value))
 
 
 def _json_texts(document) -> tuple[list[str], list[tuple[int, str, object]]]:  # noqa: ANN001
@@ -375,5 +406,5 @@ def _docx_parts(data: bytes) -> Iterator[Piece]:
     yield Piece("\n".join(texts), by="named", names=names)
     for name, content in parts.items():
         if name.endswith((".xml", ".rels")):
-            text = html.unescape(TAG.sub(" ", content.decode("utf-8", "replace")))
+            text = html.unescape(_untagged(content.decode("utf-8", "replace")))
             yield Piece(text, f"{name} in the DOCX")

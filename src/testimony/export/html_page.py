@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 from importlib.resources import files
 
 from testimony.export.quotes import Quote, Report, ThemeSection
 from testimony.export.wording import attribution, counts, segments, unreviewed_warning
+
+HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")
 
 
 def render_html(report: Report) -> bytes:
@@ -56,7 +59,9 @@ def _contents(sections: list[ThemeSection]) -> list[str]:
 
 def _section(section: ThemeSection, report: Report) -> list[str]:
     level = min(section.depth + 2, 6)
-    colour = f' style="--theme: {escape(section.color)}"' if section.color else ""
+    # Only a plain colour goes into CSS: "red; background: url(...)" would fetch when viewed.
+    safe = section.color and HEX_COLOUR.fullmatch(section.color)
+    colour = f' style="--theme: {section.color}"' if safe else ""
     out = [
         f'<section id="{escape(section.id)}"{colour}>',
         f"<h{level}>{escape(section.name)}</h{level}>",

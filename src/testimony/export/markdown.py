@@ -14,11 +14,14 @@ from testimony.export.wording import (
 )
 
 SPECIAL = re.compile(r"([\\`*_<>#|])")
+# "[text](url)", "[text][ref]" and "[ref]: url" make links and pictures that fetch from the
+# network when the report is viewed; an escaped closing bracket leaves "[PERSON-1]" as it is.
+LINK_CLOSE = re.compile(r"\](?=[(\[:])")
 
 
 def escape(text: str) -> str:
-    """Text that Markdown shows as written (no emphasis, tags or headings)."""
-    return SPECIAL.sub(r"\\\1", text)
+    """Text that Markdown shows as written (no emphasis, tags, headings or links)."""
+    return LINK_CLOSE.sub(r"\\]", SPECIAL.sub(r"\\\1", text))
 
 
 def render_markdown(report: Report) -> bytes:

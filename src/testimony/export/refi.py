@@ -34,6 +34,7 @@ from testimony.db.models import (
     as_utc,
 )
 from testimony.export.quotes import ExportFilter, interview_ids
+from testimony.export.xml_safe import clean_tree
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -409,6 +410,7 @@ def _q(ns: str, tag: str) -> str:
 
 
 def _xml(root: ET.Element, ns: str) -> bytes:
+    clean_tree(root)  # a control character in a memo must not make the file unreadable
     ET.register_namespace("", ns)
     ET.indent(root, space=" ")
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)

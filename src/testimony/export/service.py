@@ -22,7 +22,7 @@ from sqlalchemy import select
 from testimony.db import audit
 from testimony.db.models import Interview
 from testimony.errors import TestimonyError
-from testimony.export.gate import Finding, LeakRefused, scan_export
+from testimony.export.gate import Finding, LeakRefused, Scanner, scan_export
 from testimony.export.quotes import REVIEWED, ExportFilter, Report, collect_report
 from testimony.project import Project
 from testimony.redact.first_words import index_first_words
@@ -111,18 +111,22 @@ def write_checked(
     project: Project,
     data: bytes,
     fmt: str,
-    output: Path,
+    output: Path | None,
     key_file: Path | None = None,
     action: str = "export",
+    write_stdout: Callable[[bytes], None] | None = None,
     **details: object,
 ) -> str:
-    """Write bytes made elsewhere (a disagreement list, say) through the same leak gate;
-    returns their SHA-256. Raises LeakRefused and writes nothing if they hold an identifier."""
-    if not output.parent.resolve().is_dir():
+    """Write bytes made elsewhere (a disagreement list, a codebook) through the same leak
+    gate, to `output` or else through `write_stdout`; returns their SHA-256. Raises
+    LeakRefused and writes nothing if they hold an identifier."""
+    if output is not None and not output.parent.resolve().is_dir():
         raise TestimonyError(f"{output.parent}: no such folder")
     key = load_key(project, key_file)
     details = {"format": fmt, "what": action, **details}
-    return _check_and_write(project, key, key_file, data, fmt, output, None, details, _Clock(None))
+    return _check_and_write(
+        project, key, key_file, data, fmt, output, write_stdout, details, _Clock(None)
+    )
 
 
 def _check_and_write(
@@ -145,8 +149,12 @@ def _check_and_write(
             prints = FingerprintSet.load(session, key)
     with _no_cycle_collection():
         findings = scan_export(data, fmt, prints)
-    clock.lap("gate")
     name = output.name if output else "stdout"
+    named = Scanner(prints).find(name)  # report-<a survivor's name>.docx leaks by its name
+    if named:
+        findings += [Finding("the file's name", label, digest) for *_span, label, digest in named]
+        name = "the output file"
+    clock.lap("gate")
     if findings:
         names = _pseudonyms(project, key, key_file)
         findings = [replace(f, pseudonym=names.get(f.fingerprint)) for f in findings]

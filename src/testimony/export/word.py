@@ -9,7 +9,7 @@ and Pseudonym for characters) that an editor changes once to restyle them all.
 from __future__ import annotations
 
 import io
-import re
+from dataclasses import replace
 from xml.sax.saxutils import escape
 
 import docx
@@ -22,11 +22,13 @@ from lxml import etree
 
 from testimony.export.quotes import Quote, Report
 from testimony.export.wording import attribution, counts, segments, unreviewed_warning
+from testimony.export.xml_safe import xml_safe
 
 GREY = RGBColor(0x5F, 0x63, 0x68)
 
 
 def render_docx(report: Report) -> bytes:
+    report = replace(report, title=xml_safe(report.title))  # python-docx refuses controls
     document = docx.Document()
     styles = _styles(document)
     _neutral_properties(document, report)
@@ -111,13 +113,11 @@ class _Body:
 
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-# Characters XML 1.0 cannot hold (a transcript's stray control characters).
-NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _run_text(text: str) -> str:
     """A run's text as w:t, line breaks as w:br and tabs as w:tab, as python-docx writes them."""
-    text = NOT_XML.sub("", text)
+    text = xml_safe(text)
     pieces = []
     for i, line in enumerate(text.split("\n")):
         if i:

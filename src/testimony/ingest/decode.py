@@ -40,10 +40,24 @@ def decode_bytes(data: bytes) -> DecodedText:
         raise NotText("binary data (NUL bytes), not a text transcript")
     try:
         return DecodedText(_clean(data.decode("utf-8")), "utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        _refuse_damaged_utf8(data, exc)
     text, encoding = _single_byte_or_detected(data)
     return DecodedText(_clean(text), encoding)
+
+
+def _refuse_damaged_utf8(data: bytes, error: UnicodeDecodeError) -> None:
+    """UTF-8 with a few broken bytes is a damaged file, not another encoding: reading it
+    as cp1251 would turn every Cyrillic word into nonsense, so it is refused."""
+    text = data.decode("utf-8", errors="surrogateescape")
+    broken = sum(1 for ch in text if "\udc80" <= ch <= "\udcff")
+    multibyte = sum(1 for ch in text if ord(ch) > 0x7F) - broken
+    if multibyte >= 8 and broken * 20 <= multibyte:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise NotText(
+            f"invalid UTF-8 at line {line} (byte {error.start:,}): the file is damaged; "
+            "save it again as UTF-8"
+        )
 
 
 def _single_byte_or_detected(data: bytes) -> tuple[str, str]:
@@ -143,4 +157,13 @@ def _clean(text: str) -> str:
         raise NotText("binary data, not a text transcript")
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
     text = text.replace("\ufeff", "")
+    # The few stray control characters a text file may hold (a form feed, an ESC that
+    # would drive a terminal showing the excerpt): page breaks become line breaks.
+    text = TERMINAL_SEQUENCE.sub("", text) if "\x1b" in text else text
+    text = STRAY_CONTROL.sub("", text.replace("\x0b", "\n").replace("\x0c", "\n"))
     return unicodedata.normalize("NFC", text)
+
+
+STRAY_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+# A whole ANSI escape sequence (colour, clear screen, window title), not just its ESC.
+TERMINAL_SEQUENCE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b\n]*(?:\x07|\x1b\\)?)")

@@ -71,8 +71,8 @@ def parse_time_ms(value: str) -> int:
     seconds = float(parts[-1])
     minutes = int(parts[-2])
     hours = int(parts[0]) if len(parts) == 3 else 0
-    if seconds < 0 or seconds >= 60 or minutes < 0 or minutes >= 60 or hours < 0:
-        raise ValueError(f"not a time: {value!r}")
+    if seconds < 0 or seconds >= 60 or minutes < 0 or minutes >= 60 or not 0 <= hours < 1000:
+        raise ValueError(f"not a time: {value!r}")  # no recording lasts 1,000 hours
     return int(round((hours * 3600 + minutes * 60 + seconds) * 1000))
 
 

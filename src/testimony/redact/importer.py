@@ -40,9 +40,11 @@ from testimony.db.models import (
     Speaker,
 )
 from testimony.errors import ImportRefused
+from testimony.ingest.files import import_limits, read_checked
 from testimony.ingest.labels import is_role_word, role_of
+from testimony.ingest.limits import check_documents, limits_of, one_line
 from testimony.ingest.model import ParsedDocument, RawExcerpt, ReadResult
-from testimony.ingest.readers import READERS, SUPPORTED
+from testimony.ingest.readers import READERS
 from testimony.ingest.readers.errors import ReadError
 from testimony.ingest.segment import excerpts_from_turns
 from testimony.project import Project
@@ -133,7 +135,10 @@ def import_files(
     recover_pending(project)
     finish_renders(project)  # a re-render a crash interrupted
     report = ImportReport()
-    options = {"csv_columns": {**project.settings.csv_columns, **(csv_columns or {})}}
+    options = {
+        "csv_columns": {**project.settings.csv_columns, **(csv_columns or {})},
+        "limits": import_limits(project.settings),
+    }
     resolver = _SharedResolver()
     with _FilesAhead(project, paths, replace, options, pipeline) as ahead:
         for index, staged in enumerate(ahead):
@@ -272,7 +277,7 @@ class _FilesAhead:
 
     def _stage(self, path: Path) -> _Staged:
         try:
-            data = _read_checked(path, self.project.settings.max_file_mb)
+            data = read_checked(path, self.project.settings.max_file_mb, self.project.root)
         except ImportRefused as refused:
             return _Staged(path, refused=refused)
         digest = hashlib.sha256(data).hexdigest()
@@ -363,31 +368,6 @@ def _estimated_words(paths: Sequence[Path]) -> int:
     return total // BYTES_PER_WORD
 
 
-def _read_checked(path: Path, max_mb: float) -> bytes:
-    if not path.exists() and not path.is_symlink():
-        raise ImportRefused(path, "no such file")
-    if path.is_dir():
-        raise ImportRefused(path, "is a folder, not a file (name the files inside it)")
-    if not path.is_file():
-        raise ImportRefused(path, "not a regular file")
-    suffix = path.suffix.lower()
-    if suffix not in READERS:
-        raise ImportRefused(
-            path, f"unknown file type '{suffix or '(none)'}' (supported: {SUPPORTED})"
-        )
-    size = path.stat().st_size
-    if size == 0:
-        raise ImportRefused(path, "the file is empty")
-    if size > max_mb * 1024 * 1024:
-        raise ImportRefused(
-            path, f"larger than the {max_mb:g} MB limit (import.max_file_mb in testimony.yaml)"
-        )
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise ImportRefused(path, f"cannot read ({exc.strerror})") from None
-
-
 def _previous_import(project: Project, path: Path, digest: str, replace: bool):
     """'unchanged', the sources to replace, or None for a new file."""
     with project.vault_session() as vs:
@@ -420,6 +400,7 @@ def _parse(path: Path, data: bytes, options: dict) -> tuple[ReadResult, str]:
     file_format, reader = READERS[path.suffix.lower()]
     try:
         result = reader(path, data, options)
+        check_documents(result.documents, limits_of(options))
     except ReadError as exc:
         raise ImportRefused(path, str(exc)) from None
     except RecursionError:
@@ -464,7 +445,7 @@ def _prepare(doc: ParsedDocument, path: Path, lessons: _Lessons) -> _Interview:
             speakers[label] = role_of(label, interviewer_names)
             if not is_role_word(label):
                 _teach_person(lessons, label)
-    title_raw = doc.title or doc.key or re.sub(r"[_\-.]+", " ", path.stem)
+    title_raw = doc.title or doc.key or one_line(re.sub(r"[_\-.]+", " ", path.stem))
     texts = [_Text(f"text:{i}", e.text) for i, e in enumerate(excerpts, start=1)]
     return _Interview(doc, excerpts, _Text("title", title_raw), attributes, texts, speakers)
 

@@ -33,7 +33,7 @@ MAX_FIELD = 10 * 1024 * 1024
 
 
 def read(path: Path, data: bytes, options: dict) -> ReadResult:
-    text, encoding = decode(data)
+    text, encoding = decode(data, options)
     csv.field_size_limit(MAX_FIELD)
     sample = text[:8192]
     try:
@@ -109,6 +109,6 @@ def _time(value: str) -> int:
     if ":" in value:
         return parse_time_ms(value)
     seconds = float(value)
-    if seconds < 0:
-        raise ValueError("negative time")
+    if not 0 <= seconds < 1000 * 3600:  # also nan and inf
+        raise ValueError("negative or absurd time")
     return int(seconds * 1000)

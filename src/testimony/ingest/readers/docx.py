@@ -7,19 +7,20 @@ a zip bomb, too many parts, or XML that declares a DTD or entities is refused.
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from pathlib import Path
+from xml.parsers import expat
 
 from testimony.ingest.labels import normalise_label
 from testimony.ingest.model import ParsedDocument, ReadResult
 from testimony.ingest.readers.errors import ReadError
 from testimony.ingest.segment import turns_from_lines
 
-MAX_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_UNCOMPRESSED = 200 * 1024 * 1024  # the whole package, pictures included
+MAX_XML_PART = 32 * 1024 * 1024  # one XML part (python-docx holds it as a tree in memory)
 MAX_RATIO = 100
 MAX_PARTS = 2000
-DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+CHUNK = 1024 * 1024
 
 
 def check_zip(data: bytes) -> None:
@@ -29,24 +30,68 @@ def check_zip(data: bytes) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, EOFError, ValueError):
+    except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError):
         raise ReadError("corrupt Word document (the zip archive is damaged)") from None
     if len(infos) > MAX_PARTS:
         raise ReadError("Word document has too many parts; refused as unsafe")
     total = sum(info.file_size for info in infos)
     packed = sum(info.compress_size for info in infos) or 1
-    if total > MAX_UNCOMPRESSED or total / packed > MAX_RATIO and total > 10 * 1024 * 1024:
-        raise ReadError("Word document expands to an unsafe size (zip bomb); refused")
+    if total / packed > MAX_RATIO and total > 10 * 1024 * 1024:
+        raise ReadError(
+            f"Word document expands {total // packed:,} times when unpacked (a zip bomb); refused"
+        )
+    if total > MAX_UNCOMPRESSED:
+        raise ReadError(
+            f"Word document unpacks to {total / 2**20:,.0f} MB, more than the "
+            f"{MAX_UNCOMPRESSED // 2**20} MB allowed (huge pictures inside, or a zip bomb); refused"
+        )
     if "word/document.xml" not in {info.filename for info in infos}:
         raise ReadError("not a Word document (no word/document.xml inside)")
     with archive:
         for info in infos:
-            if not info.filename.endswith((".xml", ".rels")):
-                continue
-            with archive.open(info) as part:
-                head = part.read(8192)  # a DTD can only sit in the prolog
-            if DTD.search(head):
-                raise ReadError("Word document declares XML entities (a known attack); refused")
+            _check_part(archive, info)
+
+
+def _check_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Any part that is XML (whatever its name says) is read through expat, streaming,
+    and refused at a DTD: entities are how billion-laughs and XXE attacks work."""
+    try:
+        with archive.open(info) as part:
+            head = part.read(CHUNK)
+            if not _looks_like_xml(head):
+                return
+            if info.file_size > MAX_XML_PART:
+                raise ReadError(
+                    f"Word document has an XML part of {info.file_size / 2**20:,.0f} MB "
+                    f"(at most {MAX_XML_PART // 2**20} MB); refused"
+                )
+            parser = expat.ParserCreate()
+            parser.StartDoctypeDeclHandler = _refuse_dtd
+            parser.EntityDeclHandler = _refuse_dtd
+            parser.ExternalEntityRefHandler = _refuse_dtd
+            chunk = head
+            while chunk:
+                parser.Parse(chunk, False)
+                chunk = part.read(CHUNK)
+            parser.Parse(b"", True)
+    except ReadError:
+        raise
+    except expat.ExpatError:
+        raise ReadError("corrupt Word document (a part is not well-formed XML)") from None
+    except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, RuntimeError):
+        raise ReadError("corrupt Word document (a part cannot be unpacked)") from None
+
+
+def _refuse_dtd(*_args: object) -> None:
+    raise ReadError("Word document declares XML entities (a known attack); refused")
+
+
+def _looks_like_xml(head: bytes) -> bool:
+    for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+        if head.startswith(bom):
+            return True
+    stripped = head.lstrip()
+    return stripped.startswith(b"<") or stripped[:4] in (b"<\x00?\x00", b"\x00<\x00?")
 
 
 def read(path: Path, data: bytes, options: dict) -> ReadResult:

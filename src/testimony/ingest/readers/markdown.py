@@ -18,7 +18,7 @@ HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(?P<text>.*?)[ \t#]*$")
 
 
 def read(path: Path, data: bytes, options: dict) -> ReadResult:
-    text, encoding = decode(data)
+    text, encoding = decode(data, options)
     whole = text
     attributes: dict[str, str] = {}
     match = FRONT_MATTER.match(text)

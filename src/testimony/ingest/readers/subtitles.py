@@ -31,14 +31,14 @@ class Cue:
 
 
 def read_vtt(path: Path, data: bytes, options: dict) -> ReadResult:
-    text, encoding = decode(data)
+    text, encoding = decode(data, options)
     if not text.lstrip().startswith("WEBVTT"):
         raise ReadError("not a WebVTT file (it must start with WEBVTT)")
     return ReadResult([ParsedDocument(turns=_turns(_cues(text, skip_header=True)))], text, encoding)
 
 
 def read_srt(path: Path, data: bytes, options: dict) -> ReadResult:
-    text, encoding = decode(data)
+    text, encoding = decode(data, options)
     return ReadResult(
         [ParsedDocument(turns=_turns(_cues(text, skip_header=False)))], text, encoding
     )

@@ -53,6 +53,19 @@ XXE = (
 )
 
 
+def _long_line(size: int = 2_100_000) -> bytes:
+    """One line of made-up words, long past import.max_line_kb, that does not compress
+    like a zip bomb."""
+    import random
+
+    rng = random.Random(7)
+    words = (
+        "".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=rng.randint(2, 9)))
+        for _ in range(size // 5)
+    )
+    return b"\n" + " ".join(words).encode()[:size]
+
+
 def _written(path: Path, text: str) -> Path:
     path.write_text(text)
     return path
@@ -118,6 +131,10 @@ CASES = {
     "source that is not text": (
         lambda p: qdpx(p, {"project.qde": QDE, f"sources/{SOURCE_NAME}": b"\x00\x01\x02" * 400}),
         "not text",
+    ),
+    "a source with a 2 MB line": (
+        lambda p: qdpx(p, {**good_entries(), f"sources/{SOURCE_NAME}": SOURCE + _long_line()}),
+        "max_line_kb",
     ),
 }
 

@@ -32,7 +32,10 @@ from testimony.db.models import Coding, Excerpt, Interview, Memo
 from testimony.errors import ImportRefused
 from testimony.export.refi import ExportedSource, exported_sources
 from testimony.ingest.decode import NotText, decode_bytes
+from testimony.ingest.files import import_limits
+from testimony.ingest.limits import check_documents, check_text
 from testimony.ingest.model import ParsedDocument, ReadResult
+from testimony.ingest.readers.errors import ReadError
 from testimony.ingest.segment import excerpts_from_turns, turns_from_lines
 from testimony.project import Project
 from testimony.redact.importer import import_documents, recover_pending
@@ -132,7 +135,12 @@ def import_qdpx(project: Project, path: Path, actor: str | None = None) -> QdpxR
         own = exported_sources(s, _source_guids(archive))
     try:
         plan = _plan(archive, path, report, own)
-    except (ArchiveRefused, XmlRefused) as exc:
+        # The same limits as any transcript (turn length, labels, titles, attributes).
+        limits = import_limits(project.settings)
+        for document in plan.documents:
+            check_text("\n".join(p.text for t in document.turns for p in t.pieces), limits)
+        check_documents(plan.documents, limits)
+    except (ArchiveRefused, XmlRefused, ReadError) as exc:
         raise ImportRefused(path, str(exc)) from None
     finally:
         archive.close()

@@ -13,7 +13,7 @@ from testimony.cli import cli
 from testimony.project import Project, init_project
 from testimony.redact.importer import import_files
 
-from .pg_dump import dump_coding_database, point_project_at
+from .coding_db import dump_coding_database, point_project_at
 
 # The backend fixtures: tests of project, corpus_project and the like run on SQLite and PostgreSQL.
 pytest_plugins = ["tests.backends"]

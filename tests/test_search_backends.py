@@ -18,8 +18,8 @@ from testimony.coding.workbench import Workbench
 from testimony.db.models import Coding, Excerpt, Interview
 from testimony.project import Project
 
+from .coding_db import point_project_at
 from .conftest import CODEBOOK
-from .pg_dump import point_project_at
 
 WORD = re.compile(r"[^\W\d_]{3,}")
 

@@ -52,7 +52,7 @@ def corpus_project_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def corpus_project_pg(tmp_path_factory, pg_cluster) -> tuple[Path, str]:
+def corpus_project_dir_pg(tmp_path_factory, pg_cluster) -> tuple[Path, str]:
     """The corpus imported once into PostgreSQL: its folder and its (template) database."""
     name = unique_name("corpus")
     url = pg_cluster.create_database(name)

@@ -25,11 +25,11 @@ WORD = re.compile(r"[^\W\d_]{3,}")
 
 
 @pytest.fixture
-def both(corpus_project_dir: Path, corpus_project_pg, pg_database, tmp_path):
+def both(corpus_project_dir: Path, corpus_project_dir_pg, pg_database, tmp_path):
     """Private copies of the imported corpus on each backend."""
     sqlite_copy = tmp_path / "sqlite"
     shutil.copytree(corpus_project_dir, sqlite_copy)
-    folder, template = corpus_project_pg
+    folder, template = corpus_project_dir_pg
     pg_copy = tmp_path / "pg"
     shutil.copytree(folder, pg_copy)
     point_project_at(pg_copy, pg_database(template))

@@ -22,7 +22,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "backend" not in metafunc.fixturenames:
         return
     if metafunc.definition.get_closest_marker("sqlite_only") is not None:
-        return  # not parametrised: `backend` is "sqlite", and test ids (snapshot names) stay
+        return  # the backend fixture's default; the test keeps its plain name (snapshots)
     metafunc.parametrize("backend", list(BACKENDS), indirect=True, scope="function")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, bindparam, func, literal_column, select, text
@@ -69,7 +70,7 @@ def tsquery(query: str) -> ColumnElement:
     return _combine(alternatives, "||")
 
 
-def _combine(parts: list[ColumnElement], operator: str) -> ColumnElement:
+def _combine(parts: Sequence[ColumnElement], operator: str) -> ColumnElement:
     combined = parts[0]
     for part in parts[1:]:
         combined = combined.op(operator, return_type=TSQUERY)(part)

@@ -13,7 +13,8 @@ from testimony.cli import cli
 from testimony.project import Project, init_project
 from testimony.redact.importer import import_files
 
-from .pg_dump import dump_coding_database, point_project_at
+from .coding_db import dump_coding_database, point_project_at
+from .pg_cluster import unique_name
 
 # The backend fixtures: tests of project, corpus_project and the like run on SQLite and PostgreSQL.
 pytest_plugins = ["tests.backends"]
@@ -51,10 +52,8 @@ def corpus_project_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def corpus_project_pg(tmp_path_factory, pg_cluster) -> tuple[Path, str]:
+def corpus_project_dir_pg(tmp_path_factory, pg_cluster) -> tuple[Path, str]:
     """The corpus imported once into PostgreSQL: its folder and its (template) database."""
-    from .pg_cluster import unique_name
-
     name = unique_name("corpus")
     url = pg_cluster.create_database(name)
     folder = tmp_path_factory.mktemp("corpus_pg") / "proj"
@@ -65,19 +64,49 @@ def corpus_project_pg(tmp_path_factory, pg_cluster) -> tuple[Path, str]:
     return folder, name
 
 
+def _private_copy(request: pytest.FixtureRequest, built: str, folder: Path) -> Path:
+    """A copy of a session-built project for one test, on the test's backend.
+
+    PostgreSQL databases are cloned with CREATE DATABASE ... TEMPLATE.
+    """
+    if request.getfixturevalue("backend") == "sqlite":
+        shutil.copytree(request.getfixturevalue(built), folder)
+        return folder
+    source, template = request.getfixturevalue(f"{built}_pg")
+    shutil.copytree(source, folder)
+    point_project_at(folder, request.getfixturevalue("pg_database")(template))
+    return folder
+
+
 @pytest.fixture
 def corpus_project(backend: str, tmp_path: Path, request: pytest.FixtureRequest):
     """A private copy of the imported corpus project (on each backend)."""
-    folder = tmp_path / "copy"
-    if backend == "sqlite":
-        shutil.copytree(request.getfixturevalue("corpus_project_dir"), folder)
-    else:
-        source, template = request.getfixturevalue("corpus_project_pg")
-        shutil.copytree(source, folder)
-        point_project_at(folder, request.getfixturevalue("pg_database")(template))
-    project = Project.open(folder)
+    project = Project.open(_private_copy(request, "corpus_project_dir", tmp_path / "copy"))
     yield project
     project.close()
+
+
+@pytest.fixture(scope="session")
+def coded_project_dir(tmp_path_factory) -> Path:
+    """The small coded project of export_helpers, built once."""
+    from .export_helpers import build_coded_project
+
+    return build_coded_project(tmp_path_factory.mktemp("coded") / "proj")
+
+
+@pytest.fixture(scope="session")
+def coded_project_dir_pg(tmp_path_factory, pg_cluster) -> tuple[Path, str]:
+    from .export_helpers import build_coded_project
+
+    name = unique_name("coded")
+    url = pg_cluster.create_database(name)
+    return build_coded_project(tmp_path_factory.mktemp("coded_pg") / "proj", url), name
+
+
+@pytest.fixture
+def coded_copy(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Path:
+    """A private copy of the small coded project's folder (on each backend)."""
+    return _private_copy(request, "coded_project_dir", tmp_path / "proj")
 
 
 @pytest.fixture

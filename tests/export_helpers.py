@@ -35,8 +35,8 @@ STORY = (
 LAWYER = "Q: What did he do?\nA: He broke my arm. Nobody came.\n"
 
 
-def build_coded_project(folder: Path) -> Path:
-    project = init_project(folder, name="coded study")
+def build_coded_project(folder: Path, database_url: str | None = None) -> Path:
+    project = init_project(folder, database_url=database_url, name="coded study")
     try:
         with project.session() as s, s.begin():
             import_codebook(s, load_codebook(REPO / "codebooks" / "domestic-violence.yaml"))

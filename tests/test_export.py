@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 import zipfile
 
 import docx
@@ -25,10 +24,9 @@ def coded_dir(tmp_path_factory):
 
 
 @pytest.fixture
-def coded(coded_dir, tmp_path):
+def coded(coded_copy):
     """A private copy of a small coded project: two interviews, two coders."""
-    folder = tmp_path / "proj"
-    shutil.copytree(coded_dir, folder)
+    folder = coded_copy
     with open_project(folder) as project:
         yield project
 

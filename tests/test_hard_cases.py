@@ -7,12 +7,13 @@ break, an IIN next to a date; speaker labels and file names through a real impor
 
 from __future__ import annotations
 
-import sqlite3
 from functools import lru_cache
 
 import pytest
 
 from testimony.redact.importer import import_files
+
+from .conftest import dump_databases
 
 
 @lru_cache(maxsize=1)
@@ -112,11 +113,7 @@ def test_a_name_in_a_speaker_label_and_in_a_file_name_never_reaches_project_db(p
     )
     report = import_files(project, [transcript])
     assert not report.failed
-    connection = sqlite3.connect(project.root / "project.db")
-    try:
-        dump = "\n".join(connection.iterdump()).casefold()
-    finally:
-        connection.close()
+    dump = "\n".join(dump_databases(project.root)["project.db"]).casefold()
     assert "interviewer" in dump  # the role word stays: the test looks where labels are
     for raw in ("madina", "kassymova", "interview-madina"):
         assert raw not in dump

@@ -97,12 +97,13 @@ def test_a_key_file_lets_an_editor_check_without_the_vault(small_project, run, t
 
 def test_fingerprints_do_not_reveal_names_without_the_key(small_project):
     import hashlib
-    import sqlite3
 
-    connection = sqlite3.connect(small_project.root / "project.db")
-    stored = {
-        row[0] for row in connection.execute("SELECT fingerprint FROM identifier_fingerprints")
-    }
-    connection.close()
+    from sqlalchemy import text
+
+    from .coding_db import coding_engine
+
+    with coding_engine(small_project.root) as engine, engine.connect() as connection:
+        query = text("SELECT fingerprint FROM identifier_fingerprints")
+        stored = {row[0] for row in connection.execute(query)}
     unkeyed = hashlib.sha256(fingerprint_form("Yerlan", "PERSON").encode()).hexdigest()
     assert stored and unkeyed not in stored

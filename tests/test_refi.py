@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -23,9 +22,8 @@ def coded_dir(tmp_path_factory):
 
 
 @pytest.fixture
-def coded(coded_dir, tmp_path):
-    folder = tmp_path / "proj"
-    shutil.copytree(coded_dir, folder)
+def coded(coded_copy):
+    folder = coded_copy
     with open_project(folder) as project:
         yield project
 

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import JSON, bindparam, column, select, text
 
 from testimony.db.models import Interview
 from testimony.redact import review
 from testimony.vault.models import Entity, Mention
 
+from .coding_db import coding_engine
+from .conftest import dump_databases
 from .test_rerender import _code, _quote, _texts
 
 
@@ -33,19 +34,17 @@ def test_a_reviewer_works_from_the_shell_and_nothing_is_lost(shell_project, run)
     added = run("--project", root, "review", "add", "--text", "lucky", "--label", "PERSON")
     assert added.exit_code == 0, added.stderr
 
-    text = _texts(shell_project)
-    assert "police in Taraz twice" in text  # not an identifier after all
-    assert "Lucky" not in text
-    dump = "\n".join(sqlite3.connect(root / "project.db").iterdump())
+    texts = _texts(shell_project)
+    assert "police in Taraz twice" in texts  # not an identifier after all
+    assert "Lucky" not in texts
+    dump = "\n".join(dump_databases(root)["project.db"])
     assert "Lucky" not in dump
     assert _quote(shell_project, laughed) == "twice. They laughed at me"
     assert _quote(shell_project, bruises) == "saw the bruises"
     assert run("--project", root, "audit", "verify").exit_code == 0
 
-    connection = sqlite3.connect(root / "project.db")
-    connection.execute("UPDATE audit_log SET actor = 'someone else' WHERE id = 2")
-    connection.commit()
-    connection.close()
+    with coding_engine(root) as engine, engine.begin() as connection:
+        connection.execute(text("UPDATE audit_log SET actor = 'someone else' WHERE id = 2"))
     broken = run("--project", root, "audit", "verify")
     assert broken.exit_code == 1 and "entry 2" in broken.stderr
 
@@ -112,42 +111,51 @@ def test_audit_verify_finds_every_kind_of_tampering(shell_project, run, tamper):
     root = shell_project.root
     review.accept(shell_project, [review.list_proposals(shell_project)[0].id])
     assert run("--project", root, "audit", "verify").exit_code == 0
-    connection = sqlite3.connect(root / "project.db")
-    ids = [row[0] for row in connection.execute("SELECT id FROM audit_log ORDER BY id")]
+    with coding_engine(root) as engine, engine.begin() as connection:
+        _tamper(connection, tamper)
+    result = run("--project", root, "audit", "verify")
+    assert result.exit_code == 1 and "audit log broken" in result.stderr
+
+
+def _tamper(connection, tamper: str) -> None:  # noqa: ANN001 - a SQLAlchemy connection
+    ids = list(connection.scalars(text("SELECT id FROM audit_log ORDER BY id")))
     assert len(ids) >= 3
+    columns = "at, actor, action, target, details, prev_hash, hash"
     if tamper == "edit":
-        connection.execute("UPDATE audit_log SET target = 'x' WHERE id = ?", (ids[1],))
+        connection.execute(text("UPDATE audit_log SET target = 'x' WHERE id = :i"), {"i": ids[1]})
     elif tamper == "delete-middle":
-        connection.execute("DELETE FROM audit_log WHERE id = ?", (ids[1],))
+        connection.execute(text("DELETE FROM audit_log WHERE id = :i"), {"i": ids[1]})
     elif tamper == "delete-last":
-        connection.execute("DELETE FROM audit_log WHERE id = ?", (ids[-1],))
+        connection.execute(text("DELETE FROM audit_log WHERE id = :i"), {"i": ids[-1]})
     elif tamper == "insert":
         connection.execute(
-            "INSERT INTO audit_log (id, at, actor, action, target, details, prev_hash, hash) "
-            "SELECT 999999, at, actor, action, target, details, hash, hash FROM audit_log "
-            "WHERE id = ?",
-            (ids[-1],),
+            text(
+                f"INSERT INTO audit_log (id, {columns}) "
+                "SELECT 999999, at, actor, action, target, details, hash, hash FROM audit_log "
+                "WHERE id = :i"
+            ),
+            {"i": ids[-1]},
         )
     else:  # swap two entries' contents
         a, b = ids[0], ids[1]
-        rows = {
-            r[0]: r[1:]
-            for r in connection.execute(
-                "SELECT id, at, actor, action, target, details, prev_hash, hash FROM audit_log "
-                "WHERE id IN (?, ?)",
-                (a, b),
-            )
-        }
+        query = text(f"SELECT id, {columns} FROM audit_log WHERE id IN (:a, :b)")
+        typed = query.columns(
+            column("id"),
+            *(column(c) for c in columns.split(", ")[:4]),
+            column("details", JSON),
+            column("prev_hash"),
+            column("hash"),
+        )
+        rows = {r[0]: r[1:] for r in connection.execute(typed, {"a": a, "b": b})}
+        names = columns.split(", ")
+        assignments = ", ".join(f"{n} = :{n}" for n in names)
+        update = text(f"UPDATE audit_log SET {assignments} WHERE id = :target").bindparams(
+            bindparam("details", type_=JSON)
+        )
         for target, source in ((a, b), (b, a)):
             connection.execute(
-                "UPDATE audit_log SET at=?, actor=?, action=?, target=?, details=?, prev_hash=?, "
-                "hash=? WHERE id=?",
-                (*rows[source], target),
+                update, {**dict(zip(names, rows[source], strict=True)), "target": target}
             )
-    connection.commit()
-    connection.close()
-    result = run("--project", root, "audit", "verify")
-    assert result.exit_code == 1 and "audit log broken" in result.stderr
 
 
 def test_a_rejection_with_allow_keeps_the_word_out_of_later_imports(shell_project, run, tmp_path):

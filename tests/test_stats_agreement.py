@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import random
-import shutil
 
 import krippendorff
 import numpy as np
@@ -85,10 +84,9 @@ def coded_dir(tmp_path_factory):
 
 
 @pytest.fixture
-def two_coders(coded_dir, tmp_path):
+def two_coders(coded_copy):
     """The small coded project, with ben also coding INT-001 (agreeing and not)."""
-    folder = tmp_path / "proj"
-    shutil.copytree(coded_dir, folder)
+    folder = coded_copy
     with open_project(folder) as project:
         with project.session() as s, s.begin():
             ben = s.scalars(select(Coder).where(Coder.name == "ben")).one()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 from sqlalchemy import select
@@ -19,10 +18,9 @@ def coded_dir(tmp_path_factory):
 
 
 @pytest.fixture
-def coded(coded_dir, tmp_path):
+def coded(coded_copy):
     """The small coded project plus a coding overlapping the police quote."""
-    folder = tmp_path / "proj"
-    shutil.copytree(coded_dir, folder)
+    folder = coded_copy
     with open_project(folder) as project:
         with project.session() as s, s.begin():
             police = s.scalars(select(Coding).order_by(Coding.id)).first()

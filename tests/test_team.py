@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 
@@ -226,3 +227,38 @@ def test_a_bad_database_url_is_one_clear_line_and_makes_nothing(tmp_path, run, u
     assert says in result.stderr and "s3cret-pw" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "study").exists()
+
+
+def test_a_coder_works_on_the_team_database_from_a_folder_without_the_vault(
+    pg_database, tmp_path, run
+):
+    from testimony.project import init_project
+
+    lead = init_project(tmp_path / "lead", database_url=pg_database())
+    with lead.session() as s, s.begin():
+        from testimony.codebook import load_codebook
+        from testimony.coding.themes import import_codebook
+
+        import_codebook(s, load_codebook(CODEBOOK))
+    add_interview(lead)
+    lead.close()
+    coder = tmp_path / "ana"
+    coder.mkdir()
+    for shared in ("testimony.yaml", "allow-list.txt"):  # as docs/team.md says
+        (coder / shared).write_bytes((tmp_path / "lead" / shared).read_bytes())
+
+    coded = run(
+        "--project", coder, "autocode", "police", "--theme", "police-response", "--coder", "ana"
+    )
+    assert coded.exit_code == 0, coded.stderr
+    found = run("--project", coder, "search", "officer laughed", "--json")
+    assert found.exit_code == 0 and len(json.loads(found.stdout)) == 1
+    listed = run("--project", coder, "codings", "--json")
+    assert listed.exit_code == 0
+    assert {c["coder"] for c in json.loads(listed.stdout)} == {"ana"}
+    assert sorted(p.name for p in coder.iterdir()) == ["allow-list.txt", "testimony.yaml"]
+    project = Project.open(tmp_path / "lead")
+    try:
+        assert [c[4] for c in _codings(project)] == ["ana"]  # seen by the lead too
+    finally:
+        project.close()

@@ -10,7 +10,9 @@ ts_rank orders the hits (bm25 does on SQLite; the order may differ, the hits do 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, bindparam, func, literal_column, select, text
 from sqlalchemy.dialects.postgresql import TSQUERY
@@ -98,11 +100,11 @@ class PostgresSearch:
             .join(Excerpt, Excerpt.id == ranked.c.id)
             .order_by(ranked.c.score.desc(), ranked.c.id)
         )
-        phrases = _phrases(query)
+        terms = _Terms.of(query)
         hits = []
         for excerpt_id, score, excerpt_text, headline in rows:
             snippet, highlights = _with_ellipses(excerpt_text, *split_marks(headline))
-            highlights = _join_phrases(snippet, highlights, phrases)
+            highlights = _join_phrases(snippet, highlights, terms)
             hits.append(SearchHit(excerpt_id, float(score), snippet, highlights))
         return hits
 
@@ -128,30 +130,59 @@ def _with_ellipses(
     return snippet, highlights
 
 
-def _phrases(query: str) -> list[list[str]]:
-    return [
-        phrase.casefold().split(" ")
-        for terms in parse_query(query)
-        for phrase, _prefix in terms
-        if " " in phrase
-    ]
+def _fold(text: str) -> str:
+    """Lower case without accents, as the index compares words."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@dataclass(frozen=True)
+class _Terms:
+    phrases: list[list[str]]  # quoted phrases of two words or more
+    words: set[str]  # words to match alone
+    prefixes: tuple[str, ...]
+
+    @classmethod
+    def of(cls, query: str) -> _Terms:
+        phrases, words, prefixes = [], set(), []
+        for terms in parse_query(query):
+            for phrase, prefix in terms:
+                folded = _WORD.findall(_fold(phrase))
+                if prefix:
+                    prefixes.append(folded[-1])
+                    folded = folded[:-1]
+                if len(folded) > 1:
+                    phrases.append(folded)
+                elif folded and not prefix:
+                    words.add(folded[0])
+        return cls(phrases, words, tuple(prefixes))
+
+    def marks(self, words: list[str]) -> bool:
+        """Whether a highlight of these words is a match FTS5 would mark too."""
+        if len(words) == 1 and (words[0] in self.words or words[0].startswith(self.prefixes)):
+            return True
+        return any(words[i : i + len(p)] == p for p in self.phrases for i in range(len(words)))
 
 
 def _join_phrases(
-    snippet: str, highlights: list[tuple[int, int]], phrases: list[list[str]]
+    snippet: str, highlights: list[tuple[int, int]], terms: _Terms
 ) -> list[tuple[int, int]]:
-    """One highlight per matched phrase: ts_headline marks each of its words alone."""
-    if not phrases or len(highlights) < 2:
-        return highlights
-    pairs = {(a, b) for words in phrases for a, b in zip(words, words[1:], strict=False)}
-    joined = [highlights[0]]
-    for start, end in highlights[1:]:
-        previous_start, previous_end = joined[-1]
-        gap = snippet[previous_end:start]
-        before = _WORD.findall(snippet[previous_start:previous_end].casefold())
-        after = _WORD.findall(snippet[start:end].casefold())
-        if before and after and not _WORD.search(gap) and (before[-1], after[0]) in pairs:
-            joined[-1] = (previous_start, end)
-        else:
-            joined.append((start, end))
-    return joined
+    """One highlight per matched phrase, as FTS5 marks it.
+
+    ts_headline marks every word of the query wherever it is: each word of a
+    phrase alone, and a phrase's word outside the phrase too. Runs of marked
+    words that make up a phrase become one mark; marks FTS5 would not make go.
+    """
+    pairs = {(a, b) for words in terms.phrases for a, b in zip(words, words[1:], strict=False)}
+    runs: list[tuple[int, int]] = []
+    for start, end in highlights:
+        if runs:
+            previous_start, previous_end = runs[-1]
+            before = _WORD.findall(_fold(snippet[previous_start:previous_end]))
+            after = _WORD.findall(_fold(snippet[start:end]))
+            gap = snippet[previous_end:start]
+            if before and after and not _WORD.search(gap) and (before[-1], after[0]) in pairs:
+                runs[-1] = (previous_start, end)
+                continue
+        runs.append((start, end))
+    return [(a, b) for a, b in runs if terms.marks(_WORD.findall(_fold(snippet[a:b])))]

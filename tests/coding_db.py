@@ -1,10 +1,16 @@
-"""Dumping and re-pointing a project whose coding database is on PostgreSQL (for tests)."""
+"""A project folder's coding database for tests, whichever backend holds it.
+
+Tests that look into project.db directly (a dump to compare, a row to tamper
+with) go through these, so they run on SQLite and PostgreSQL alike.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import inspect, select, table, text
+from sqlalchemy import Engine, inspect, select, table, text
 
 from testimony.db.engine import make_engine
 from testimony.project import set_database_url
@@ -15,6 +21,34 @@ def coding_database_url(folder: Path) -> str | None:
     """The server URL in the project's testimony.yaml, None when it keeps project.db."""
     url = load_settings(folder).database_url
     return url if url and not url.startswith("sqlite") else None
+
+
+@contextmanager
+def coding_engine(folder: Path) -> Iterator[Engine]:
+    """An engine on the project's coding database (project.db or the server), no migrations."""
+    engine = make_engine(coding_database_url(folder) or f"sqlite:///{folder / 'project.db'}")
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def coding_database_strings(folder: Path) -> list[str]:
+    """Every string the coding database holds, JSON values opened up, on either backend."""
+    found: list[str] = []
+    with coding_engine(folder) as engine, engine.connect() as connection:
+        for name in inspect(connection).get_table_names():
+            for row in connection.execute(select(text("*")).select_from(table(name))):
+                stack = list(row)
+                while stack:
+                    value = stack.pop()
+                    if isinstance(value, str):
+                        found.append(value)
+                    elif isinstance(value, dict):
+                        stack += [*value.keys(), *value.values()]
+                    elif isinstance(value, list | tuple):
+                        stack += value
+    return found
 
 
 def dump_coding_database(folder: Path) -> list[str] | None:

@@ -1,0 +1,119 @@
+"""The same query finds the same excerpts on SQLite (FTS5) and PostgreSQL (tsvector)."""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from testimony.codebook import load_codebook
+from testimony.coding.search import backend_for, search_excerpts
+from testimony.coding.themes import import_codebook
+from testimony.coding.workbench import Workbench
+from testimony.db.models import Coding, Excerpt, Interview
+from testimony.project import Project
+
+from .coding_db import point_project_at
+from .conftest import CODEBOOK
+
+WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+@pytest.fixture
+def both(corpus_project_dir: Path, corpus_project_dir_pg, pg_database, tmp_path):
+    """Private copies of the imported corpus on each backend."""
+    sqlite_copy = tmp_path / "sqlite"
+    shutil.copytree(corpus_project_dir, sqlite_copy)
+    folder, template = corpus_project_dir_pg
+    pg_copy = tmp_path / "pg"
+    shutil.copytree(folder, pg_copy)
+    point_project_at(pg_copy, pg_database(template))
+    projects = [Project.open(sqlite_copy), Project.open(pg_copy)]
+    assert [p.engine.dialect.name for p in projects] == ["sqlite", "postgresql"]
+    for project in projects:
+        with project.session() as s, s.begin():
+            import_codebook(s, load_codebook(CODEBOOK))
+    yield projects
+    for project in projects:
+        project.close()
+
+
+def _places(project: Project) -> dict[int, tuple[str, int]]:
+    with project.session() as s:
+        rows = s.execute(select(Excerpt.id, Interview.code, Excerpt.position).join(Interview))
+        return {i: (code, position) for i, code, position in rows}
+
+
+def _queries(project: Project) -> list[str]:
+    """Words, phrases and prefixes drawn from the corpus itself, common and rare."""
+    with project.session() as s:
+        texts = list(s.scalars(select(Excerpt.text).order_by(Excerpt.id)))
+    words = Counter(w for t in texts for w in WORD.findall(t))
+    rng = random.Random(6)
+    common = [w for w, _ in words.most_common(15)]
+    rare = rng.sample(sorted(w for w, n in words.items() if n == 1), 10)
+    pairs = []
+    for text in rng.sample(texts, 15):
+        tokens = text.split()
+        if len(tokens) > 3:
+            at = rng.randrange(len(tokens) - 2)
+            pairs.append('"' + " ".join(tokens[at : at + 2]) + '"')
+    prefixes = [w[:4] + "*" for w in rng.sample(sorted(words), 12)]
+    return [
+        *common,
+        *rare,
+        *pairs,
+        *prefixes,
+        "police court",
+        "husband OR brother",
+        '"protection order" OR bruis*',
+        "[PERSON-1]",
+        "don't",
+        "Ərlan OR Ерлан OR café",
+    ]
+
+
+def test_every_query_finds_the_same_excerpts_on_both_backends(both):
+    sqlite_project, pg_project = both
+    where = [_places(p) for p in both]
+    queries = _queries(sqlite_project)
+    differences = []
+    for query in queries:
+        found = []
+        for project, places in zip(both, where, strict=True):
+            with project.session() as s:
+                ids = backend_for(s).matching_ids(s, query)
+                hits = search_excerpts(s, query, limit=10_000)
+            assert sorted(h.excerpt_id for h in hits) == ids
+            found.append({places[i] for i in ids})
+        if found[0] != found[1]:
+            differences.append((query, sorted(found[0] ^ found[1])[:3]))
+    assert differences == []
+    assert sum(1 for q in queries if q) > 50
+
+
+def test_a_phrase_is_highlighted_whole_on_both_backends(both):
+    for project in both:
+        with project.session() as s:
+            hits = search_excerpts(s, '"the police"', limit=5)
+        assert hits, project.engine.dialect.name
+        for hit in hits:
+            marked = [hit.snippet[a:b].lower() for a, b in hit.highlights]
+            assert marked and set(marked) == {"the police"}, (project.engine.dialect.name, marked)
+
+
+def test_autocode_codes_the_same_spans_on_both_backends(both):
+    coded = []
+    for project, places in zip(both, [_places(p) for p in both], strict=True):
+        bench = Workbench(project, "ana")
+        result = bench.autocode('police* OR "protection order"', "police-response", "sentence")
+        assert result.added > 0
+        with project.session() as s:
+            rows = s.execute(select(Coding.excerpt_id, Coding.start, Coding.end))
+            coded.append(sorted((places[e], start, end) for e, start, end in rows))
+    assert coded[0] == coded[1]

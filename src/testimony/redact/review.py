@@ -9,11 +9,13 @@ and tag only, never by what they stand for.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, select, update
 
@@ -46,6 +48,9 @@ from testimony.vault.models import (
 DECIDED = {"accepted", "rejected"}
 # Riskiest first: what names a person or reaches them, then what is less direct.
 RISK = {"PERSON": 0, "PHONE": 1, "EMAIL": 1, "ADDRESS": 1, "ID": 1, "HANDLE": 1, "URL": 2}
+
+
+T = TypeVar("T")
 
 
 class ReviewError(TestimonyError):
@@ -158,6 +163,19 @@ def _contexts(vs, mentions: list[Mention], width: int = 60) -> list[tuple[str, s
     return out
 
 
+def _recovering(decision: Callable[..., T]) -> Callable[..., T]:
+    """Finish first any re-render a killed decision left marked, so that running the
+    interrupted command again (even one that now refuses, as a merge whose entities are
+    gone) leaves project.db as an uninterrupted run would."""
+
+    @functools.wraps(decision)
+    def run(project: Project, *args: Any, **kwargs: Any) -> T:
+        finish_renders(project)
+        return decision(project, *args, **kwargs)
+
+    return run
+
+
 @dataclass
 class DecisionResult:
     entities: list[int]
@@ -165,11 +183,13 @@ class DecisionResult:
     reviewed: list[str]  # interviews that became fully reviewed
 
 
+@_recovering
 def accept(project: Project, ids: Iterable[int], actor: str | None = None) -> DecisionResult:
     """These entities are identifiers: redact every mention (proposed-only types too)."""
     return _set_status(project, list(ids), "accepted", actor)
 
 
+@_recovering
 def reject(
     project: Project, ids: Iterable[int], actor: str | None = None, allow: bool = False
 ) -> DecisionResult:
@@ -271,6 +291,7 @@ def _unfingerprint(project: Project, vs, surfaces: list[tuple[str, str]]) -> Non
             )
 
 
+@_recovering
 def retype(project: Project, entity_id: int, label: str, actor: str | None = None):  # noqa: ANN201
     """Give an entity another type (PERSON -> ORG); it gets that type's tag and strategy."""
     label = label.upper()
@@ -279,10 +300,11 @@ def retype(project: Project, entity_id: int, label: str, actor: str | None = Non
     with project.vault_session() as vs, vs.begin():
         (entity,) = _entities(vs, [entity_id])
         old_tag, old_label = entity.pseudonym, entity.label
-        resolver = resolver_for(vs, project.settings)
-        resolver.counters[label] += 1
-        entity.label = label
-        entity.pseudonym = f"[{label}-{resolver.counters[label]}]"
+        if label != old_label:  # the same type again (a rerun after a crash) keeps the tag
+            resolver = resolver_for(vs, project.settings)
+            resolver.counters[label] += 1
+            entity.label = label
+            entity.pseudonym = f"[{label}-{resolver.counters[label]}]"
         entity.status = "accepted"
         vs.execute(update(Mention).where(Mention.entity_id == entity_id).values(label=label))
         vs.execute(update(EntityForm).where(EntityForm.entity_id == entity_id).values(label=label))
@@ -303,6 +325,7 @@ def retype(project: Project, entity_id: int, label: str, actor: str | None = Non
     )
 
 
+@_recovering
 def set_pseudonym(
     project: Project, entity_id: int, pseudonym: str, actor: str | None = None
 ) -> DecisionResult:
@@ -326,6 +349,7 @@ def set_pseudonym(
     return _finish(project, [entity_id], "review-pseudonym", actor, tags=[tag])
 
 
+@_recovering
 def merge(project: Project, ids: list[int], actor: str | None = None) -> DecisionResult:
     """One person (or place) after all: every mention and form joins the first entity."""
     if len(set(ids)) < 2:
@@ -349,6 +373,7 @@ def merge(project: Project, ids: list[int], actor: str | None = None) -> Decisio
     return _finish(project, [keep, *others], "review-merge", actor, tags=tags)
 
 
+@_recovering
 def split(project: Project, entity_id: int, actor: str | None = None) -> DecisionResult:
     """An entity that joined several people: each differently written name becomes its own."""
     with project.vault_session() as vs, vs.begin():
@@ -380,6 +405,7 @@ def split(project: Project, entity_id: int, actor: str | None = None) -> Decisio
     return _finish(project, [entity_id, *made], "review-split", actor)
 
 
+@_recovering
 def add(
     project: Project,
     text: str,
@@ -397,12 +423,27 @@ def add(
             _check_interview(vs, interview)
         resolver = resolver_for(vs, project.settings)
         found, ids = _redact_everywhere(vs, resolver, [(text, label)], interview, REVIEWER)
-        if not found:
+        if not found:  # added before (maybe by a run a crash cut short): the same entities
+            ids = _added_before(vs, text, interview)
+        if not ids:
             where = f" in {interview}" if interview else ""
             raise ReviewError(f"that text occurs nowhere{where}")
         vs.execute(update(Entity).where(Entity.id.in_(ids)).values(status="accepted"))
         _fingerprint(project, vs, list(resolver.added_forms) + [(text.casefold(), label)])
     return _finish(project, sorted(ids), "review-add", actor, occurrences=found, label=label)
+
+
+def _added_before(vs, text: str, interview: str | None) -> set[int]:  # noqa: ANN001
+    """The entities of a reviewer's earlier mentions written as text (any case)."""
+    query = (
+        select(Mention.entity_id, Mention.text)
+        .join(Source, Source.id == Mention.source_id)
+        .where(Mention.detector == REVIEWER, Source.status == "done")
+    )
+    if interview:
+        query = query.where(Source.interview_code == interview)
+    wanted = text.casefold()
+    return {entity_id for entity_id, said in vs.execute(query) if said.casefold() == wanted}
 
 
 def _redact_everywhere(
@@ -534,6 +575,7 @@ def list_mentions(project: Project, entity_id: int, with_vault: bool = False) ->
     return views
 
 
+@_recovering
 def decide_mentions(
     project: Project, ids: Iterable[int], status: str, actor: str | None = None
 ) -> DecisionResult:

@@ -457,6 +457,36 @@ def redact_cmd(obj: Context, interviews_: tuple[str, ...], as_json: bool) -> Non
     )
 
 
+@cli.command("backup")
+@click.argument("dest", type=click.Path(path_type=Path))
+@click.option(
+    "--force", is_flag=True, help="Replace DEST if it exists (only once the copy is made)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print what was copied as JSON.")
+@pass_ctx
+def backup_cmd(obj: Context, dest: Path, force: bool, as_json: bool) -> None:
+    """A consistent copy of the project in DEST, safe while others are coding.
+
+    project.db and vault.db are copied with SQLite's online backup API (the vault
+    only where you hold it: a coder's copy has none), with testimony.yaml and the
+    allow and deny files. The copy is checked (integrity, audit chain) before it
+    takes DEST's name, and the backup is written to the audit log. For a coding
+    database on PostgreSQL the pg_dump command to run is printed.
+    """
+    from testimony.backup import backup_project
+
+    report = backup_project(obj.project, dest, overwrite=force)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2))
+        return
+    click.echo(f"backed up to {report.dest}: {', '.join(report.copied)}")
+    for name, why in report.skipped:
+        click.echo(f"not copied: {name}: {why}")
+    if report.pg_dump:
+        click.echo("the coding database is on PostgreSQL; back it up with (asks the password):")
+        click.echo(f"  {report.pg_dump}")
+
+
 @cli.group("review", cls=TestimonyGroup, invoke_without_command=True)
 @click.option("--reviewer", metavar="NAME", help="Who decides (default: coder name, or login).")
 @click.pass_context

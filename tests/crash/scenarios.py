@@ -198,30 +198,37 @@ def coding_work(root: Path, seed: int) -> Callable[[Ack], None]:
         from sqlalchemy import select
 
         from testimony.coding.workbench import Workbench
-        from testimony.db.models import Excerpt
+        from testimony.db.models import Coding, Excerpt
 
         rng = random.Random(seed)
         project = _open(root)
         with project.session() as s:
             excerpts = [(e.id, len(e.text)) for e in s.scalars(select(Excerpt))]
+        with project.session() as s:
+            known = set(s.scalars(select(Coding.id)))
         bench = Workbench(project, "kim")
         mine: list[int] = []
+        just_applied = False  # undo only right after an apply, so its target is known
         while True:
             roll = rng.random()
-            if mine and roll < 0.2:
+            if just_applied and roll < 0.2:
                 target = mine[-1]
                 ack.say("begin undo", target)
                 bench.undo()  # the last action is this apply: it takes the coding away
                 mine.pop()
+                known.discard(target)  # its id may be given again
                 ack.say("done undo", target)
                 ack.say("begin redo", target)
                 bench.redo()
                 mine.append(target)
+                known.add(target)
                 ack.say("done redo", target)
             elif mine and roll < 0.3:
+                just_applied = False
                 target = mine.pop(rng.randrange(len(mine)))
                 ack.say("begin remove", target)
                 bench.remove_coding(target)
+                known.discard(target)
                 ack.say("done remove", target)
             else:
                 excerpt_id, length = rng.choice(excerpts)
@@ -229,6 +236,11 @@ def coding_work(root: Path, seed: int) -> Callable[[Ack], None]:
                 end = min(length, start + rng.randint(1, 60))
                 ack.say("begin apply", excerpt_id)
                 coding = bench.apply_theme(excerpt_id, start, end, rng.choice(THEMES))
+                just_applied = coding.id not in known
+                if not just_applied:  # the same span and theme again: one coding, no action
+                    ack.say("done same", coding.id)
+                    continue
+                known.add(coding.id)
                 mine.append(coding.id)
                 ack.say("done apply", coding.id)
 
@@ -315,7 +327,7 @@ def redact_campaign(bases: Bases, kills: int, rng: random.Random) -> Tally:
     root = bases.workdir / "redact"
     while tally.kills < kills:
         copy_project(changed, root)
-        _kill_then_finish(tally, rng, root, lambda: redact_work(root), seconds, expected, 2)
+        _kill_then_finish(tally, rng, root, lambda: redact_work(root), seconds, expected, 3)
     return tally
 
 
@@ -438,7 +450,7 @@ def coding_campaign(bases: Bases, kills: int, rng: random.Random) -> Tally:
             tally.acknowledged += 1
             if what in ("apply", "redo"):
                 live.add(int(coding))
-            else:
+            elif what in ("undo", "remove"):
                 live.discard(int(coding))
         found = set(kims())
         lost, extra = live - found, found - live

@@ -21,7 +21,7 @@ import pytest
 from tests.crash.harness import check_project, copy_project, project_state
 from tests.crash.scenarios import CAMPAIGNS, FILES, Bases
 
-KILLS = {"coding": 40, "review": 24, "export": 16, "import": 12, "redact": 8}
+KILLS = {"coding": 44, "review": 24, "export": 16, "import": 10, "redact": 6}
 
 
 @pytest.fixture(scope="module")

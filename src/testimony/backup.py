@@ -106,6 +106,11 @@ def _check_destination(project: Project, dest: Path, overwrite: bool) -> None:
         raise BackupError(f"{dest}: a backup cannot go inside the project it copies")
     if resolved in root.parents:
         raise BackupError(f"{dest}: a backup cannot replace a folder that holds the project")
+    if project.db_url.startswith("sqlite") and not os.access(root, os.W_OK):
+        raise BackupError(
+            f"{root} is read-only for you: no one can change it, so a plain copy of the "
+            "folder is a consistent backup (this command must write its audit entry there)"
+        )
     if dest.exists() and not overwrite:
         raise BackupError(f"{dest} already exists; choose another DEST or pass --force")
     if not dest.parent.is_dir():

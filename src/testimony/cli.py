@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.exc import DBAPIError
 
 from testimony import __version__
 from testimony.errors import CodebookError, TestimonyError
@@ -31,6 +33,14 @@ class TestimonyGroup(click.Group):
         except TestimonyError as exc:
             click.echo(f"testimony: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except (OSError, DBAPIError, sqlite3.Error) as exc:
+            from testimony.db.storage import explain
+
+            problem = explain(exc)
+            if problem is None:
+                raise
+            click.echo(f"testimony: {problem}", err=True)
+            ctx.exit(2)
 
 
 class Context:

@@ -60,7 +60,11 @@ class Project:
     def engine(self) -> Engine:
         if self._engine is None:
             engine = make_engine(self.db_url)
-            ensure_schema(engine, "testimony.db", "the coding database")
+            try:
+                ensure_schema(engine, "testimony.db", "the coding database")
+            except BaseException:
+                engine.dispose()  # a refused database is left as it was, with no -wal beside it
+                raise
             self._engine = engine
         return self._engine
 
@@ -73,7 +77,11 @@ class Project:
                     "which reviewers hold"
                 )
             engine = make_engine(sqlite_url(self.vault_path))
-            ensure_schema(engine, "testimony.vault", "the vault")
+            try:
+                ensure_schema(engine, "testimony.vault", "the vault")
+            except BaseException:
+                engine.dispose()
+                raise
             self._vault_engine = engine
         return self._vault_engine
 

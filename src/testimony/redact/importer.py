@@ -43,6 +43,7 @@ from testimony.ingest.model import ParsedDocument, RawExcerpt, ReadResult
 from testimony.ingest.readers import READERS, SUPPORTED
 from testimony.ingest.readers.errors import ReadError
 from testimony.ingest.segment import excerpts_from_turns
+from testimony.lock import vault_writer
 from testimony.project import Project
 from testimony.redact.common import DROP_AT, is_common
 from testimony.redact.detectors.base import Detection
@@ -136,6 +137,19 @@ def import_files(
     Files are read and their detection started ahead of their turn (in worker
     processes for a large import); each is then redacted and written in order.
     """
+    with vault_writer(project.root, "importing into"):
+        return _import_files(project, paths, replace, csv_columns, actor, progress, pipeline)
+
+
+def _import_files(
+    project: Project,
+    paths: Sequence[Path],
+    replace: bool,
+    csv_columns: dict[str, str] | None,
+    actor: str | None,
+    progress: Callable[[int, int], None] | None,
+    pipeline: RedactionPipeline | None,
+) -> ImportReport:
     recover_pending(project)
     finish_renders(project)  # a re-render a crash interrupted
     report = ImportReport()

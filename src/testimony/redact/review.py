@@ -22,6 +22,7 @@ from sqlalchemy import delete, select, update
 from testimony.db import audit
 from testimony.db.models import IdentifierFingerprint, Interview, as_utc
 from testimony.errors import TestimonyError, UnknownInterview
+from testimony.lock import vault_writer
 from testimony.project import Project
 from testimony.redact.common import is_common
 from testimony.redact.detectors.names import lexicon
@@ -170,8 +171,9 @@ def _recovering(decision: Callable[..., T]) -> Callable[..., T]:
 
     @functools.wraps(decision)
     def run(project: Project, *args: Any, **kwargs: Any) -> T:
-        finish_renders(project)
-        return decision(project, *args, **kwargs)
+        with vault_writer(project.root, "recording a review decision in"):
+            finish_renders(project)
+            return decision(project, *args, **kwargs)
 
     return run
 

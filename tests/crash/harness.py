@@ -210,6 +210,24 @@ def _check_codings(root: Path, problems: Problems) -> None:
         project.close()
 
 
+def unaudited_decisions(root: Path) -> list[int]:
+    """Reviewers' decisions in the vault's log with no entry in project.db's audit log."""
+    vault = sqlite3.connect(root / "vault.db")
+    project = sqlite3.connect(root / "project.db")
+    try:
+        decided = [row[0] for row in vault.execute("SELECT id FROM decision_log")]
+        logged = {
+            json.loads(details or "{}").get("decision")
+            for (details,) in project.execute(
+                "SELECT details FROM audit_log WHERE action LIKE 'review-%'"
+            )
+        }
+    finally:
+        vault.close()
+        project.close()
+    return [d for d in decided if d not in logged]
+
+
 # --- what a finished run leaves, to compare an interrupted-then-rerun one with -------------
 
 

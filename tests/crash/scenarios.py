@@ -22,6 +22,7 @@ from tests.crash.harness import (
     copy_project,
     project_state,
     run_killed,
+    unaudited_decisions,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -279,6 +280,10 @@ def _kill_then_finish(
     run_killed(work(), None)
     tally.reruns += 1
     _assert_sound(root, tally, "after the rerun")
+    missing = unaudited_decisions(root)
+    if missing:
+        tally.problems.append(f"{tally.kind}: decisions {missing} are not in the audit log")
+        raise AssertionError(tally.problems[-1])
     difference = state_difference(project_state(root), expected)
     if difference:
         tally.problems.append(

@@ -19,7 +19,6 @@ from typing import Any, TypeVar
 
 from sqlalchemy import delete, select, update
 
-from testimony.db import audit
 from testimony.db.models import IdentifierFingerprint, Interview, as_utc
 from testimony.errors import TestimonyError, UnknownInterview
 from testimony.lock import vault_writer
@@ -30,6 +29,7 @@ from testimony.redact.engine import resolver_for
 from testimony.redact.entities import NAME_WORD_AT
 from testimony.redact.fingerprint import fingerprint
 from testimony.redact.importer import FINGERPRINTED, _add_fingerprints
+from testimony.redact.journal import audit_decision, journal, recover_audit
 from testimony.redact.pseudonyms import pseudonym_words
 from testimony.redact.rendering import redacted
 from testimony.redact.rerender import RenderStats, finish_renders, mark_sources_of
@@ -165,14 +165,16 @@ def _contexts(vs, mentions: list[Mention], width: int = 60) -> list[tuple[str, s
 
 
 def _recovering(decision: Callable[..., T]) -> Callable[..., T]:
-    """Finish first any re-render a killed decision left marked, so that running the
-    interrupted command again (even one that now refuses, as a merge whose entities are
-    gone) leaves project.db as an uninterrupted run would."""
+    """Hold the writer lock, and finish first what a killed decision left undone (its
+    re-render, its audit entry), so that running the interrupted command again (even one
+    that now refuses, as a merge whose entities are gone) leaves the project as an
+    uninterrupted run would."""
 
     @functools.wraps(decision)
     def run(project: Project, *args: Any, **kwargs: Any) -> T:
         with vault_writer(project.root, "recording a review decision in"):
             finish_renders(project)
+            recover_audit(project)
             return decision(project, *args, **kwargs)
 
     return run
@@ -243,14 +245,15 @@ def _set_status(project: Project, ids: list[int], status: str, actor: str | None
                 )
             }
             _unfingerprint(project, vs, sorted(set(surfaces) | forms))
-    return _finish(
-        project,
-        ids,
-        "review-" + status.removesuffix("ed"),
-        actor,
-        tags=tags,
-        propagated=propagated,
-    )
+        decision = journal(
+            vs,
+            ids,
+            "review-" + status.removesuffix("ed"),
+            project.actor(actor),
+            tags=tags,
+            propagated=propagated,
+        )
+    return _finish(project, decision)
 
 
 def _spreads(text: str, label: str) -> bool:
@@ -315,16 +318,16 @@ def retype(project: Project, entity_id: int, label: str, actor: str | None = Non
         resolver = resolver_for(vs, project.settings)
         resolver.set_strategy(entity_id, project.settings.pseudonyms.get(label, "tag"))
         mark_sources_of(vs, [entity_id])
-        new_tag = entity.pseudonym
-    return _finish(
-        project,
-        [entity_id],
-        "review-retype",
-        actor,
-        tags=[old_tag, new_tag],
-        was=old_label,
-        now=label,
-    )
+        decision = journal(
+            vs,
+            [entity_id],
+            "review-retype",
+            project.actor(actor),
+            tags=[old_tag, entity.pseudonym],
+            was=old_label,
+            now=label,
+        )
+    return _finish(project, decision)
 
 
 @_recovering
@@ -347,8 +350,10 @@ def set_pseudonym(
         entity.details = {**(entity.details or {}), "custom": pseudonym}
         entity.status = "accepted"
         mark_sources_of(vs, [entity_id])
-        tag = entity.pseudonym
-    return _finish(project, [entity_id], "review-pseudonym", actor, tags=[tag])
+        decision = journal(
+            vs, [entity_id], "review-pseudonym", project.actor(actor), tags=[entity.pseudonym]
+        )
+    return _finish(project, decision)
 
 
 @_recovering
@@ -367,12 +372,13 @@ def merge(project: Project, ids: list[int], actor: str | None = None) -> Decisio
             vs.execute(update(model).where(column.in_(others)).values(entity_id=keep))
         kept = next(e for e in entities if e.id == keep)
         kept.status = "accepted"
+        tags = [e.pseudonym for e in entities]
+        decision = journal(vs, [keep, *others], "review-merge", project.actor(actor), tags=tags)
         for entity in entities:
             if entity.id != keep:
                 vs.delete(entity)
         mark_sources_of(vs, [keep])
-        tags = [e.pseudonym for e in entities]
-    return _finish(project, [keep, *others], "review-merge", actor, tags=tags)
+    return _finish(project, decision)
 
 
 @_recovering
@@ -404,7 +410,8 @@ def split(project: Project, entity_id: int, actor: str | None = None) -> Decisio
                 )
             made.append(new_id)
         mark_sources_of(vs, [entity_id, *made])
-    return _finish(project, [entity_id, *made], "review-split", actor)
+        decision = journal(vs, [entity_id, *made], "review-split", project.actor(actor))
+    return _finish(project, decision)
 
 
 @_recovering
@@ -432,7 +439,10 @@ def add(
             raise ReviewError(f"that text occurs nowhere{where}")
         vs.execute(update(Entity).where(Entity.id.in_(ids)).values(status="accepted"))
         _fingerprint(project, vs, list(resolver.added_forms) + [(text.casefold(), label)])
-    return _finish(project, sorted(ids), "review-add", actor, occurrences=found, label=label)
+        decision = journal(
+            vs, sorted(ids), "review-add", project.actor(actor), occurrences=found, label=label
+        )
+    return _finish(project, decision)
 
 
 def _added_before(vs, text: str, interview: str | None) -> set[int]:  # noqa: ANN001
@@ -593,9 +603,14 @@ def decide_mentions(
         sources = {m.source_id for m in mentions}
         vs.execute(update(Source).where(Source.id.in_(sources)).values(needs_render=True))
         entity_ids = sorted({m.entity_id for m in mentions})
-    return _finish(
-        project, entity_ids, "review-mention-" + status.removesuffix("ed"), actor, mentions=ids
-    )
+        decision = journal(
+            vs,
+            entity_ids,
+            "review-mention-" + status.removesuffix("ed"),
+            project.actor(actor),
+            mentions=ids,
+        )
+    return _finish(project, decision)
 
 
 def _entities(vs, ids: list[int]) -> list[Entity]:  # noqa: ANN001
@@ -611,33 +626,20 @@ def _check_interview(vs, code: str) -> None:  # noqa: ANN001
         raise UnknownInterview(f"no such interview: {code}")
 
 
-def _finish(project: Project, ids: list[int], action: str, actor: str | None, **details):  # noqa: ANN003, ANN202
-    """Re-render what the decision touched, update review states, and log it (the raw
-    words in the vault's log, ids and tags only in the project's)."""
-    with project.vault_session() as vs, vs.begin():
-        words = {
-            e.id: {"label": e.label, "tag": e.pseudonym, "text": e.canonical}
-            for e in vs.scalars(select(Entity).where(Entity.id.in_(ids)))
-        }
-        vs.add(
-            DecisionLog(
-                actor=project.actor(actor),
-                action=action,
-                details={"entities": {str(k): v for k, v in words.items()}, **details},
-            )
-        )
+def _finish(project: Project, decision: int) -> DecisionResult:
+    """Re-render what the journalled decision touched, update review states, and write its
+    audit entry (ids and tags only; the raw words stay in the vault's log)."""
+    with project.vault_session() as vs:
+        entry = vs.get(DecisionLog, decision)
+        actor, ids = entry.actor, list(entry.details.get("ids", []))
     rendered = finish_renders(project, actor)
     reviewed = update_review_states(project, actor)
-    with project.session() as s, s.begin():
-        audit.append(
-            s,
-            project.actor(actor),
-            action,
-            ",".join(str(i) for i in ids),
-            excerpts_rerendered=rendered.excerpts,
-            codings_moved=rendered.codings,
-            **details,
-        )
+    audit_decision(
+        project,
+        decision,
+        excerpts_rerendered=rendered.excerpts,
+        codings_moved=rendered.codings,
+    )
     return DecisionResult(ids, rendered, reviewed)
 
 

@@ -144,15 +144,7 @@ def redact_work(root: Path) -> Callable[[Ack], None]:
 
 def decision_work(root: Path, decision: tuple) -> Callable[[Ack], None]:
     def work(ack: Ack) -> None:
-        from testimony.redact.review import ReviewError
-
-        try:
-            apply_decision(root, decision)
-        except ReviewError as refused:
-            # A merge killed after its vault write: the entities it merged are gone, so
-            # the rerun refuses, after finishing the re-render the kill interrupted.
-            if decision[0] != "merge" or "no such entity" not in str(refused):
-                raise
+        apply_decision(root, decision)
         ack.say("decided", decision[0])
 
     return work

@@ -18,8 +18,8 @@ import time
 
 import pytest
 
-from tests.crash.harness import check_project, copy_project, project_state
-from tests.crash.scenarios import CAMPAIGNS, FILES, Bases
+from tests.crash.harness import check_project, copy_project, project_state, unaudited_decisions
+from tests.crash.scenarios import CAMPAIGNS, FILES, Bases, apply_decision, review_decisions
 
 KILLS = {"coding": 44, "review": 24, "export": 16, "import": 10, "redact": 6}
 
@@ -38,6 +38,18 @@ def test_every_kill_leaves_a_sound_project_and_the_rerun_completes(bases, kind):
         assert tally.acknowledged > tally.kills  # codings were acknowledged between kills
     else:
         assert tally.reruns >= 1
+
+
+def test_each_decision_run_twice_is_done_once_and_logged_each_time(bases, tmp_path):
+    """What a rerun after a crash does when the first run had finished."""
+    root = copy_project(bases.imported, tmp_path / "proj")
+    for decision in review_decisions(bases):
+        apply_decision(root, decision)
+        state = project_state(root)
+        apply_decision(root, decision)
+        assert project_state(root) == state, decision
+    assert unaudited_decisions(root) == []
+    assert check_project(root) == []
 
 
 @pytest.mark.slow

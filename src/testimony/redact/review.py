@@ -362,6 +362,9 @@ def merge(project: Project, ids: list[int], actor: str | None = None) -> Decisio
     if len(set(ids)) < 2:
         raise ReviewError("merge needs two or more entity ids")
     keep, *others = list(dict.fromkeys(ids))
+    with project.vault_session() as vs:
+        if _merged_before(vs, keep, others):  # a rerun after a crash: already done
+            return DecisionResult([keep, *others], RenderStats(), [])
     with project.vault_session() as vs, vs.begin():
         entities = _entities(vs, [keep, *others])
         labels = {e.label for e in entities}
@@ -379,6 +382,20 @@ def merge(project: Project, ids: list[int], actor: str | None = None) -> Decisio
                 vs.delete(entity)
         mark_sources_of(vs, [keep])
     return _finish(project, decision)
+
+
+def _merged_before(vs, keep: int, others: list[int]) -> bool:  # noqa: ANN001
+    """Whether every entity of others is gone, merged into keep by an earlier decision."""
+    if vs.get(Entity, keep) is None:
+        return False
+    if vs.scalar(select(Entity.id).where(Entity.id.in_(others)).limit(1)) is not None:
+        return False
+    merged: set[int] = set()
+    for row in vs.scalars(select(DecisionLog).where(DecisionLog.action == "review-merge")):
+        ids = (row.details or {}).get("ids", [])
+        if ids and ids[0] == keep:
+            merged.update(ids[1:])
+    return set(others) <= merged
 
 
 @_recovering

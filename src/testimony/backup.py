@@ -58,7 +58,7 @@ def backup_project(
     staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".partial", dir=dest.parent))
     try:
         if project.db_url.startswith("sqlite"):
-            _copy_database(project.root / PROJECT_DB, staging / PROJECT_DB, 0o644)
+            _copy_database(Path(make_url(project.db_url).database), staging / PROJECT_DB, 0o644)
             report.copied.append(PROJECT_DB)
         else:
             report.pg_dump = pg_dump_command(project.db_url, dest / "project.dump")

@@ -54,8 +54,12 @@ class ChildFailed(AssertionError):
     """The forked work raised instead of finishing or being killed."""
 
 
-def run_killed(work: Callable[[Ack], None], delay: float | None) -> Outcome:
-    """Fork, run work(ack) in the child, SIGKILL it after delay seconds (None: never)."""
+def run_killed(
+    work: Callable[[Ack], None], delay: float | None, from_first_ack: bool = False
+) -> Outcome:
+    """Fork, run work(ack) in the child, SIGKILL it after delay seconds (None: never),
+    counted from the fork or, with from_first_ack, from the child's first line (so that
+    a loaded machine's slow start does not eat the time the work was meant to have)."""
     read_end, write_end = os.pipe()
     sys.stdout.flush()
     sys.stderr.flush()
@@ -73,16 +77,19 @@ def run_killed(work: Callable[[Ack], None], delay: float | None) -> Outcome:
             os._exit(code)
     os.close(write_end)
     pidfd = os.pidfd_open(pid)
+    data = b""
     try:
+        if from_first_ack:
+            ready, _, _ = select.select([read_end, pidfd], [], [], 120)
+            if read_end in ready:
+                data = os.read(read_end, 65536)
         ready, _, _ = select.select([pidfd], [], [], delay)
-        killed = not ready
-        if killed:
+        if not ready:
             os.kill(pid, signal.SIGKILL)
         _, status = os.waitpid(pid, 0)
     finally:
         os.close(pidfd)
     seconds = time.monotonic() - started
-    data = b""
     while chunk := os.read(read_end, 65536):
         data += chunk
     os.close(read_end)

@@ -201,6 +201,7 @@ def coding_work(root: Path, seed: int) -> Callable[[Ack], None]:
         with project.session() as s:
             known = set(s.scalars(select(Coding.id)))
         bench = Workbench(project, "kim")
+        ack.say("ready", "-", 0)
         mine: list[int] = []
         just_applied = False  # undo only right after an apply, so its target is known
         while True:
@@ -440,12 +441,20 @@ def coding_campaign(bases: Bases, kills: int, rng: random.Random) -> Tally:
     others = project_state(root)["codings"]
     live = set(kims())
     while tally.kills < kills:
-        outcome = run_killed(coding_work(root, rng.randrange(1 << 30)), rng.uniform(0.02, 0.4))
+        # Half the kills count from the fork (some fall while the coder is being set up),
+        # half from the coder's first line (each then has time to code under any load).
+        outcome = run_killed(
+            coding_work(root, rng.randrange(1 << 30)),
+            rng.uniform(0.02, 0.4),
+            from_first_ack=rng.random() < 0.5,
+        )
         assert outcome.killed, "the coding loop never ends by itself"
         tally.kills += 1
         _assert_sound(root, tally, f"after kill {tally.kills}")
         in_flight = None
         for verb, what, coding in outcome.acks:
+            if verb == "ready":
+                continue
             if verb == "begin":
                 in_flight = (what, int(coding))
                 continue

@@ -166,9 +166,8 @@ def _contexts(vs, mentions: list[Mention], width: int = 60) -> list[tuple[str, s
 
 def _recovering(decision: Callable[..., T]) -> Callable[..., T]:
     """Hold the writer lock, and finish first what a killed decision left undone (its
-    re-render, its audit entry), so that running the interrupted command again (even one
-    that now refuses, as a merge whose entities are gone) leaves the project as an
-    uninterrupted run would."""
+    re-render, its audit entry), so that running the interrupted command again leaves the
+    project as an uninterrupted run would (a decision already made changes nothing)."""
 
     @functools.wraps(decision)
     def run(project: Project, *args: Any, **kwargs: Any) -> T:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.exc import DBAPIError
 
 from testimony import __version__
 from testimony.errors import CodebookError, TestimonyError
@@ -32,6 +34,14 @@ class TestimonyGroup(click.Group):
         except TestimonyError as exc:
             click.echo(f"testimony: {printable(str(exc))}", err=True)
             ctx.exit(exc.exit_code)
+        except (OSError, DBAPIError, sqlite3.Error) as exc:
+            from testimony.db.storage import explain
+
+            problem = explain(exc)
+            if problem is None:
+                raise
+            click.echo(f"testimony: {problem}", err=True)
+            ctx.exit(2)
 
 
 class Context:
@@ -523,6 +533,36 @@ def redact_cmd(obj: Context, interviews_: tuple[str, ...], as_json: bool) -> Non
         f"{report.rendered.excerpts} excerpts re-rendered, {report.rendered.codings} codings "
         f"moved with their words"
     )
+
+
+@cli.command("backup")
+@click.argument("dest", type=click.Path(path_type=Path))
+@click.option(
+    "--force", is_flag=True, help="Replace DEST if it exists (only once the copy is made)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print what was copied as JSON.")
+@pass_ctx
+def backup_cmd(obj: Context, dest: Path, force: bool, as_json: bool) -> None:
+    """A consistent copy of the project in DEST, safe while others are coding.
+
+    project.db and vault.db are copied with SQLite's online backup API (the vault
+    only where you hold it: a coder's copy has none), with testimony.yaml and the
+    allow and deny files. The copy is checked (integrity, audit chain) before it
+    takes DEST's name, and the backup is written to the audit log. For a coding
+    database on PostgreSQL the pg_dump command to run is printed.
+    """
+    from testimony.backup import backup_project
+
+    report = backup_project(obj.project, dest, overwrite=force)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2))
+        return
+    click.echo(f"backed up to {report.dest}: {', '.join(report.copied)}")
+    for name, why in report.skipped:
+        click.echo(f"not copied: {name}: {why}")
+    if report.pg_dump:
+        click.echo("the coding database is on PostgreSQL; back it up with (asks the password):")
+        click.echo(f"  {report.pg_dump}")
 
 
 @cli.group("review", cls=TestimonyGroup, invoke_without_command=True)

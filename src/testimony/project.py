@@ -70,7 +70,11 @@ class Project:
     def engine(self) -> Engine:
         if self._engine is None:
             engine = open_engine(self.db_url)
-            ensure_schema(engine, "testimony.db", "the coding database")
+            try:
+                ensure_schema(engine, "testimony.db", "the coding database")
+            except BaseException:
+                engine.dispose()  # a refused database is left as it was, with no -wal beside it
+                raise
             self._engine = engine
         return self._engine
 
@@ -83,7 +87,11 @@ class Project:
                     "which reviewers hold"
                 )
             engine = make_engine(sqlite_url(self.vault_path))
-            ensure_schema(engine, "testimony.vault", "the vault")
+            try:
+                ensure_schema(engine, "testimony.vault", "the vault")
+            except BaseException:
+                engine.dispose()
+                raise
             self._vault_engine = engine
         return self._vault_engine
 

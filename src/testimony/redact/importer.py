@@ -47,6 +47,7 @@ from testimony.ingest.model import ParsedDocument, RawExcerpt, ReadResult
 from testimony.ingest.readers import READERS
 from testimony.ingest.readers.errors import ReadError
 from testimony.ingest.segment import excerpts_from_turns
+from testimony.lock import vault_writer
 from testimony.project import Project
 from testimony.redact.common import DROP_AT, is_common
 from testimony.redact.detectors.base import Detection
@@ -75,7 +76,15 @@ from testimony.redact.rendering import (
 from testimony.redact.rerender import finish_renders, rename_colliding
 from testimony.redact.words import add_corpus_words
 from testimony.settings import Settings
-from testimony.vault.models import Entity, EntityForm, Mention, RawSegment, Source, VaultMeta
+from testimony.vault.models import (
+    Entity,
+    EntityForm,
+    Mention,
+    RawSegment,
+    ScopedForm,
+    Source,
+    VaultMeta,
+)
 
 
 @dataclass
@@ -132,6 +141,19 @@ def import_files(
     Files are read and their detection started ahead of their turn (in worker
     processes for a large import); each is then redacted and written in order.
     """
+    with vault_writer(project.root, "importing into"):
+        return _import_files(project, paths, replace, csv_columns, actor, progress, pipeline)
+
+
+def _import_files(
+    project: Project,
+    paths: Sequence[Path],
+    replace: bool,
+    csv_columns: dict[str, str] | None,
+    actor: str | None,
+    progress: Callable[[int, int], None] | None,
+    pipeline: RedactionPipeline | None,
+) -> ImportReport:
     recover_pending(project)
     finish_renders(project)  # a re-render a crash interrupted
     report = ImportReport()
@@ -738,9 +760,36 @@ def _mark_done(project: Project, source_ids: list[int], replaced_ids: list[int])
 
 def _rollback_vault(project: Project, source_ids: list[int], replaced_ids: list[int]) -> None:
     with project.vault_session() as vs, vs.begin():
-        vs.execute(delete(Source).where(Source.id.in_(source_ids)))
+        _delete_sources(vs, source_ids)
         if replaced_ids:
             vs.execute(update(Source).where(Source.id.in_(replaced_ids)).values(status="done"))
+
+
+def _delete_sources(vs, source_ids: list[int]) -> None:  # noqa: ANN001
+    """Roll back step 1: the sources (segments and mentions go with them) and the entities
+    only they mentioned, with their forms. Left behind, those forms would be known to the
+    next import and redact words an uninterrupted import leaves alone."""
+    if not source_ids:
+        return
+    since = vs.scalar(select(func.min(Source.imported_at)).where(Source.id.in_(source_ids)))
+    theirs = select(Mention.entity_id).where(Mention.source_id.in_(source_ids))
+    others = select(Mention.entity_id).where(Mention.source_id.not_in(source_ids))
+    orphans = list(
+        vs.scalars(
+            select(Entity.id).where(
+                Entity.id.in_(theirs),
+                Entity.id.not_in(others),
+                Entity.status == "proposed",
+                Entity.created_at >= since,
+            )
+        )
+    )
+    vs.execute(delete(Mention).where(Mention.source_id.in_(source_ids)))
+    vs.execute(delete(Source).where(Source.id.in_(source_ids)))
+    if orphans:
+        vs.execute(delete(EntityForm).where(EntityForm.entity_id.in_(orphans)))
+        vs.execute(delete(ScopedForm).where(ScopedForm.entity_id.in_(orphans)))
+        vs.execute(delete(Entity).where(Entity.id.in_(orphans)))
 
 
 def recover_pending(project: Project) -> tuple[int, int]:
@@ -762,7 +811,7 @@ def recover_pending(project: Project) -> tuple[int, int]:
                     vs.execute(update(Source).where(Source.id == source.id).values(status="done"))
                     completed += 1
                 else:
-                    vs.execute(delete(Source).where(Source.id == source.id))
+                    _delete_sources(vs, [source.id])
                     rolled_back += 1
             elif in_project:  # replacing, but the replacement never reached the project
                 vs.execute(update(Source).where(Source.id == source.id).values(status="done"))

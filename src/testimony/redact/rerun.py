@@ -18,6 +18,7 @@ from sqlalchemy import delete, insert, select
 
 from testimony.db import audit
 from testimony.errors import UnknownInterview
+from testimony.lock import vault_writer
 from testimony.project import Project
 from testimony.redact.engine import project_pipeline, resolver_for
 from testimony.redact.importer import _add_fingerprints, _teach_person, recover_pending
@@ -47,6 +48,16 @@ def rerun_detection(
     progress: Callable[[int, int], None] | None = None,
 ) -> RerunReport:
     """Detect identifiers again in these interviews (all if None) and re-render them."""
+    with vault_writer(project.root, "re-running detection in"):
+        return _rerun_detection(project, interview_codes, actor, progress)
+
+
+def _rerun_detection(
+    project: Project,
+    interview_codes: list[str] | None,
+    actor: str | None,
+    progress: Callable[[int, int], None] | None,
+) -> RerunReport:
     recover_pending(project)
     finish_renders(project)  # an earlier re-render a crash interrupted
     report = RerunReport()

@@ -9,11 +9,13 @@ and tag only, never by what they stand for.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 from spacy.lang.en.stop_words import STOP_WORDS
 from sqlalchemy import delete, select, update
@@ -21,6 +23,7 @@ from sqlalchemy import delete, select, update
 from testimony.db import audit
 from testimony.db.models import IdentifierFingerprint, Interview, as_utc
 from testimony.errors import TestimonyError, UnknownInterview
+from testimony.lock import vault_writer
 from testimony.project import Project
 from testimony.redact.common import is_common
 from testimony.redact.detectors.names import lexicon
@@ -28,6 +31,7 @@ from testimony.redact.engine import resolver_for
 from testimony.redact.entities import NAME_WORD_AT
 from testimony.redact.fingerprint import fingerprint
 from testimony.redact.importer import FINGERPRINTED, _add_fingerprints
+from testimony.redact.journal import audit_decision, journal, recover_audit
 from testimony.redact.pseudonyms import pseudonym_words
 from testimony.redact.rendering import redacted
 from testimony.redact.rerender import RenderStats, finish_renders, mark_sources_of
@@ -47,6 +51,9 @@ from testimony.vault.models import (
 DECIDED = {"accepted", "rejected"}
 # Riskiest first: what names a person or reaches them, then what is less direct.
 RISK = {"PERSON": 0, "PHONE": 1, "EMAIL": 1, "ADDRESS": 1, "ID": 1, "HANDLE": 1, "URL": 2}
+
+
+T = TypeVar("T")
 
 
 class ReviewError(TestimonyError):
@@ -163,6 +170,21 @@ def _contexts(vs, mentions: list[Mention], width: int = 60) -> list[tuple[str, s
     return out
 
 
+def _recovering(decision: Callable[..., T]) -> Callable[..., T]:
+    """Hold the writer lock, and finish first what a killed decision left undone (its
+    re-render, its audit entry), so that running the interrupted command again leaves the
+    project as an uninterrupted run would (a decision already made changes nothing)."""
+
+    @functools.wraps(decision)
+    def run(project: Project, *args: Any, **kwargs: Any) -> T:
+        with vault_writer(project.root, "recording a review decision in"):
+            finish_renders(project)
+            recover_audit(project)
+            return decision(project, *args, **kwargs)
+
+    return run
+
+
 @dataclass
 class DecisionResult:
     entities: list[int]
@@ -170,11 +192,13 @@ class DecisionResult:
     reviewed: list[str]  # interviews that became fully reviewed
 
 
+@_recovering
 def accept(project: Project, ids: Iterable[int], actor: str | None = None) -> DecisionResult:
     """These entities are identifiers: redact every mention (proposed-only types too)."""
     return _set_status(project, list(ids), "accepted", actor)
 
 
+@_recovering
 def reject(
     project: Project, ids: Iterable[int], actor: str | None = None, allow: bool = False
 ) -> DecisionResult:
@@ -226,14 +250,15 @@ def _set_status(project: Project, ids: list[int], status: str, actor: str | None
                 )
             }
             _unfingerprint(project, vs, sorted(set(surfaces) | forms))
-    return _finish(
-        project,
-        ids,
-        "review-" + status.removesuffix("ed"),
-        actor,
-        tags=tags,
-        propagated=propagated,
-    )
+        decision = journal(
+            vs,
+            ids,
+            "review-" + status.removesuffix("ed"),
+            project.actor(actor),
+            tags=tags,
+            propagated=propagated,
+        )
+    return _finish(project, decision)
 
 
 def _spreads(text: str, label: str) -> bool:
@@ -276,6 +301,7 @@ def _unfingerprint(project: Project, vs, surfaces: list[tuple[str, str]]) -> Non
             )
 
 
+@_recovering
 def retype(project: Project, entity_id: int, label: str, actor: str | None = None):  # noqa: ANN201
     """Give an entity another type (PERSON -> ORG); it gets that type's tag and strategy."""
     label = label.upper()
@@ -284,10 +310,11 @@ def retype(project: Project, entity_id: int, label: str, actor: str | None = Non
     with project.vault_session() as vs, vs.begin():
         (entity,) = _entities(vs, [entity_id])
         old_tag, old_label = entity.pseudonym, entity.label
-        resolver = resolver_for(vs, project.settings)
-        resolver.counters[label] += 1
-        entity.label = label
-        entity.pseudonym = f"[{label}-{resolver.counters[label]}]"
+        if label != old_label:  # the same type again (a rerun after a crash) keeps the tag
+            resolver = resolver_for(vs, project.settings)
+            resolver.counters[label] += 1
+            entity.label = label
+            entity.pseudonym = f"[{label}-{resolver.counters[label]}]"
         entity.status = "accepted"
         vs.execute(update(Mention).where(Mention.entity_id == entity_id).values(label=label))
         vs.execute(update(EntityForm).where(EntityForm.entity_id == entity_id).values(label=label))
@@ -296,18 +323,19 @@ def retype(project: Project, entity_id: int, label: str, actor: str | None = Non
         resolver = resolver_for(vs, project.settings)
         resolver.set_strategy(entity_id, project.settings.pseudonyms.get(label, "tag"))
         mark_sources_of(vs, [entity_id])
-        new_tag = entity.pseudonym
-    return _finish(
-        project,
-        [entity_id],
-        "review-retype",
-        actor,
-        tags=[old_tag, new_tag],
-        was=old_label,
-        now=label,
-    )
+        decision = journal(
+            vs,
+            [entity_id],
+            "review-retype",
+            project.actor(actor),
+            tags=[old_tag, entity.pseudonym],
+            was=old_label,
+            now=label,
+        )
+    return _finish(project, decision)
 
 
+@_recovering
 def set_pseudonym(
     project: Project, entity_id: int, pseudonym: str, actor: str | None = None
 ) -> DecisionResult:
@@ -327,15 +355,21 @@ def set_pseudonym(
         entity.details = {**(entity.details or {}), "custom": pseudonym}
         entity.status = "accepted"
         mark_sources_of(vs, [entity_id])
-        tag = entity.pseudonym
-    return _finish(project, [entity_id], "review-pseudonym", actor, tags=[tag])
+        decision = journal(
+            vs, [entity_id], "review-pseudonym", project.actor(actor), tags=[entity.pseudonym]
+        )
+    return _finish(project, decision)
 
 
+@_recovering
 def merge(project: Project, ids: list[int], actor: str | None = None) -> DecisionResult:
     """One person (or place) after all: every mention and form joins the first entity."""
     if len(set(ids)) < 2:
         raise ReviewError("merge needs two or more entity ids")
     keep, *others = list(dict.fromkeys(ids))
+    with project.vault_session() as vs:
+        if _merged_before(vs, keep, others):  # a rerun after a crash: already done
+            return DecisionResult([keep, *others], RenderStats(), [])
     with project.vault_session() as vs, vs.begin():
         entities = _entities(vs, [keep, *others])
         labels = {e.label for e in entities}
@@ -346,14 +380,30 @@ def merge(project: Project, ids: list[int], actor: str | None = None) -> Decisio
             vs.execute(update(model).where(column.in_(others)).values(entity_id=keep))
         kept = next(e for e in entities if e.id == keep)
         kept.status = "accepted"
+        tags = [e.pseudonym for e in entities]
+        decision = journal(vs, [keep, *others], "review-merge", project.actor(actor), tags=tags)
         for entity in entities:
             if entity.id != keep:
                 vs.delete(entity)
         mark_sources_of(vs, [keep])
-        tags = [e.pseudonym for e in entities]
-    return _finish(project, [keep, *others], "review-merge", actor, tags=tags)
+    return _finish(project, decision)
 
 
+def _merged_before(vs, keep: int, others: list[int]) -> bool:  # noqa: ANN001
+    """Whether every entity of others is gone, merged into keep by an earlier decision."""
+    if vs.get(Entity, keep) is None:
+        return False
+    if vs.scalar(select(Entity.id).where(Entity.id.in_(others)).limit(1)) is not None:
+        return False
+    merged: set[int] = set()
+    for row in vs.scalars(select(DecisionLog).where(DecisionLog.action == "review-merge")):
+        ids = (row.details or {}).get("ids", [])
+        if ids and ids[0] == keep:
+            merged.update(ids[1:])
+    return set(others) <= merged
+
+
+@_recovering
 def split(project: Project, entity_id: int, actor: str | None = None) -> DecisionResult:
     """An entity that joined several people: each differently written name becomes its own."""
     with project.vault_session() as vs, vs.begin():
@@ -382,9 +432,11 @@ def split(project: Project, entity_id: int, actor: str | None = None) -> Decisio
                 )
             made.append(new_id)
         mark_sources_of(vs, [entity_id, *made])
-    return _finish(project, [entity_id, *made], "review-split", actor)
+        decision = journal(vs, [entity_id, *made], "review-split", project.actor(actor))
+    return _finish(project, decision)
 
 
+@_recovering
 def add(
     project: Project,
     text: str,
@@ -409,14 +461,33 @@ def add(
             _check_interview(vs, interview)
         resolver = resolver_for(vs, project.settings)
         found, ids = _redact_everywhere(vs, resolver, [(text, label)], interview, REVIEWER)
-        if not found:
+        if not found:  # added before (maybe by a run a crash cut short): the same entities
+            ids = _added_before(vs, text, interview)
+        if not ids:
             where = f" in {interview}" if interview else ""
             raise ReviewError(f"that text occurs nowhere{where}")
         vs.execute(update(Entity).where(Entity.id.in_(ids)).values(status="accepted"))
         _fingerprint(project, vs, list(resolver.added_forms) + [(text.casefold(), label)])
-    return _finish(project, sorted(ids), "review-add", actor, occurrences=found, label=label)
+        decision = journal(
+            vs, sorted(ids), "review-add", project.actor(actor), occurrences=found, label=label
+        )
+    return _finish(project, decision)
 
 
+def _added_before(vs, text: str, interview: str | None) -> set[int]:  # noqa: ANN001
+    """The entities of a reviewer's earlier mentions written as text (any case)."""
+    query = (
+        select(Mention.entity_id, Mention.text)
+        .join(Source, Source.id == Mention.source_id)
+        .where(Mention.detector == REVIEWER, Source.status == "done")
+    )
+    if interview:
+        query = query.where(Source.interview_code == interview)
+    wanted = text.casefold()
+    return {entity_id for entity_id, said in vs.execute(query) if said.casefold() == wanted}
+
+
+@_recovering
 def deny(
     project: Project, texts: Iterable[str], label: str = "PERSON", actor: str | None = None
 ) -> DecisionResult:
@@ -436,9 +507,16 @@ def deny(
         _fingerprint(
             project, vs, list(resolver.added_forms) + [(t.casefold(), label) for t in terms]
         )
-    return _finish(
-        project, sorted(ids), "review-deny", actor, occurrences=found, label=label, terms=len(terms)
-    )
+        decision = journal(
+            vs,
+            sorted(ids),
+            "review-deny",
+            project.actor(actor),
+            occurrences=found,
+            label=label,
+            terms=len(terms),
+        )
+    return _finish(project, decision)
 
 
 def _redact_everywhere(
@@ -570,6 +648,7 @@ def list_mentions(project: Project, entity_id: int, with_vault: bool = False) ->
     return views
 
 
+@_recovering
 def decide_mentions(
     project: Project, ids: Iterable[int], status: str, actor: str | None = None
 ) -> DecisionResult:
@@ -585,9 +664,14 @@ def decide_mentions(
         sources = {m.source_id for m in mentions}
         vs.execute(update(Source).where(Source.id.in_(sources)).values(needs_render=True))
         entity_ids = sorted({m.entity_id for m in mentions})
-    return _finish(
-        project, entity_ids, "review-mention-" + status.removesuffix("ed"), actor, mentions=ids
-    )
+        decision = journal(
+            vs,
+            entity_ids,
+            "review-mention-" + status.removesuffix("ed"),
+            project.actor(actor),
+            mentions=ids,
+        )
+    return _finish(project, decision)
 
 
 def _entities(vs, ids: list[int]) -> list[Entity]:  # noqa: ANN001
@@ -603,33 +687,20 @@ def _check_interview(vs, code: str) -> None:  # noqa: ANN001
         raise UnknownInterview(f"no such interview: {code}")
 
 
-def _finish(project: Project, ids: list[int], action: str, actor: str | None, **details):  # noqa: ANN003, ANN202
-    """Re-render what the decision touched, update review states, and log it (the raw
-    words in the vault's log, ids and tags only in the project's)."""
-    with project.vault_session() as vs, vs.begin():
-        words = {
-            e.id: {"label": e.label, "tag": e.pseudonym, "text": e.canonical}
-            for e in vs.scalars(select(Entity).where(Entity.id.in_(ids)))
-        }
-        vs.add(
-            DecisionLog(
-                actor=project.actor(actor),
-                action=action,
-                details={"entities": {str(k): v for k, v in words.items()}, **details},
-            )
-        )
+def _finish(project: Project, decision: int) -> DecisionResult:
+    """Re-render what the journalled decision touched, update review states, and write its
+    audit entry (ids and tags only; the raw words stay in the vault's log)."""
+    with project.vault_session() as vs:
+        entry = vs.get(DecisionLog, decision)
+        actor, ids = entry.actor, list(entry.details.get("ids", []))
     rendered = finish_renders(project, actor)
     reviewed = update_review_states(project, actor)
-    with project.session() as s, s.begin():
-        audit.append(
-            s,
-            project.actor(actor),
-            action,
-            ",".join(str(i) for i in ids),
-            excerpts_rerendered=rendered.excerpts,
-            codings_moved=rendered.codings,
-            **details,
-        )
+    audit_decision(
+        project,
+        decision,
+        excerpts_rerendered=rendered.excerpts,
+        codings_moved=rendered.codings,
+    )
     return DecisionResult(ids, rendered, reviewed)
 
 
@@ -717,6 +788,7 @@ def update_review_states(project: Project, actor: str | None = None) -> list[str
     return newly
 
 
+@_recovering
 def sign_off(project: Project, interview: str, actor: str | None = None) -> None:
     """A reviewer signs an interview off as read and decided, which is how an interview in
     which the detectors proposed nothing becomes reviewed. Refused while proposals wait."""

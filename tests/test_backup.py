@@ -9,9 +9,15 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from testimony.backup import pg_dump_command
 from testimony.coding.workbench import Workbench
 from tests.crash.harness import check_project, project_state
+
+# Files on disk: SQLite's online backup, permissions, a full disk; the PostgreSQL
+# side (pg_dump guidance, a server that is away) is tested apart.
+pytestmark = pytest.mark.sqlite_only
 
 
 def _code_some(project, count: int = 5) -> None:

@@ -23,6 +23,10 @@ from tests.crash.harness import check_project, project_state
 
 TESTIMONY = [sys.executable, "-c", "from testimony.cli import main; main()"]
 
+# Files on disk: SQLite's online backup, permissions, a full disk; the PostgreSQL
+# side (pg_dump guidance, a server that is away) is tested apart.
+pytestmark = pytest.mark.sqlite_only
+
 
 def _files(folder: Path) -> dict[str, str]:
     """The project's files and their SHA-256: 'as it was' means byte for byte (the lock

@@ -76,6 +76,11 @@ def open_engine(url: str) -> Engine:
         engine.connect().close()
     except OperationalError as error:
         engine.dispose()
+        from testimony.db.storage import explain
+
+        told = explain(error) if backend == "sqlite" else None  # read-only folder, full disk
+        if told:
+            raise DatabaseUnavailable(told) from None
         reason = str(error.orig).strip().splitlines()[0] if error.orig else "no answer"
         raise DatabaseUnavailable(f"cannot open the coding database {shown}: {reason}") from None
     return engine

@@ -56,7 +56,10 @@ class Context:
     @property
     def project(self) -> Project:
         if self._project is None:
+            from testimony.cli_vault import prompt_passphrase
+
             self._project = Project.open(find_project(self.project_dir), database_url=self.db_url)
+            self._project.ask_passphrase = prompt_passphrase
         return self._project
 
 
@@ -108,6 +111,13 @@ def main() -> None:
     cli(prog_name="testimony")
 
 
+def _add_commands() -> None:
+    """Command groups kept in modules of their own."""
+    from testimony.cli_vault import vault_group
+
+    cli.add_command(vault_group)
+
+
 # --- project ---------------------------------------------------------------------------------
 
 
@@ -122,13 +132,26 @@ def main() -> None:
 )
 @click.option("--db", "db_url", metavar="URL", help="Put the coding database at this URL.")
 @click.option("--name", help="A name for the project (default: the folder's name).")
-def init(directory: Path, codebook_file: Path | None, db_url: str | None, name: str | None) -> None:
+@click.option(
+    "--encrypt-vault",
+    is_flag=True,
+    help="Protect the vault with a passphrase (asked for, or $TESTIMONY_VAULT_PASSPHRASE).",
+)
+def init(
+    directory: Path,
+    codebook_file: Path | None,
+    db_url: str | None,
+    name: str | None,
+    encrypt_vault: bool,
+) -> None:
     """Make a project folder: project.db, vault.db (mode 0600) and testimony.yaml."""
+    from testimony.cli_vault import new_passphrase
     from testimony.codebook import load_codebook
     from testimony.coding.themes import import_codebook
 
     codebook = load_codebook(codebook_file) if codebook_file else None  # fail before creating
-    project = init_project(directory, database_url=db_url, name=name)
+    passphrase = new_passphrase() if encrypt_vault else None
+    project = init_project(directory, database_url=db_url, name=name, passphrase=passphrase)
     try:
         if codebook is not None:
             with project.session() as s, s.begin():
@@ -1704,3 +1727,6 @@ def _bars(title: str, rows: list[tuple[str, int]]) -> None:
     for label, n in rows:
         bar = "█" * max(1, round(30 * n / most)) if n else ""
         console.print(f"{label:<{width}}  [magenta]{bar}[/] {n}", highlight=False)
+
+
+_add_commands()

@@ -6,8 +6,8 @@ import getpass
 import json
 import os
 import re
-import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,7 +33,8 @@ from testimony.settings import (
     load_settings,
     write_template,
 )
-from testimony.vault.models import VaultMeta
+from testimony.vault import protection
+from testimony.vault.permissions import create_private, warn_if_exposed
 
 PROJECT_DB = "project.db"
 ENV_PROJECT = "TESTIMONY_PROJECT"
@@ -47,6 +48,9 @@ class Project:
     root: Path
     settings: Settings
     database_url: str | None = None
+    # Asked for the vault's passphrase when it has one (the CLI prompts on a terminal);
+    # None reads TESTIMONY_VAULT_PASSPHRASE.
+    ask_passphrase: Callable[[], str] | None = field(default=None, repr=False)
     _engine: Engine | None = field(default=None, repr=False)
     _vault_engine: Engine | None = field(default=None, repr=False)
     _write_engine: Engine | None = field(default=None, repr=False)
@@ -86,9 +90,11 @@ class Project:
                     f"no vault at {self.vault_path}: this command needs the identifier vault, "
                     "which reviewers hold"
                 )
+            warn_if_exposed(self.vault_path)
             engine = make_engine(sqlite_url(self.vault_path))
             try:
                 ensure_schema(engine, "testimony.vault", "the vault")
+                protection.unlock(engine, self.ask_passphrase)
             except BaseException:
                 engine.dispose()
                 raise
@@ -143,8 +149,16 @@ def find_project(explicit: str | os.PathLike[str] | None = None, start: Path | N
     )
 
 
-def init_project(folder: Path, database_url: str | None = None, name: str | None = None) -> Project:
-    """Make a project folder with project.db, a 0600 vault.db and a commented testimony.yaml."""
+def init_project(
+    folder: Path,
+    database_url: str | None = None,
+    name: str | None = None,
+    passphrase: str | None = None,
+) -> Project:
+    """Make a project folder with project.db, a 0600 vault.db and a commented testimony.yaml.
+
+    With a passphrase, the vault's text columns are encrypted from the start.
+    """
     folder = folder.expanduser()
     if database_url:
         _check_new_database(database_url)  # before anything is made
@@ -157,15 +171,23 @@ def init_project(folder: Path, database_url: str | None = None, name: str | None
     if vault_path.exists() or (folder / PROJECT_DB).exists():
         raise ProjectExists(f"{folder} already holds a project.db or vault.db")
     # Create the vault file ourselves so it is never readable by others, not even briefly.
-    os.close(os.open(vault_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-    os.chmod(vault_path, 0o600)
+    create_private(vault_path)
     write_template(folder, name or folder.resolve().name)
     (folder / "allow-list.txt").write_text(ALLOW_FILE_HEADER, encoding="utf-8")
     if database_url:
         set_database_url(folder, database_url)
     project = Project.open(folder, database_url=database_url)
-    with project.vault_session() as vs, vs.begin():
-        vs.add(VaultMeta(key="hmac_key", value=secrets.token_hex(32)))
+    engine = make_engine(sqlite_url(vault_path))
+    try:
+        ensure_schema(engine, "testimony.vault", "the vault")
+        if passphrase:
+            protection.start_protected(engine, passphrase)
+        with Session(engine) as vs, vs.begin():
+            protection.store_fingerprint_key(vs)
+    finally:
+        engine.dispose()
+    if passphrase:
+        project.ask_passphrase = lambda: passphrase
     with project.session() as s, s.begin():
         s.add(ProjectMeta(key="project_id", value=str(uuid.uuid4())))
         audit.append(s, project.actor(), "init", folder.resolve().name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -20,6 +21,7 @@ from testimony.redact.pseudonyms import (
     pseudonym_words,
     render_mention,
 )
+from testimony.redact.words import corpus_word_form
 from testimony.vault.models import CorpusWord, Entity, EntityForm, ScopedForm
 
 NAME_WORD_AT = 3.5  # Zipf frequency from which a word the name lists lack is no name alone
@@ -58,7 +60,8 @@ class EntityResolver:
         self.counters: dict[str, int] = defaultdict(int)
         self.used_words: set[str] = set()
         self.added_forms: list[tuple[str, str]] = []  # (form, label) new in this transaction
-        self._corpus_words: set[str] | None = None
+        self._corpus_words: set[str | bytes] | None = None  # as stored (maybe keyed hashes)
+        self._stored: Callable[[str], str | bytes] | None = None
         self._parts: dict[str, list[tuple[int, NameParts]]] | None = None
         self.next_id = (session.scalar(select(func.max(Entity.id))) or 0) + 1
         for entity in session.scalars(select(Entity)):
@@ -183,7 +186,8 @@ class EntityResolver:
     def note_corpus_words(self, words: set[str]) -> None:
         """Words just added to the corpus (cheaper than reading them all again)."""
         if self._corpus_words is not None:
-            self._corpus_words |= words
+            stored = corpus_word_form(self.session)
+            self._corpus_words |= {stored(w) for w in words}
 
     def _store(self, entity_id: int) -> None:
         info = self.entities[entity_id]
@@ -273,17 +277,22 @@ class EntityResolver:
         return entity_id
 
     def _choose_name(self, entity_id: int, surface: str, salt: int = 0) -> dict:
-        corpus = self._corpus()
-
         def is_free(word: str) -> bool:
             key = word.casefold()
-            return key not in corpus and key not in self.used_words
+            return key not in self.used_words and not self.in_corpus(key)
 
         details = choose_person(entity_id * 2 + salt, surface, is_free, self.used_words)
         self.used_words |= {w.casefold() for w in pseudonym_words(details)}
         return details
 
-    def _corpus(self) -> set[str]:
+    def in_corpus(self, word: str) -> bool:
+        """Whether this (case-folded) word occurs in an imported text."""
+        corpus = self._corpus()
+        if self._stored is None:
+            self._stored = corpus_word_form(self.session)
+        return self._stored(word) in corpus
+
+    def _corpus(self) -> set[str | bytes]:
         if self._corpus_words is None:
             self.session.flush()
             self._corpus_words = set(self.session.scalars(select(CorpusWord.word)))

@@ -83,8 +83,8 @@ from testimony.vault.models import (
     RawSegment,
     ScopedForm,
     Source,
-    VaultMeta,
 )
+from testimony.vault.protection import fingerprint_key
 
 
 @dataclass
@@ -395,9 +395,10 @@ def _previous_import(project: Project, path: Path, digest: str, replace: bool):
     with project.vault_session() as vs:
         if vs.scalar(select(Source.id).where(Source.sha256 == digest, Source.status == "done")):
             return "unchanged"
-        old = list(
-            vs.scalars(select(Source).where(Source.file_name == path.name, Source.status == "done"))
-        )
+        # Names are compared here, not in SQL: in an encrypted vault they are ciphertexts.
+        done = vs.execute(select(Source.id, Source.file_name).where(Source.status == "done"))
+        same_name = [source_id for source_id, name in done if name == path.name]
+        old = list(vs.scalars(select(Source).where(Source.id.in_(same_name)))) if same_name else []
     if not old:
         return None
     if not replace:
@@ -502,7 +503,7 @@ def _import_parsed(
     codes = _interview_codes(project, [old_by_key.get(item.doc.key) for item in prepared])
     rows: list[_Rendered] = []
     with project.vault_session() as vs, vs.begin():
-        key = bytes.fromhex(vs.get(VaultMeta, "hmac_key").value)
+        key = fingerprint_key(vs)
         # The file's words first: a realistic pseudonym must not be one of them.
         collisions = add_corpus_words(vs, [read.text, *(t.raw for t in pending)])
         resolver = shared_resolver.open(vs, project.settings)

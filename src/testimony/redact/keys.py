@@ -11,22 +11,22 @@ from testimony.db import audit
 from testimony.errors import TestimonyError
 from testimony.project import Project
 from testimony.redact.fingerprint import fingerprint
-from testimony.vault.models import Entity, EntityForm, VaultMeta
+from testimony.vault.models import Entity, EntityForm
+from testimony.vault.permissions import warn_if_exposed
+from testimony.vault.protection import fingerprint_key
 
 KEY_HEADER = "testimony-fingerprint-key v1"
 
 
 def vault_key(project: Project) -> bytes:
     with project.vault_session() as vs:
-        row = vs.get(VaultMeta, "hmac_key")
-        if row is None:
-            raise TestimonyError("the vault has no fingerprint key")
-        return bytes.fromhex(row.value)
+        return fingerprint_key(vs)
 
 
 def load_key(project: Project, key_file: Path | None) -> bytes:
     """The key from a key file if given, else from the vault; a clear error without either."""
     if key_file is not None:
+        warn_if_exposed(key_file, "the key file")
         try:
             lines = key_file.read_text(encoding="utf-8").split()
         except OSError as exc:

@@ -25,7 +25,8 @@ from testimony.redact.importer import _add_fingerprints, _teach_person, recover_
 from testimony.redact.mentions import finds_in_text, link_mentions, whole_field_finds
 from testimony.redact.rendering import whole_value_label
 from testimony.redact.rerender import RenderStats, finish_renders, mark_sources_of
-from testimony.vault.models import Entity, Mention, RawSegment, Source, VaultMeta
+from testimony.vault.models import Entity, Mention, RawSegment, Source
+from testimony.vault.protection import fingerprint_key
 
 KEPT_STATUSES = ("accepted", "rejected")
 REVIEWER = "reviewer"
@@ -70,7 +71,7 @@ def _rerun_detection(
         missing = set(interview_codes or ()) - {s.interview_code for s in sources}
         if missing:
             raise UnknownInterview(f"no such interview: {', '.join(sorted(missing))}")
-        key = bytes.fromhex(vs.get(VaultMeta, "hmac_key").value)
+        key = fingerprint_key(vs)
         restyled = _restyle_entities(vs, settings)
         report.restyled_entities = len(restyled)
         mark_sources_of(vs, restyled)

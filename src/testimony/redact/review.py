@@ -45,8 +45,8 @@ from testimony.vault.models import (
     RawSegment,
     ScopedForm,
     Source,
-    VaultMeta,
 )
+from testimony.vault.protection import fingerprint_key
 
 DECIDED = {"accepted", "rejected"}
 # Riskiest first: what names a person or reaches them, then what is less direct.
@@ -276,7 +276,7 @@ def _common(text: str) -> bool:
 
 def _unfingerprint(project: Project, vs, surfaces: list[tuple[str, str]]) -> None:  # noqa: ANN001
     """Drop the fingerprints of these words unless an identifier not rejected shares one."""
-    key = bytes.fromhex(vs.get(VaultMeta, "hmac_key").value)
+    key = fingerprint_key(vs)
     doomed = {fingerprint(key, text, label) for text, label in surfaces}
     still = set(
         vs.execute(
@@ -349,8 +349,8 @@ def set_pseudonym(
         resolver = resolver_for(vs, project.settings)
         own = {w.casefold() for w in pseudonym_words(resolver.entities[entity_id].details)}
         words = {w.casefold() for w in re.findall(r"[^\W\d_]+", pseudonym)}
-        taken = (resolver.used_words - own) | set(resolver._corpus())
-        if words & taken:
+        taken = resolver.used_words - own
+        if words & taken or any(resolver.in_corpus(w) for w in words):
             raise ReviewError("that pseudonym uses a word of the corpus or of another pseudonym")
         entity.details = {**(entity.details or {}), "custom": pseudonym}
         entity.status = "accepted"
@@ -416,6 +416,14 @@ def split(project: Project, entity_id: int, actor: str | None = None) -> Decisio
             raise ReviewError(f"entity {entity_id} is written one way only; nothing to split")
         resolver = resolver_for(vs, project.settings)
         canonical = " ".join(entity.canonical.casefold().split())
+        # Forms are compared here, not in SQL: in an encrypted vault they are ciphertexts.
+        forms = [
+            (model, row_id, row_form)
+            for model in (EntityForm, ScopedForm)
+            for row_id, row_form in vs.execute(
+                select(model.id, model.form).where(model.entity_id == entity_id)
+            )
+        ]
         made = []
         for form, group in groups.items():
             if form == canonical:
@@ -424,12 +432,9 @@ def split(project: Project, entity_id: int, actor: str | None = None) -> Decisio
             vs.flush()
             for mention in group:
                 mention.entity_id = new_id
-            for model in (EntityForm, ScopedForm):
-                vs.execute(
-                    update(model)
-                    .where(model.entity_id == entity_id, model.form == form)
-                    .values(entity_id=new_id)
-                )
+            for model, row_id, row_form in forms:
+                if row_form == form:
+                    vs.execute(update(model).where(model.id == row_id).values(entity_id=new_id))
             made.append(new_id)
         mark_sources_of(vs, [entity_id, *made])
         decision = journal(vs, [entity_id, *made], "review-split", project.actor(actor))
@@ -602,7 +607,7 @@ def _words(text: str) -> str:
 
 
 def _fingerprint(project: Project, vs, forms: list[tuple[str, str]]) -> None:  # noqa: ANN001
-    key = bytes.fromhex(vs.get(VaultMeta, "hmac_key").value)
+    key = fingerprint_key(vs)
     with project.session() as s, s.begin():
         _add_fingerprints(s, key, forms)
 

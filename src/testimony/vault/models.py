@@ -18,6 +18,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from testimony.vault.types import EncryptedJSON, EncryptedText, KeyedWord
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -45,18 +47,21 @@ class Source(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
-    file_name: Mapped[str] = mapped_column(Text)
-    path: Mapped[str] = mapped_column(Text)
+    file_name: Mapped[str] = mapped_column(EncryptedText("sources.file_name"))
+    path: Mapped[str] = mapped_column(EncryptedText("sources.path"))
     format: Mapped[str] = mapped_column(String(16))
     encoding: Mapped[str] = mapped_column(String(32))
     size: Mapped[int] = mapped_column(Integer)
-    raw_text: Mapped[str] = mapped_column(Text)
-    interview_key: Mapped[str] = mapped_column(Text, default="")  # CSV: which interview
-    title: Mapped[str] = mapped_column(Text, default="")
+    raw_text: Mapped[str] = mapped_column(EncryptedText("sources.raw_text"))
+    # CSV: which interview
+    interview_key: Mapped[str] = mapped_column(EncryptedText("sources.interview_key"), default="")
+    title: Mapped[str] = mapped_column(EncryptedText("sources.title"), default="")
     interview_code: Mapped[str] = mapped_column(String(32), default="")
     status: Mapped[str] = mapped_column(String(16), default="pending")
     # Raw interview attributes (front matter, CSV columns), so a re-run can redact them again.
-    attributes: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
+    attributes: Mapped[dict] = mapped_column(
+        EncryptedJSON("sources.attributes"), default=dict, server_default="{}"
+    )
     # Set while project.db still shows text rendered before a pseudonym changed; cleared
     # when the re-render is committed (a crash in between is finished on the next run).
     needs_render: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
@@ -72,8 +77,8 @@ class RawSegment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
-    speaker: Mapped[str | None] = mapped_column(Text)
-    text: Mapped[str] = mapped_column(Text)
+    speaker: Mapped[str | None] = mapped_column(EncryptedText("raw_segments.speaker"))
+    text: Mapped[str] = mapped_column(EncryptedText("raw_segments.text"))
     start_ms: Mapped[int | None] = mapped_column(Integer)
     end_ms: Mapped[int | None] = mapped_column(Integer)
     replacements: Mapped[str] = mapped_column(Text, default="[]")  # JSON replacement map
@@ -93,7 +98,7 @@ class Entity(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     label: Mapped[str] = mapped_column(String(16))
     pseudonym: Mapped[str] = mapped_column(String(64))
-    canonical: Mapped[str] = mapped_column(Text)
+    canonical: Mapped[str] = mapped_column(EncryptedText("entities.canonical"))
     status: Mapped[str] = mapped_column(String(16), default="proposed")
     strategy: Mapped[str] = mapped_column(String(16), default="tag", server_default="tag")
     details: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
@@ -109,7 +114,7 @@ class EntityForm(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"))
     label: Mapped[str] = mapped_column(String(16))
-    form: Mapped[str] = mapped_column(Text)
+    form: Mapped[str] = mapped_column(EncryptedText("entity_forms.form"))
 
 
 class ScopedForm(Base):
@@ -126,7 +131,7 @@ class ScopedForm(Base):
     entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"))
     scope: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
     label: Mapped[str] = mapped_column(String(16))
-    form: Mapped[str] = mapped_column(Text)
+    form: Mapped[str] = mapped_column(EncryptedText("scoped_forms.form"))
 
 
 class CorpusWord(Base):
@@ -134,7 +139,7 @@ class CorpusWord(Base):
 
     __tablename__ = "corpus_words"
 
-    word: Mapped[str] = mapped_column(String(128), primary_key=True)
+    word: Mapped[str] = mapped_column(KeyedWord(128), primary_key=True)
 
 
 class Mention(Base):
@@ -148,7 +153,7 @@ class Mention(Base):
     field: Mapped[str] = mapped_column(String(64))  # text:<position> | speaker | title | attr:<n>
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(EncryptedText("mentions.text"))
     label: Mapped[str] = mapped_column(String(16))
     entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id"))
     detector: Mapped[str] = mapped_column(String(32))
@@ -169,4 +174,4 @@ class DecisionLog(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     actor: Mapped[str] = mapped_column(String(128))
     action: Mapped[str] = mapped_column(String(64))
-    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    details: Mapped[dict] = mapped_column(EncryptedJSON("decision_log.details"), default=dict)

@@ -175,11 +175,10 @@ def db_upgrade(obj: Context) -> None:
     from testimony.db.migrate import current_revision
 
     project = obj.project
-    _ = project.engine, project.vault_engine  # opening upgrades
-    click.echo(
-        f"project.db at schema {current_revision(project.engine)}; "
-        f"vault.db at schema {current_revision(project.vault_engine)}"
-    )
+    message = f"project.db at schema {current_revision(project.engine)}"  # opening upgrades
+    if project.vault_path.is_file():  # a coder without the vault upgrades project.db alone
+        message += f"; vault.db at schema {current_revision(project.vault_engine)}"
+    click.echo(message)
     if project.vault_path.is_file():
         from testimony.redact.first_words import index_first_words
         from testimony.redact.keys import vault_key
@@ -1011,8 +1010,16 @@ def codebook_import(obj: Context, file: Path) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["yaml", "qdc"]), default="yaml", show_default=True
 )
+@click.option(
+    "--key-file",
+    "--key",
+    "key_file",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="A key file for the leak gate (qdc), for those without the vault.",
+)
 @pass_ctx
-def codebook_export(obj: Context, output: Path | None, fmt: str) -> None:
+def codebook_export(obj: Context, output: Path | None, fmt: str, key_file: Path | None) -> None:
     """Write the project's codebook as YAML (the same shape `codebook validate` accepts),
     or as a REFI-QDA codebook (.qdc) for other QDA tools, through the leak gate."""
     from testimony.codebook import dump_codebook
@@ -1025,6 +1032,7 @@ def codebook_export(obj: Context, output: Path | None, fmt: str) -> None:
             obj.project,
             ExportOptions(fmt="qdc"),
             output,
+            key_file=key_file,
             write_stdout=lambda data: click.echo(data.decode("utf-8"), nl=False),
         )
         if output:

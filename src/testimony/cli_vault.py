@@ -61,10 +61,10 @@ def vault_group() -> None:
 @pass_ctx
 def vault_status(obj: Context, as_json: bool) -> None:
     """Whether the vault is encrypted, and whether its files are private. No passphrase needed."""
-    path = _vault_path(obj.project)
+    path = _vault_path(obj.project, warn=False)
+    warning = exposure_warning(path)
     header = protection.header_of(path)
     mode = stat.S_IMODE(path.stat().st_mode)
-    warning = exposure_warning(path)
     status = {
         "vault": str(path),
         "encrypted": header is not None,
@@ -144,13 +144,14 @@ def vault_decrypt(obj: Context) -> None:
     click.echo(f"decrypted {path.name}; it is protected by its file mode alone now")
 
 
-def _vault_path(project: Project) -> Path:
+def _vault_path(project: Project, warn: bool = True) -> Path:
     path = project.vault_path
     if not path.is_file():
         raise TestimonyError(
             f"no vault at {path}: this command needs the identifier vault, which reviewers hold"
         )
-    warn_if_exposed(path)
+    if warn:
+        warn_if_exposed(path)
     return path
 
 

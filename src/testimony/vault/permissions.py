@@ -32,12 +32,12 @@ def exposure_warning(path: Path, what: str = "the vault") -> str | None:
     found = exposed(path)
     if not found:
         return None
-    worst = max(mode for _file, mode in found)
-    who = "others" if worst & 0o007 else "its group"
+    who = "others" if any(mode & 0o007 for _file, mode in found) else "its group"
+    modes = ", ".join(f"{file.name} mode {mode:04o}" for file, mode in found)
     files = " ".join(shlex.quote(str(file)) for file, _mode in found)
     return (
-        f"testimony: warning: {what} ({found[0][0].name}, mode {worst:04o}) can be read or "
-        f"written by {who}; run: chmod 600 {files}"
+        f"testimony: warning: {what} can be read or written by {who} ({modes}); "
+        f"run: chmod 600 {files}"
     )
 
 

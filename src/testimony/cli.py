@@ -1161,16 +1161,28 @@ class _progress:
     metavar="NAME",
     help="Code as NAME (default: $TESTIMONY_CODER, `coder` in testimony.yaml, or your login).",
 )
+@click.option(
+    "--key-file",
+    "--key",
+    "key_file",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    envvar="TESTIMONY_KEY_FILE",
+    help="A key file (testimony key export): memos naming a known identifier are warned "
+    "about as they are saved. Never the vault.",
+)
 @pass_ctx
-def code(obj: Context, coder: str | None) -> None:
+def code(obj: Context, coder: str | None, key_file: Path | None) -> None:
     """Open the coding workbench: read excerpts, apply themes, memos, search, retrieval.
 
     Keys are shown in the footer; ctrl+p lists every action. q quits.
     """
+    from testimony.redact.memo_check import MemoCheck
     from testimony.tui.app import run_coding_app
 
     project = obj.project
-    sys.exit(run_coding_app(project, project.actor(coder)))
+    check = MemoCheck.from_key_file(project, key_file) if key_file else None
+    sys.exit(run_coding_app(project, project.actor(coder), check))
 
 
 @cli.command()

@@ -10,6 +10,7 @@ from textual.screen import Screen
 
 from testimony.coding.workbench import Workbench
 from testimony.project import Project
+from testimony.redact.memo_check import MemoCheck
 from testimony.tui.commands import coding_commands
 from testimony.tui.keymap import load_keymap, single_keys
 from testimony.tui.keys import RESERVED_KEYS
@@ -23,9 +24,15 @@ class CodingApp(App[int]):
     CSS_PATH = "app.tcss"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
 
-    def __init__(self, bench: Workbench, keymap: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        bench: Workbench,
+        keymap: dict[str, str] | None = None,
+        memo_check: MemoCheck | None = None,
+    ) -> None:
         super().__init__()
         self.bench = bench
+        self.memo_check = memo_check  # warns when a memo names a known identifier
         self.sub_title = f"coding as {bench.coder}"
         self.user_keymap = keymap or {}
         self.reserved_keys = RESERVED_KEYS | single_keys(self.user_keymap)
@@ -45,8 +52,8 @@ class CodingApp(App[int]):
         self.exit(0)
 
 
-def run_coding_app(project: Project, coder: str) -> int:
+def run_coding_app(project: Project, coder: str, memo_check: MemoCheck | None = None) -> int:
     """Run the workbench until the coder quits (with the user's keymap); the exit code."""
-    app = CodingApp(Workbench(project, coder), load_keymap())
+    app = CodingApp(Workbench(project, coder), load_keymap(), memo_check)
     app.run()
     return app.return_code or 0

@@ -64,3 +64,15 @@ async def test_without_a_key_file_nothing_is_checked(shell_project):
     """Without the key no one can tell a name from a word: the export gate catches it."""
     found = await write_memo(shell_project, None, "Yerlan Bekov")
     assert found == []
+
+
+async def test_a_theme_description_naming_a_known_person_is_warned_about(shell_project, key_file):
+    check = MemoCheck.from_key_file(shell_project, key_file)
+    app = CodingApp(Workbench(shell_project, "ana"), check)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("E")
+        await pilot.pause()
+        await pilot.press("d", "ctrl+a", *"as Yerlan Bekov did", "ctrl+s")
+        await pilot.pause()
+        found = warnings(app)
+    assert len(found) == 1 and "theme description" in found[0] and "1 PERSON" in found[0]

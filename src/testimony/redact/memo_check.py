@@ -41,12 +41,12 @@ class MemoCheck:
         return found
 
 
-def warning_for(found: Counter[str]) -> str | None:
-    """What a coder is told when a memo names someone; None when it names no one known."""
+def warning_for(found: Counter[str], what: str = "memo") -> str | None:
+    """What a coder is told when a text names someone; None when it names no one known."""
     if not found:
         return None
     kinds = ", ".join(f"{n} {label}" for label, n in sorted(found.items()))
     return (
-        f"This memo holds a known identifier ({kinds}). It was saved, but write the "
+        f"This {what} holds a known identifier ({kinds}). It was saved, but write the "
         "pseudonym instead: an export that holds the identifier is refused."
     )

@@ -19,6 +19,7 @@ from textual.widgets import Footer, Static
 from testimony.coding.errors import CodingError
 from testimony.coding.themes import ThemeRow
 from testimony.coding.workbench import Workbench
+from testimony.tui.identifier_warning import warn_of_identifiers
 from testimony.tui.keys import RESERVED_KEYS
 from testimony.tui.screens.memo import MemoEditor
 from testimony.tui.screens.picker import ThemePicker
@@ -153,6 +154,7 @@ class CodebookEditor(Screen[None]):
                 self.change(
                     lambda: self.bench.edit_theme(row.id, **{field: text}), f"{field} saved"
                 )
+                warn_of_identifiers(self.app, text, f"theme {field}")
 
         self.app.push_screen(MemoEditor(f"{row.name}: {field}", value, title="Edit"), save)
 

@@ -12,7 +12,7 @@ from testimony.coding.codings import CodingSpan
 from testimony.coding.errors import CodingError
 from testimony.coding.memos import MemoRow
 from testimony.coding.oplog import OperationDone
-from testimony.redact.memo_check import warning_for
+from testimony.tui.identifier_warning import warn_of_identifiers
 from testimony.tui.screens.memo import MemoEditor
 from testimony.tui.screens.memo_list import MemoListScreen
 from testimony.tui.screens.picker import ThemePicker
@@ -92,7 +92,7 @@ class CodingActions:
                 self.bench.set_coding_memo(coding.id, text)
                 self.reload_excerpt()
                 self.say(f"memo on {coding.theme_name} {'saved' if text else 'removed'}")
-                self.warn_of_identifiers(text)
+                warn_of_identifiers(self.app, text)
 
         self.app.push_screen(MemoEditor(f"the coding {coding.theme_name}", coding.memo or ""), save)
 
@@ -106,18 +106,9 @@ class CodingActions:
                 self.bench.set_memo(target_type, target, text)
                 self.reload_excerpt()
                 self.say(f"memo on {about} {'saved' if text else 'removed'}")
-                self.warn_of_identifiers(text)
+                warn_of_identifiers(self.app, text)
 
         self.app.push_screen(MemoEditor(about, self.bench.memo(target_type, target)), save)
-
-    def warn_of_identifiers(self, text: str) -> None:
-        """A notification (not a block) when a saved memo names a known identifier."""
-        check = getattr(self.app, "memo_check", None)
-        if not text or check is None:
-            return
-        message = warning_for(check.identifiers_in(text))
-        if message:
-            self.app.notify(message, title="Identifier in memo", severity="warning", timeout=15)
 
     def action_memo_list(self) -> None:
         def open_memo(memo: MemoRow | None) -> None:

@@ -422,3 +422,19 @@ def test_new_vaults_use_a_memory_hard_key_derivation(monkeypatch):
     assert (header.n, header.r, header.p) == (2**17, 8, 1)
     assert crypto.unwrap(header, PASSPHRASE) == key
     assert hashlib.sha256(key).digest() != hashlib.sha256(header.wrapped).digest()
+
+
+def test_vault_status_needs_no_passphrase_and_refusals_are_clear(encrypted, run, monkeypatch):
+    monkeypatch.delenv(ENV_PASSPHRASE, raising=False)
+    status = run("--project", encrypted, "vault", "status", "--json")
+    assert status.exit_code == 0
+    shown = json.loads(status.stdout)
+    assert shown["encrypted"] is True and shown["kdf"] == "scrypt n=4096 r=8 p=1"
+    assert shown["mode"] == "0600" and shown["private"] is True
+    again = run("--project", encrypted, "vault", "encrypt")
+    assert again.exit_code == 2 and "already encrypted" in again.stderr
+
+
+def test_decrypting_a_plain_vault_is_refused(shell_project, run):
+    result = run("--project", shell_project.root, "vault", "decrypt")
+    assert result.exit_code == 2 and "not encrypted" in result.stderr

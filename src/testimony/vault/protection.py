@@ -14,6 +14,7 @@ import json
 import os
 import secrets
 import sqlite3
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -205,12 +206,24 @@ def _rewrite(
         except BaseException:
             connection.execute("ROLLBACK")
             raise
-        # Old pages may survive in the log and in free space: fold the log in, rebuild the file.
+        _compact(connection, path)
+    finally:
+        connection.close()
+
+
+def _compact(connection: sqlite3.Connection, path: Path) -> None:
+    """Fold the log in and rebuild the file, so no old page survives in free space."""
+    try:
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         connection.execute("VACUUM")
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        connection.close()
+    except sqlite3.OperationalError:
+        # The change is committed; only the rebuild waits for the other program to close.
+        print(
+            f"testimony: warning: {path.name} is changed, but another program has it open, so "
+            f"its free pages were not rebuilt; when it is closed run: sqlite3 {path} VACUUM",
+            file=sys.stderr,
+        )
 
 
 def _rewrite_table(

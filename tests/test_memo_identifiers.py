@@ -68,7 +68,7 @@ async def test_without_a_key_file_nothing_is_checked(shell_project):
 
 async def test_a_theme_description_naming_a_known_person_is_warned_about(shell_project, key_file):
     check = MemoCheck.from_key_file(shell_project, key_file)
-    app = CodingApp(Workbench(shell_project, "ana"), check)
+    app = CodingApp(Workbench(shell_project, "ana"), memo_check=check)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("E")
         await pilot.pause()

@@ -114,11 +114,13 @@ def import_qdpx(project: Project, path: Path, actor: str | None = None) -> QdpxR
     with project.vault_session() as vs:
         if vs.scalar(select(Source.id).where(Source.sha256 == digest, Source.status == "done")):
             return QdpxReport(status="unchanged")
-        earlier = vs.scalar(
-            select(Source.interview_code).where(
-                Source.file_name == path.name, Source.format == "qdpx", Source.status == "done"
-            )
+        # Names are compared here, not in SQL: in an encrypted vault they are ciphertexts.
+        done = vs.execute(
+            select(Source.interview_code, Source.file_name)
+            .where(Source.format == "qdpx", Source.status == "done")
+            .order_by(Source.id)
         )
+        earlier = next((code for code, name in done if name == path.name), None)
     if earlier:
         raise ImportRefused(
             path,

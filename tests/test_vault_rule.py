@@ -176,7 +176,7 @@ def coder_commands(root, key, out) -> list[list[str]]:
         ["interviews", "--json"],
         ["search", "police"],
         ["codebook", "show"],
-        ["codebook", "export", "-o", out / "codebook.yaml"],
+        ["codebook", "export", "-o", out / "codebook.yaml", "--key-file", key],
         ["codebook", "export", "--format", "qdc", "-o", out / "codebook.qdc", "--key-file", key],
         ["codebook", "validate", CODEBOOK],
         ["codings"],

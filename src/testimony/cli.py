@@ -1016,7 +1016,7 @@ def codebook_import(obj: Context, file: Path) -> None:
     "key_file",
     type=click.Path(path_type=Path),
     metavar="FILE",
-    help="A key file for the leak gate (qdc), for those without the vault.",
+    help="A key file for the leak gate, for those without the vault.",
 )
 @pass_ctx
 def codebook_export(obj: Context, output: Path | None, fmt: str, key_file: Path | None) -> None:
@@ -1049,6 +1049,7 @@ def codebook_export(obj: Context, output: Path | None, fmt: str, key_file: Path 
             text.encode("utf-8"),
             "yaml",
             output,
+            key_file=key_file,
             action="codebook-export",
             write_stdout=lambda data: click.echo(data.decode("utf-8"), nl=False),
         )

@@ -35,19 +35,27 @@ STORY = (
 LAWYER = "Q: What did he do?\nA: He broke my arm. Nobody came.\n"
 
 
-def build_coded_project(folder: Path, database_url: str | None = None) -> Path:
-    project = init_project(folder, database_url=database_url, name="coded study")
+def build_coded_project(
+    folder: Path,
+    database_url: str | None = None,
+    name: str = "coded study",
+    texts: tuple[str, str] | None = None,
+    code=None,  # noqa: ANN001 - a function of the session that adds codings and memos
+) -> Path:
+    """Two imported interviews (a story and a lawyer's), coded by `code` (default: _code)."""
+    project = init_project(folder, database_url=database_url, name=name)
+    story, lawyer = texts or (STORY, LAWYER)
     try:
         with project.session() as s, s.begin():
             import_codebook(s, load_codebook(REPO / "codebooks" / "domestic-violence.yaml"))
         sources = folder.parent / "sources"
         sources.mkdir()
-        (sources / "a-story.txt").write_text(STORY, encoding="utf-8")
-        (sources / "b-lawyer.txt").write_text(LAWYER, encoding="utf-8")
+        (sources / "a-story.txt").write_text(story, encoding="utf-8")
+        (sources / "b-lawyer.txt").write_text(lawyer, encoding="utf-8")
         report = import_files(project, sorted(sources.iterdir()))
         assert not report.failed, [r.reason for r in report.failed]
         with project.session() as s, s.begin():
-            _code(s)
+            (code or _code)(s)
     finally:
         project.close()
     return folder

@@ -20,8 +20,6 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from testimony.codebook import load_codebook
-from testimony.coding.themes import import_codebook
 from testimony.db.models import (
     Coder,
     Coding,
@@ -32,7 +30,7 @@ from testimony.db.models import (
     Speaker,
     Theme,
 )
-from testimony.project import Project, init_project
+from testimony.project import Project
 from testimony.redact.importer import import_files
 
 REPO = Path(__file__).resolve().parents[1]
@@ -64,21 +62,9 @@ IDENTIFIERS_PER_FIELD = 3
 
 def build_base(folder: Path) -> Path:
     """Two imported interviews, two coders, codings, every kind of memo, attributes."""
-    project = init_project(folder, name="leak study")
-    try:
-        with project.session() as s, s.begin():
-            import_codebook(s, load_codebook(REPO / "codebooks" / "domestic-violence.yaml"))
-        sources = folder.parent / "sources"
-        sources.mkdir()
-        (sources / "a-story.txt").write_text(STORY, encoding="utf-8")
-        (sources / "b-lawyer.txt").write_text(LAWYER, encoding="utf-8")
-        report = import_files(project, sorted(sources.iterdir()))
-        assert not report.failed, [r.reason for r in report.failed]
-        with project.session() as s, s.begin():
-            _code(s)
-    finally:
-        project.close()
-    return folder
+    from .export_helpers import build_coded_project
+
+    return build_coded_project(folder, name="leak study", texts=(STORY, LAWYER), code=_code)
 
 
 def _code(s) -> None:  # noqa: ANN001

@@ -520,3 +520,19 @@ async def test_a_codebook_edit_is_undone_in_the_editor_and_on_the_coding_screen(
     assert any(original in label for label in labels)
     assert not any("Forms of abuse" in label for label in labels)
     assert Workbench(project, "ana").theme_details("violence").name == original
+
+
+async def test_coding_updates_its_interviews_row_and_counts_alone(project, excerpts):
+    app = await start(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        listing = app.screen.query_one("#interviews")
+        first = str(listing.get_option_at_index(0).prompt)
+        second = str(listing.get_option_at_index(1).prompt)
+        await pilot.press("j", "S", "1")
+        await settle(pilot)
+        assert str(listing.get_option_at_index(0).prompt) != first  # its progress moved
+        assert str(listing.get_option_at_index(1).prompt) == second
+        rows = {r.id: r for r in Workbench(project, "ana").interviews()}
+        assert rows["INT-001"].codings == 1
+        assert Workbench(project, "ana").interviews("INT-001") == [rows["INT-001"]]

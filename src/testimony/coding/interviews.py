@@ -31,29 +31,45 @@ class InterviewSummary:
         return {**asdict(self), "progress": round(self.progress, 4)}
 
 
-def list_interviews(session: Session) -> list[InterviewSummary]:
-    """Every interview in import order, with counts computed in three queries."""
+def list_interviews(session: Session, only: str | None = None) -> list[InterviewSummary]:
+    """Every interview in import order (or only the one named), with counts computed in
+    three queries; one interview's row is what a coding action changes."""
+    query = select(Interview).order_by(Interview.id)
+    if only is not None:
+        query = query.where(Interview.code == only)
+    rows = list(session.scalars(query))
+    ids = [interview.id for interview in rows]
+
+    def of_these(statement, column):  # noqa: ANN001, ANN202
+        return statement.where(column.in_(ids)) if only is not None else statement
+
     excerpts = dict(
         session.execute(
-            select(Excerpt.interview_id, func.count()).group_by(Excerpt.interview_id)
+            of_these(select(Excerpt.interview_id, func.count()), Excerpt.interview_id).group_by(
+                Excerpt.interview_id
+            )
         ).all()
     )
     coded = {
         row[0]: (row[1], row[2])
         for row in session.execute(
-            select(
+            of_these(
+                select(
+                    Excerpt.interview_id,
+                    func.count(distinct(Coding.excerpt_id)),
+                    func.count(Coding.id),
+                ).join(Coding, Coding.excerpt_id == Excerpt.id),
                 Excerpt.interview_id,
-                func.count(distinct(Coding.excerpt_id)),
-                func.count(Coding.id),
-            )
-            .join(Coding, Coding.excerpt_id == Excerpt.id)
-            .group_by(Excerpt.interview_id)
+            ).group_by(Excerpt.interview_id)
         )
     }
     attributes: dict[int, dict[str, str]] = {}
     for interview_id, name, value in session.execute(
-        select(
-            InterviewAttribute.interview_id, InterviewAttribute.name, InterviewAttribute.value
+        of_these(
+            select(
+                InterviewAttribute.interview_id, InterviewAttribute.name, InterviewAttribute.value
+            ),
+            InterviewAttribute.interview_id,
         ).order_by(InterviewAttribute.id)
     ):
         attributes.setdefault(interview_id, {})[name] = value
@@ -69,5 +85,5 @@ def list_interviews(session: Session) -> list[InterviewSummary]:
             review_state=interview.review_state,
             attributes=attributes.get(interview.id, {}),
         )
-        for interview in session.scalars(select(Interview).order_by(Interview.id))
+        for interview in rows
     ]

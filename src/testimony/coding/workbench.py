@@ -54,8 +54,8 @@ class Workbench:
 
     # --- reading ---------------------------------------------------------------------------
 
-    def interviews(self) -> list[InterviewSummary]:
-        return self._read(list_interviews)
+    def interviews(self, only: str | None = None) -> list[InterviewSummary]:
+        return self._read(lambda s: list_interviews(s, only))
 
     def themes(self, with_counts: bool = True) -> list[ThemeRow]:
         """The codebook in order, each theme with its own or its parent's colour."""

@@ -208,14 +208,24 @@ class CodingScreen(CodingActions, Screen[None]):
         self.query_one("#status", Static).update(status)
 
     @work(exclusive=True, group="lists")
-    async def refresh_lists(self) -> None:
-        """Interview progress and theme counts, recomputed off the interface thread."""
+    async def refresh_lists(self, only: str | None = None) -> None:
+        """Interview progress and theme counts, recomputed off the interface thread; with
+        only, just that interview's row (what a coding action changes: on a project of
+        thousands of interviews, recounting and redrawing them all is what costs)."""
         interviews, themes = await asyncio.gather(
-            asyncio.to_thread(self.bench.interviews), asyncio.to_thread(self.bench.themes)
+            asyncio.to_thread(self.bench.interviews, only), asyncio.to_thread(self.bench.themes)
         )
-        current = self.excerpt.interview if self.excerpt else None
-        self.query_one(InterviewList).set_interviews(interviews, current)
+        listing = self.query_one(InterviewList)
+        if only is not None:
+            for row in interviews:
+                listing.update_row(row)
+        else:
+            listing.set_interviews(interviews, self.excerpt.interview if self.excerpt else None)
         self.set_themes(themes)
+
+    def refresh_current(self) -> None:
+        """After a coding action on the excerpt shown: its interview's row and the counts."""
+        self.refresh_lists(self.excerpt.interview if self.excerpt else None)
 
     # --- moving ----------------------------------------------------------------------------
 
@@ -294,7 +304,7 @@ class CodingScreen(CodingActions, Screen[None]):
         self.reload_excerpt()
         quote = " ".join(self.excerpt.text[start:end].split())
         self.say(f"coded “{quote[:40]}{'…' if len(quote) > 40 else ''}” as {coding.theme_name}")
-        self.refresh_lists()
+        self.refresh_current()
 
     def action_apply_theme(self, theme: str) -> None:
         self.apply(theme)

@@ -48,7 +48,7 @@ class CodingActions:
             self.bench.remove_coding(coding.id)
             self.reload_excerpt()
             self.say(f"removed {coding.theme_name} (u undoes)")
-            self.refresh_lists()
+            self.refresh_current()
 
     def action_change_coding(self) -> None:
         coding = self.coding_in_focus()
@@ -60,7 +60,7 @@ class CodingActions:
                 changed = self.bench.change_theme(coding.id, theme)
                 self.reload_excerpt()
                 self.say(f"changed {coding.theme_name} to {changed.theme_name}")
-                self.refresh_lists()
+                self.refresh_current()
 
         self.app.push_screen(ThemePicker(self.themes, "Change theme to"), change)
 
@@ -153,4 +153,7 @@ class CodingActions:
         else:
             self.reload_excerpt()
         self.say(f"{verb}: {done.summary}")
-        self.refresh_lists()
+        if done.action.startswith("theme-"):
+            self.refresh_lists()  # a codebook edit may change counts anywhere
+        else:
+            self.refresh_current()

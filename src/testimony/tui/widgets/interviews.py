@@ -49,6 +49,11 @@ class InterviewList(OptionList):
         elif highlighted is not None and rows:
             self.highlighted = min(highlighted, len(rows) - 1)
 
+    def update_row(self, row: InterviewSummary) -> None:
+        """One interview's progress changed: redraw its row alone (not the whole list)."""
+        with suppress(OptionDoesNotExist):  # the list is still loading
+            self.replace_option_prompt(row.id, interview_label(row))
+
     def mark_current(self, interview: str) -> None:
         with suppress(OptionDoesNotExist):  # the list is still loading
             self.highlighted = self.get_option_index(interview)

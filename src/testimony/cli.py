@@ -66,6 +66,20 @@ class Context:
 _pass_context = click.make_pass_decorator(Context)
 
 
+def key_file_option(help: str, envvar: str | None = None):  # noqa: A002, ANN201
+    """--key-file (or --key) FILE: a key from `testimony key export`, for those without the
+    vault; the same option wherever a command checks text against the fingerprints."""
+    return click.option(
+        "--key-file",
+        "--key",
+        "key_file",
+        type=click.Path(path_type=Path),
+        metavar="FILE",
+        envvar=envvar,
+        help=help,
+    )
+
+
 def _set_project(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
     if value:
         ctx.find_object(Context).project_dir = value
@@ -1010,14 +1024,7 @@ def codebook_import(obj: Context, file: Path) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["yaml", "qdc"]), default="yaml", show_default=True
 )
-@click.option(
-    "--key-file",
-    "--key",
-    "key_file",
-    type=click.Path(path_type=Path),
-    metavar="FILE",
-    help="A key file for the leak gate, for those without the vault.",
-)
+@key_file_option("A key file for the leak gate, for those without the vault.")
 @pass_ctx
 def codebook_export(obj: Context, output: Path | None, fmt: str, key_file: Path | None) -> None:
     """Write the project's codebook as YAML (the same shape `codebook validate` accepts),
@@ -1162,15 +1169,10 @@ class _progress:
     metavar="NAME",
     help="Code as NAME (default: $TESTIMONY_CODER, `coder` in testimony.yaml, or your login).",
 )
-@click.option(
-    "--key-file",
-    "--key",
-    "key_file",
-    type=click.Path(path_type=Path),
-    metavar="FILE",
-    envvar="TESTIMONY_KEY_FILE",
-    help="A key file (testimony key export): memos naming a known identifier are warned "
+@key_file_option(
+    "A key file (testimony key export): memos naming a known identifier are warned "
     "about as they are saved. Never the vault.",
+    envvar="TESTIMONY_KEY_FILE",
 )
 @pass_ctx
 def code(obj: Context, coder: str | None, key_file: Path | None) -> None:
@@ -1401,14 +1403,7 @@ def autocode(
 )
 @click.option("--all-themes", is_flag=True, help="List themes without quotes too.")
 @click.option("--title", help="The report's title (default: the project's name).")
-@click.option(
-    "--key-file",
-    "--key",
-    "key_file",
-    type=click.Path(path_type=Path),
-    metavar="FILE",
-    help="A key file from `testimony key export`, for editors without the vault.",
-)
+@key_file_option("A key file from `testimony key export`, for editors without the vault.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
 @pass_ctx
 def export_cmd(
@@ -1527,14 +1522,7 @@ def export_cmd(
     metavar="FILE.csv",
     help="Write every disagreement to a CSV file (leak-gated).",
 )
-@click.option(
-    "--key-file",
-    "--key",
-    "key_file",
-    type=click.Path(path_type=Path),
-    metavar="FILE",
-    help="A key file for the leak gate, for those without the vault.",
-)
+@key_file_option("A key file for the leak gate, for those without the vault.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @click.option("--limit", default=20, show_default=True, help="Disagreements shown on screen.")
 @pass_ctx

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from sqlalchemy import func, select
 
@@ -184,6 +186,56 @@ def test_retrieval_pages_follow_on_without_gaps(project, excerpts, ana):
             break
         after = page.next
     assert seen == list(range(7))
+
+
+def test_retrieval_pages_merge_sub_themes_in_reading_order_under_every_filter(
+    project, excerpts, ana
+):
+    """Pages walk each theme's codings from the cursor and merge them; the result must
+    be exactly the reading order a full sort gives, with no gaps or repeats."""
+    other = add_interview(
+        project, "INT-002", ["He hit me.", "They laughed at me."], attributes={"role": "survivor"}
+    )
+    ben = Workbench(project, "ben")
+    themes = ["physical-violence", "verbal-abuse-humiliation", "violence", "police-dismissal"]
+    rng = random.Random(7)
+    spots = [(e, 0) for e in excerpts] + [(e, 0) for e in other]
+    for n in range(60):  # coded out of reading order, by two coders
+        excerpt, _ = rng.choice(spots)
+        start = rng.randrange(0, 8)
+        (ben if n % 3 == 0 else ana).apply_theme(
+            excerpt, start, start + 2 + n % 5, themes[n % len(themes)]
+        )
+    filters = [
+        QuoteFilter(themes=["violence"], with_subthemes=True),
+        QuoteFilter(themes=["violence"], with_subthemes=True, coders=["ben"]),
+        QuoteFilter(themes=["physical-violence", "police-dismissal"]),
+        QuoteFilter(attributes={"role": "survivor"}),
+        QuoteFilter(interviews=["INT-001"], important_only=False),
+        QuoteFilter(),
+    ]
+    everything = ana.retrieve(QuoteFilter(), limit=1000).quotes
+    descendants = {"violence", "physical-violence", "verbal-abuse-humiliation"}
+    for where in filters:
+        wanted = descendants if where.with_subthemes else set(where.themes)
+        expected = [
+            q
+            for q in everything
+            if (not where.themes or q.theme in wanted)
+            and (not where.coders or q.coder in where.coders)
+            and (not where.attributes or q.interview == "INT-002")
+            and (not where.interviews or q.interview in where.interviews)
+        ]
+        expected.sort(key=lambda q: (q.interview, q.position, q.start, q.coding))
+        seen, after = [], None
+        while True:
+            page = ana.retrieve(where, after, limit=4)
+            seen += page.quotes
+            if page.next is None:
+                break
+            after = page.next
+        assert [q.coding for q in seen] == [q.coding for q in expected], where
+        assert expected, where
 
 
 def test_retrieval_filters_by_coder_and_interview_attribute(project, excerpts, ana):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import ColumnElement, Select, select, tuple_, union_all
 from sqlalchemy.orm import Session
 
 from testimony.coding.codings import theme_pk
@@ -24,7 +24,7 @@ from testimony.db.models import (
 )
 
 PAGE_SIZE = 200
-Cursor = tuple[int, int, int, int]
+Cursor = tuple[int, int, int]  # (excerpt, start, coding) of the last quote shown
 
 
 @dataclass(frozen=True)
@@ -73,38 +73,54 @@ class QuotePage:
 def retrieve(
     session: Session, where: QuoteFilter, after: Cursor | None = None, limit: int = PAGE_SIZE
 ) -> QuotePage:
-    """One page of quotes in reading order (interview, position, start)."""
-    # Two steps: order and cut the matching codings on their keys alone, then fetch the
-    # page's rows in full, so the sort never carries thousands of excerpt texts.
-    order = (Excerpt.interview_id, Excerpt.position, Coding.start, Coding.id)
-    keys = select(*order).join(Excerpt, Excerpt.id == Coding.excerpt_id)
+    """One page of quotes in reading order (interview, position, start).
+
+    Excerpts are written a whole interview at a time in reading order, so their ids
+    are the reading order, and the page is cut from the index on (theme, excerpt,
+    start) alone: each theme's codings are walked in order from the cursor and the
+    walks are merged, which costs the page, not the theme's thousands of quotes.
+    """
+    # First step: order and cut the matching codings on their keys alone; second: fetch
+    # the page's rows in full, so nothing carries excerpt texts it will not show.
+    order = (Coding.excerpt_id, Coding.start, Coding.id)
+    conditions = []
+    if where.coders:
+        conditions.append(Coding.coder_id.in_(select(Coder.id).where(Coder.name.in_(where.coders))))
+    if where.interviews or where.attributes:
+        interview = (
+            select(Excerpt.interview_id).where(Excerpt.id == Coding.excerpt_id).scalar_subquery()
+        )
+        if where.interviews:
+            conditions.append(
+                interview.in_(select(Interview.id).where(Interview.code.in_(where.interviews)))
+            )
+        for name, value in where.attributes.items():
+            conditions.append(
+                interview.in_(
+                    select(InterviewAttribute.interview_id).where(
+                        InterviewAttribute.name == name, InterviewAttribute.value == value
+                    )
+                )
+            )
+    if where.important_only:
+        conditions.append(Coding.important.is_(True))
+    if after is not None:
+        conditions.append(tuple_(*order) > tuple_(*after))
+
+    def walk(*more: ColumnElement[bool]) -> Select:
+        return select(*order).where(*conditions, *more).order_by(*order).limit(limit + 1)
+
     if where.themes:
         ids = {theme_pk(session, t) for t in where.themes}
         if where.with_subthemes:
             ids = _with_descendants(session, ids)
-        keys = keys.where(Coding.theme_id.in_(ids))
-    if where.coders:
-        keys = keys.where(Coding.coder_id.in_(select(Coder.id).where(Coder.name.in_(where.coders))))
-    if where.interviews:
-        keys = keys.where(
-            Excerpt.interview_id.in_(
-                select(Interview.id).where(Interview.code.in_(where.interviews))
-            )
-        )
-    for name, value in where.attributes.items():
-        keys = keys.where(
-            Excerpt.interview_id.in_(
-                select(InterviewAttribute.interview_id).where(
-                    InterviewAttribute.name == name, InterviewAttribute.value == value
-                )
-            )
-        )
-    if where.important_only:
-        keys = keys.where(Coding.important.is_(True))
-    if after is not None:
-        keys = keys.where(tuple_(*order) > tuple_(*after))
-    found = session.execute(keys.order_by(*order).limit(limit + 1)).all()
-    page = [row[3] for row in found[:limit]]
+        walks = [walk(Coding.theme_id == i).subquery() for i in sorted(ids)]
+        merged = union_all(*(select(*w.c) for w in walks)).subquery()
+        keys = select(*merged.c).order_by(*merged.c).limit(limit + 1)
+    else:
+        keys = walk()
+    found = session.execute(keys).all()
+    page = [row[2] for row in found[:limit]]
     rows = {
         row[0]: row
         for row in session.execute(

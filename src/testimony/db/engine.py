@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 BUSY_TIMEOUT_MS = 30_000
@@ -116,3 +116,18 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions that keep loaded values usable after commit (plain data between layers)."""
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def hold_interview_writes(session: Session) -> None:
+    """Serialise transactions that add interviews, until this one ends.
+
+    Excerpt ids are the reading order (retrieval walks its indexes on them), which
+    holds only if one interview's excerpts are never interleaved with another's.
+    SQLite's single writer gives that already; on PostgreSQL two imports could
+    interleave their sequence values, so they queue on a transaction-level lock.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": INTERVIEW_WRITES})
+
+
+INTERVIEW_WRITES = 0x7465_7374  # "test": an arbitrary key of our own for pg_advisory_xact_lock

@@ -30,6 +30,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 
 from testimony.db import audit
+from testimony.db.engine import hold_interview_writes
 from testimony.db.models import (
     Coding,
     Excerpt,
@@ -539,6 +540,7 @@ def _import_parsed(
     # 2. project: pseudonymized text only.
     try:
         with project.session() as s, s.begin():
+            hold_interview_writes(s)
             if old_sources:
                 s.execute(
                     delete(Interview).where(

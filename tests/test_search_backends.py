@@ -117,3 +117,20 @@ def test_autocode_codes_the_same_spans_on_both_backends(both):
             rows = s.execute(select(Coding.excerpt_id, Coding.start, Coding.end))
             coded.append(sorted((places[e], start, end) for e, start, end in rows))
     assert coded[0] == coded[1]
+
+
+def test_every_hit_shows_a_match_and_both_backends_show_the_same_snippet(both):
+    """Snippets are made from the page's texts: each must mark at least one match, and an
+    excerpt found on both backends reads the same on both."""
+    sqlite_project, _pg = both
+    where = [_places(p) for p in both]
+    shown: list[dict[tuple[str, int], tuple[str, list[tuple[int, int]]]]] = []
+    for project, places in zip(both, where, strict=True):
+        snippets = {}
+        for query in _queries(sqlite_project):
+            with project.session() as s:
+                for hit in search_excerpts(s, query, limit=10_000):
+                    assert hit.highlights, (project.engine.dialect.name, query, hit.snippet)
+                    snippets[(query, *places[hit.excerpt_id])] = (hit.snippet, hit.highlights)
+        shown.append(snippets)
+    assert shown[0] == shown[1]

@@ -13,8 +13,6 @@ from typing import Protocol
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-# Private-use characters mark matches inside snippets; they never occur in text.
-MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
 _TOKEN = re.compile(r'"(?P<phrase>[^"]*)"|(?P<word>[^\s"]+)')
 _WORD_CHARS = re.compile(r"[\w]+(?:['’][\w]+)*", re.UNICODE)
 
@@ -70,40 +68,23 @@ def _fts5_query(query: str) -> str:
     return " OR ".join(parts)
 
 
-def split_marks(snippet: str) -> tuple[str, list[tuple[int, int]]]:
-    """Remove match marks from a snippet and return where they were."""
-    out: list[str] = []
-    highlights: list[tuple[int, int]] = []
-    start = 0
-    length = 0
-    for ch in snippet:
-        if ch == MARK_OPEN:
-            start = length
-        elif ch == MARK_CLOSE:
-            highlights.append((start, length))
-        else:
-            out.append(ch)
-            length += 1
-    return "".join(out), highlights
-
-
 class SqliteSearch:
     """SQLite FTS5 (external-content table kept in step by triggers), ranked by bm25."""
 
     def search(self, session: Session, query: str, limit: int = 50) -> list[SearchHit]:
+        # bm25 is worked out for every match (the price of ranking); the texts are read,
+        # and the snippets made, for the page alone (see snippets.py).
         rows = session.execute(
             text(
-                "SELECT rowid, bm25(excerpts_fts) AS score, "
-                "snippet(excerpts_fts, 0, :open, :close, '…', 24) "
-                "FROM excerpts_fts WHERE excerpts_fts MATCH :q ORDER BY score, rowid LIMIT :limit"
+                "SELECT ranked.rowid, ranked.score, excerpts.text FROM ("
+                " SELECT rowid, bm25(excerpts_fts) AS score FROM excerpts_fts"
+                " WHERE excerpts_fts MATCH :q ORDER BY score, rowid LIMIT :limit"
+                ") AS ranked JOIN excerpts ON excerpts.id = ranked.rowid"
+                " ORDER BY ranked.score, ranked.rowid"
             ),
-            {"q": _fts5_query(query), "open": MARK_OPEN, "close": MARK_CLOSE, "limit": limit},
+            {"q": _fts5_query(query), "limit": limit},
         )
-        hits = []
-        for rowid, score, snippet in rows:
-            clean, highlights = split_marks(snippet)
-            hits.append(SearchHit(rowid, -float(score), clean, highlights))
-        return hits
+        return with_snippets(query, [(rowid, -float(score), body) for rowid, score, body in rows])
 
     def matching_ids(self, session: Session, query: str) -> list[int]:
         rows = session.execute(
@@ -111,6 +92,14 @@ class SqliteSearch:
             {"q": _fts5_query(query)},
         )
         return [row[0] for row in rows]
+
+
+def with_snippets(query: str, rows: list[tuple[int, float, str]]) -> list[SearchHit]:
+    """Hits from ranked (excerpt id, score, text) rows, each with its snippet."""
+    from testimony.coding.snippets import Snippets
+
+    make = Snippets(query)
+    return [SearchHit(excerpt_id, score, *make(body)) for excerpt_id, score, body in rows]
 
 
 def backend_for(session: Session) -> SearchBackend:

@@ -9,25 +9,16 @@ ts_rank orders the hits (bm25 does on SQLite; the order may differ, the hits do 
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, bindparam, func, literal_column, select, text
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.orm import Session
 
-from testimony.coding.search import MARK_CLOSE, MARK_OPEN, SearchHit, parse_query, split_marks
+from testimony.coding.search import SearchHit, parse_query, with_snippets
 from testimony.db.models import Excerpt
 
 CONFIG = "testimony_search"
-SNIPPET_WORDS = 24
-_HEADLINE_OPTIONS = (
-    f"StartSel={MARK_OPEN}, StopSel={MARK_CLOSE}, MaxWords={SNIPPET_WORDS}, "
-    f"MinWords={SNIPPET_WORDS // 2}, ShortWord=0, HighlightAll=false, MaxFragments=1"
-)
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def _config() -> ColumnElement:
@@ -89,24 +80,13 @@ class PostgresSearch:
             .limit(limit)
             .subquery()
         )
-        # The headline is worked out for the returned rows only, after the limit.
+        # The texts are read for the returned rows only; snippets are made as on SQLite.
         rows = session.execute(
-            select(
-                ranked.c.id,
-                ranked.c.score,
-                Excerpt.text,
-                func.ts_headline(_config(), Excerpt.text, q, _HEADLINE_OPTIONS),
-            )
+            select(ranked.c.id, ranked.c.score, Excerpt.text)
             .join(Excerpt, Excerpt.id == ranked.c.id)
             .order_by(ranked.c.score.desc(), ranked.c.id)
         )
-        terms = _Terms.of(query)
-        hits = []
-        for excerpt_id, score, excerpt_text, headline in rows:
-            snippet, highlights = _with_ellipses(excerpt_text, *split_marks(headline))
-            highlights = _join_phrases(snippet, highlights, terms)
-            hits.append(SearchHit(excerpt_id, float(score), snippet, highlights))
-        return hits
+        return with_snippets(query, [(i, float(score), body) for i, score, body in rows])
 
     def matching_ids(self, session: Session, query: str) -> list[int]:
         return list(
@@ -114,75 +94,3 @@ class PostgresSearch:
                 select(Excerpt.id).where(_document().op("@@")(tsquery(query))).order_by(Excerpt.id)
             )
         )
-
-
-def _with_ellipses(
-    full: str, snippet: str, highlights: list[tuple[int, int]]
-) -> tuple[str, list[tuple[int, int]]]:
-    """Mark a cut-off start or end with '…', as FTS5's snippet() does."""
-    at = full.find(snippet)
-    if at < 0 or not snippet:
-        return snippet, highlights
-    if at + len(snippet) < len(full.rstrip()):
-        snippet += "…"
-    if full[:at].strip():
-        return "…" + snippet, [(a + 1, b + 1) for a, b in highlights]
-    return snippet, highlights
-
-
-def _fold(text: str) -> str:
-    """Lower case without accents, as the index compares words."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-@dataclass(frozen=True)
-class _Terms:
-    phrases: list[list[str]]  # quoted phrases of two words or more
-    words: set[str]  # words to match alone
-    prefixes: tuple[str, ...]
-
-    @classmethod
-    def of(cls, query: str) -> _Terms:
-        phrases, words, prefixes = [], set(), []
-        for terms in parse_query(query):
-            for phrase, prefix in terms:
-                folded = _WORD.findall(_fold(phrase))
-                if prefix:
-                    prefixes.append(folded[-1])
-                    folded = folded[:-1]
-                if len(folded) > 1:
-                    phrases.append(folded)
-                elif folded and not prefix:
-                    words.add(folded[0])
-        return cls(phrases, words, tuple(prefixes))
-
-    def marks(self, words: list[str]) -> bool:
-        """Whether a highlight of these words is a match FTS5 would mark too."""
-        if len(words) == 1 and (words[0] in self.words or words[0].startswith(self.prefixes)):
-            return True
-        return any(words[i : i + len(p)] == p for p in self.phrases for i in range(len(words)))
-
-
-def _join_phrases(
-    snippet: str, highlights: list[tuple[int, int]], terms: _Terms
-) -> list[tuple[int, int]]:
-    """One highlight per matched phrase, as FTS5 marks it.
-
-    ts_headline marks every word of the query wherever it is: each word of a
-    phrase alone, and a phrase's word outside the phrase too. Runs of marked
-    words that make up a phrase become one mark; marks FTS5 would not make go.
-    """
-    pairs = {(a, b) for words in terms.phrases for a, b in zip(words, words[1:], strict=False)}
-    runs: list[tuple[int, int]] = []
-    for start, end in highlights:
-        if runs:
-            previous_start, previous_end = runs[-1]
-            before = _WORD.findall(_fold(snippet[previous_start:previous_end]))
-            after = _WORD.findall(_fold(snippet[start:end]))
-            gap = snippet[previous_end:start]
-            if before and after and not _WORD.search(gap) and (before[-1], after[0]) in pairs:
-                runs[-1] = (previous_start, end)
-                continue
-        runs.append((start, end))
-    return [(a, b) for a, b in runs if terms.marks(_WORD.findall(_fold(snippet[a:b])))]

@@ -130,8 +130,13 @@ def _server_part(url: str) -> str:
     return f"{scheme}://{authority}/" + (f"?{query}" if sep else "")
 
 
+OWNER = "owner.pid"  # in a throwaway cluster's folder: the process that started it
+
+
 def _start_throwaway(bindir: Path) -> Cluster:
+    _remove_orphans(bindir)
     folder = Path(tempfile.mkdtemp(prefix="testimony-pg-"))
+    (folder / OWNER).write_text(str(os.getpid()))
     as_user: list[str] = []
     user = pwd.getpwuid(os.getuid()).pw_name
     if os.getuid() == 0:
@@ -193,6 +198,29 @@ def _start_throwaway(bindir: Path) -> Cluster:
         cluster.stop()
         raise
     return cluster
+
+
+def _remove_orphans(bindir: Path) -> None:
+    """Stop and remove throwaway clusters whose test run was killed before it could."""
+    for folder in Path(tempfile.gettempdir()).glob("testimony-pg-*"):
+        try:
+            owner = int((folder / OWNER).read_text())
+        except (OSError, ValueError):
+            continue  # an older run's folder, or one being made: not ours to judge
+        if _alive(owner):
+            continue
+        as_user = ["runuser", "-u", SYSTEM_USER, "--"] if os.getuid() == 0 else []
+        Cluster("", folder=folder, bindir=bindir, _as_user=as_user).stop()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _run(command: list[str]) -> None:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.table import Table
 from sqlalchemy.exc import DBAPIError
 
@@ -37,10 +37,10 @@ class TestimonyGroup(click.Group):
         except (OSError, DBAPIError, sqlite3.Error) as exc:
             from testimony.db.storage import explain
 
-            problem = explain(exc)
-            if problem is None:
+            reason = explain(exc)
+            if reason is None:
                 raise
-            click.echo(f"testimony: {problem}", err=True)
+            click.echo(f"testimony: {reason}", err=True)
             ctx.exit(2)
 
 
@@ -66,6 +66,12 @@ class Context:
 _pass_context = click.make_pass_decorator(Context)
 
 
+def _context_of(ctx: click.Context) -> Context:
+    found = ctx.find_object(Context)
+    assert found is not None, "cli() makes the Context before any command runs"
+    return found
+
+
 def key_file_option(help: str, envvar: str | None = None):  # noqa: A002, ANN201
     """--key-file (or --key) FILE: a key from `testimony key export`, for those without the
     vault; the same option wherever a command checks text against the fingerprints."""
@@ -82,7 +88,7 @@ def key_file_option(help: str, envvar: str | None = None):  # noqa: A002, ANN201
 
 def _set_project(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
     if value:
-        ctx.find_object(Context).project_dir = value
+        _context_of(ctx).project_dir = value
 
 
 def pass_ctx(command):  # noqa: ANN001, ANN201
@@ -362,14 +368,15 @@ def interviews(obj: Context, as_json: bool) -> None:
         click.echo("no interviews yet: testimony import FILE...")
         return
     table = Table(box=None, pad_edge=False)
-    for column, justify in (
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
         ("id", "left"),
         ("title", "left"),
         ("excerpts", "right"),
         ("words", "right"),
         ("review", "left"),
         ("coded", "right"),
-    ):
+    )
+    for column, justify in columns:
         table.add_column(column, justify=justify)
     for r in rows:
         table.add_row(
@@ -618,11 +625,11 @@ def review_group(ctx: click.Context, reviewer: str | None) -> None:
     Every decision re-renders the interviews it touches (codings stay on their
     words) and is written to the audit log.
     """
-    ctx.find_object(Context).reviewer = reviewer
+    _context_of(ctx).reviewer = reviewer
     if ctx.invoked_subcommand is None:
         from testimony.tui.review_app import run_review_app
 
-        project = ctx.find_object(Context).project
+        project = _context_of(ctx).project
         project.vault_engine  # noqa: B018 - a clear error now if this machine has no vault
         sys.exit(run_review_app(project, project.actor(reviewer)))
 
@@ -1256,7 +1263,7 @@ def codings(
     if not quotes:
         click.echo("no codings match")
         return
-    rows = [
+    cells_of = [
         (
             str(q.coding),
             q.interview,
@@ -1268,7 +1275,7 @@ def codings(
         for q in quotes
     ]
     header = ("id", "interview", "¶", "span", "theme", "coder")
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    widths = [max(len(r[i]) for r in [header, *cells_of]) for i in range(len(header))]
     right = {0, 2}
 
     def line(cells: tuple[str, ...]) -> str:
@@ -1279,7 +1286,7 @@ def codings(
 
     room = max(20, console.width - sum(widths) - 2 * len(widths))
     click.echo(line(header) + "  quote")
-    for cells, q in zip(rows, quotes, strict=True):
+    for cells, q in zip(cells_of, quotes, strict=True):
         quote = " ".join(q.quote.split())
         if len(quote) > room:
             quote = quote[: room - 1] + "…"

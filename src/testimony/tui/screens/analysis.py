@@ -320,8 +320,7 @@ class AnalysisScreen(Screen[int | None]):
             ("κ chars", "character_cohen_kappa"),
         ):
             table.add_column(label, key=key)
-        rows = [*report.themes, report.overall] if report.overall else report.themes
-        for agreement in rows:
+        for agreement in [*report.themes, report.overall]:
             f = agreement.figures()
             overall = agreement is report.overall
             name = Text(

@@ -113,7 +113,9 @@ class AnalysisScreen(Screen[int | None]):
     @work(exclusive=True, group="frequencies")
     async def recompute(self) -> None:
         """The `stats` figures, off the interface thread (a large project takes a moment)."""
-        tables = [t for t in self.query(DataTable) if not t.id.startswith(("agree", "disagree"))]
+        tables = [
+            t for t in self.query(DataTable) if not (t.id or "").startswith(("agree", "disagree"))
+        ]
         for table in tables:
             table.loading = True
         coders = (self.coder_filter,) if self.coder_filter else ()
@@ -285,12 +287,12 @@ class AnalysisScreen(Screen[int | None]):
         for number, theme in enumerate(themes, 1):
             table.add_column(Text(str(number), justify="right"), key=theme, width=4)
         most = max((n for row in matrix for n in row), default=0)
-        theme = self.app.current_theme
+        colours = self.app.current_theme
         for number, (slug, row) in enumerate(zip(themes, matrix, strict=True), 1):
             label = Text(no_wrap=True, overflow="ellipsis")
             label.append(f"{number:>2} ", style="dim")
             label.append(_clip(names.get(slug, slug), NAME_WIDTH - 3))
-            table.add_row(label, *(heat_cell(n, most, theme) for n in row), key=slug)
+            table.add_row(label, *(heat_cell(n, most, colours) for n in row), key=slug)
         table.fixed_columns = 1
         if not themes:
             table.add_row(Text("no codings yet", style="dim"))
@@ -371,7 +373,7 @@ class AnalysisScreen(Screen[int | None]):
 
     @on(DataTable.RowSelected, "#disagreements-table")
     def _open_disagreement(self, event: DataTable.RowSelected) -> None:
-        self.dismiss(self.disagreements[int(event.row_key.value)].excerpt_id)
+        self.dismiss(self.disagreements[int(str(event.row_key.value))].excerpt_id)
 
     # --- switching -------------------------------------------------------------------------
 

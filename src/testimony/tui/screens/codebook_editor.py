@@ -123,13 +123,14 @@ class CodebookEditor(Screen[None]):
         self.say(f"{'undid' if which == 'undo' else 'redid'}: {done.summary}")
 
     def action_add(self, under_current: bool) -> None:
-        parent = self.current().id if under_current and self.current() else None
+        current = self.current() if under_current else None
+        parent = current.id if current else None
 
         def add(name: str | None) -> None:
             if name:
                 self.change(lambda: self.bench.add_theme(name, parent), f"added {name}")
 
-        where = f"under {self.current().name}" if parent and self.current() else "at the top"
+        where = f"under {current.name}" if parent and current else "at the top"
         self.app.push_screen(Prompt(f"New theme {where}: name"), add)
 
     def action_rename(self) -> None:

@@ -70,7 +70,7 @@ class RawTextScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="raw-body"):
-            interviews = DataTable(id="raw-interviews", cursor_type="row")
+            interviews: DataTable[str] = DataTable(id="raw-interviews", cursor_type="row")
             interviews.border_title = "Interviews"
             yield interviews
             with Vertical(id="raw-main"):

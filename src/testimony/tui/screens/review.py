@@ -55,12 +55,14 @@ class ReviewScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("", id="progress")
         with Horizontal(id="body"):
-            queue = DataTable(id="queue", cursor_type="row", zebra_stripes=True)
+            queue: DataTable[str | Text] = DataTable(
+                id="queue", cursor_type="row", zebra_stripes=True
+            )
             queue.border_title = "Proposals, riskiest first"
             yield queue
             with Vertical(id="side"):
                 yield Static("", id="entity")
-                mentions = DataTable(id="mentions", cursor_type="row")
+                mentions: DataTable[str | Text] = DataTable(id="mentions", cursor_type="row")
                 mentions.border_title = "Mentions (tab, then a/r decides one)"
                 yield mentions
         yield Static("", id="message")
@@ -179,7 +181,7 @@ class ReviewScreen(Screen[None]):
     def action_decide(self, how: str) -> None:
         mentions = self.query_one("#mentions", DataTable)
         if mentions.has_focus and mentions.row_count and how in {"accept", "reject"}:
-            key = mentions.coordinate_to_cell_key(mentions.cursor_coordinate).row_key.value
+            key = str(mentions.coordinate_to_cell_key(mentions.cursor_coordinate).row_key.value)
             status = "accepted" if how == "accept" else "rejected"
             self.run_decision(
                 lambda: review.decide_mentions(self.project, [int(key)], status),
@@ -281,9 +283,11 @@ class ReviewScreen(Screen[None]):
 
         proposal = self.current()
         interview = self.only_interview or (proposal.interviews[0] if proposal else None)
-        self.app.push_screen(
-            RawTextScreen(self.project, self.reviewer, interview), lambda _r: self.reload()
-        )
+
+        def reopened(_result: None) -> None:
+            self.reload()
+
+        self.app.push_screen(RawTextScreen(self.project, self.reviewer, interview), reopened)
 
     def action_filter_interview(self) -> None:
         def answered(code: str | None) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 from rich.console import Console, JustifyMethod
 from rich.table import Table
+from rich.text import Text
 from sqlalchemy.exc import DBAPIError
 
 from testimony import __version__
@@ -380,9 +381,19 @@ def interviews(obj: Context, as_json: bool) -> None:
         table.add_column(column, justify=justify)
     for r in rows:
         table.add_row(
-            r.id, r.title, str(r.excerpts), f"{r.words:,}", r.review_state, f"{r.progress:.0%}"
+            _plain(r.id),
+            _plain(r.title),
+            str(r.excerpts),
+            f"{r.words:,}",
+            _plain(r.review_state),
+            f"{r.progress:.0%}",
         )
     console.print(table)
+
+
+def _plain(text: str) -> Text:
+    """User text for a rich table: control characters shown as escapes, no markup read."""
+    return Text(printable(text))
 
 
 @cli.command()
@@ -423,8 +434,8 @@ def search(obj: Context, query: str, limit: int, as_json: bool) -> None:
         loc = where[h.excerpt_id]
         snippet = _highlight(h.snippet, h.highlights)
         console.print(
-            f"[bold]{loc['interview']}[/] ¶{loc['position']} "
-            f"[dim]{loc['speaker'] or ''}[/]  {snippet}"
+            f"[bold]{escape_markup(loc['interview'])}[/] ¶{loc['position']} "
+            f"[dim]{escape_markup(loc['speaker'] or '')}[/]  {snippet}"
         )
     if not hits:
         click.echo("no excerpts match")
@@ -435,9 +446,14 @@ def _highlight(snippet: str, highlights: list[tuple[int, int]]) -> str:
 
     out, cursor = [], 0
     for start, end in highlights:
-        out += [escape(snippet[cursor:start]), "[reverse]", escape(snippet[start:end]), "[/]"]
+        out += [
+            escape(printable(snippet[cursor:start])),
+            "[reverse]",
+            escape(printable(snippet[start:end])),
+            "[/]",
+        ]
         cursor = end
-    out.append(escape(snippet[cursor:]))
+    out.append(escape(printable(snippet[cursor:])))
     return "".join(out).replace("\n", " ")
 
 
@@ -964,13 +980,11 @@ def codebook_show(obj: Context, as_json: bool) -> None:
     if not rows:
         click.echo("the project has no codebook yet: testimony codebook import FILE")
         return
-    from rich.text import Text
-
     for r in rows:
         line = Text(f"[{r.key}] " if r.key else "    ")
         line.append("  " * r.depth)
         line.append("■ ", style=r.color or "default")
-        line.append(r.name)
+        line.append(printable(r.name))
         line.append(f"  {r.id}", style="dim")
         if r.codings:
             line.append(f"  ({r.codings})")
@@ -1266,11 +1280,11 @@ def codings(
     cells_of = [
         (
             str(q.coding),
-            q.interview,
+            printable(q.interview),
             str(q.position),
             f"{q.start}–{q.end}",
-            q.theme + (" !" if q.important else ""),
-            q.coder,
+            printable(q.theme) + (" !" if q.important else ""),
+            printable(q.coder),
         )
         for q in quotes
     ]
@@ -1287,7 +1301,7 @@ def codings(
     room = max(20, console.width - sum(widths) - 2 * len(widths))
     click.echo(line(header) + "  quote")
     for cells, q in zip(cells_of, quotes, strict=True):
-        quote = " ".join(q.quote.split())
+        quote = printable(" ".join(q.quote.split()))
         if len(quote) > room:
             quote = quote[: room - 1] + "…"
         click.echo(line(cells) + "  " + quote)
@@ -1616,7 +1630,7 @@ def agree_cmd(
             words_a = " | ".join(d.text_a) or "—"
             words_b = " | ".join(d.text_b) or "—"
             console.print(
-                f"{d.interview} ¶{d.excerpt} {d.theme} ({d.kind})\n"
+                f"{escape_markup(d.interview)} ¶{d.excerpt} {escape_markup(d.theme)} ({d.kind})\n"
                 f"  {a}: {escape_markup(words_a)}\n  {b}: {escape_markup(words_b)}"
             )
         if len(report.disagreements) > limit:
@@ -1626,9 +1640,10 @@ def agree_cmd(
 
 
 def escape_markup(text: str) -> str:
+    """User text for a line of rich markup: on one line, control characters escaped."""
     from rich.markup import escape
 
-    return escape(text.replace("\n", " "))
+    return escape(printable(text.replace("\n", " ")))
 
 
 def _percent(value: float | None) -> str:
@@ -1721,7 +1736,10 @@ def stats_cmd(
         return
     _bars("codings per theme", [("  " * t.depth + t.name, t.codings) for t in used])
     for t in used:
-        console.print(f"[dim]{t.theme}: {', '.join(t.interviews)}[/]", overflow="fold")
+        console.print(
+            f"[dim]{escape_markup(t.theme)}: {escape_markup(', '.join(t.interviews))}[/]",
+            overflow="fold",
+        )
     _bars("codings per interview", list(freq.interviews.items()))
     _bars("codings per coder", list(freq.coders.items()))
     for title, counts in (
@@ -1730,19 +1748,22 @@ def stats_cmd(
     ):
         console.print(f"\n[bold]{title}[/] (excerpts)")
         for (a, b), n in sorted(counts.items(), key=lambda kv: -kv[1])[:top]:
-            console.print(f"{n:>6}  {a} + {b}")
+            console.print(f"{n:>6}  {escape_markup(a)} + {escape_markup(b)}")
     if png is not None:
         click.echo(f"wrote {png}")
 
 
 def _bars(title: str, rows: list[tuple[str, int]]) -> None:
     """A bar chart in the terminal: label, bar, count."""
+    from rich.markup import escape
+
     console.print(f"\n[bold]{title}[/]")
-    width = max((len(label) for label, _n in rows), default=0)
+    labels = [printable(label.replace("\n", " ")) for label, _n in rows]
+    width = max((len(label) for label in labels), default=0)
     most = max((n for _label, n in rows), default=1) or 1
-    for label, n in rows:
+    for label, (_raw, n) in zip(labels, rows, strict=True):
         bar = "█" * max(1, round(30 * n / most)) if n else ""
-        console.print(f"{label:<{width}}  [magenta]{bar}[/] {n}", highlight=False)
+        console.print(f"{escape(label.ljust(width))}  [magenta]{bar}[/] {n}", highlight=False)
 
 
 _add_commands()

@@ -201,6 +201,19 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_made_inert(coded, run, tmp_p
     ]
 
 
+def test_full_width_and_small_formula_signs_are_made_inert_too(coded, run, tmp_path):
+    """Spreadsheets fold ＝＋－＠ (and the small forms) into = + - @ before reading a formula."""
+    with coded.session() as s, s.begin():
+        s.execute(Coding.__table__.update().values(memo='＝HYPERLINK("http://x","y")'))
+    out = tmp_path / "rows.csv"
+    export(run, coded, "--format", "csv", "-o", out)
+    memos = {r["memo"] for r in csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig")))}
+    assert memos == {'\'＝HYPERLINK("http://x","y")'}
+    signs = ("＋1", "－2", "＠a", "﹦1", "﹢1", "﹣2", "﹫a")
+    assert [neutralise(c) for c in signs] == [f"'{c}" for c in signs]
+    assert [neutralise(c) for c in ("ｏｋ", "Ａ=1", "−1", "")] == ["ｏｋ", "Ａ=1", "−1", ""]
+
+
 def test_json_has_the_themes_and_one_row_per_quote(coded, run, tmp_path):
     result = export(run, coded, "--format", "json")
     document = json.loads(result.stdout)

@@ -73,13 +73,27 @@ def _context_of(ctx: click.Context) -> Context:
     return found
 
 
+class _OldNamesHidden(click.Option):
+    """An option whose first name is shown in --help; its later names (old spellings) still
+    work but are not shown."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        names, self.opts = self.opts, self.opts[:1]
+        try:
+            return super().get_help_record(ctx)
+        finally:
+            self.opts = names
+
+
 def key_file_option(help: str, envvar: str | None = None):  # noqa: A002, ANN201
-    """--key-file (or --key) FILE: a key from `testimony key export`, for those without the
-    vault; the same option wherever a command checks text against the fingerprints."""
+    """--key-file FILE: a key from `testimony key export`, for those without the vault; the
+    same option wherever a command checks text against the fingerprints (--key, its old
+    spelling in leak-check, still works but is not shown)."""
     return click.option(
         "--key-file",
         "--key",
         "key_file",
+        cls=_OldNamesHidden,
         type=click.Path(path_type=Path),
         metavar="FILE",
         envvar=envvar,
@@ -893,13 +907,7 @@ def audit_verify(obj: Context) -> None:
 
 @cli.command("leak-check")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--key",
-    "key_file",
-    type=click.Path(path_type=Path),
-    metavar="FILE",
-    help="A key file from `testimony key export`, for editors without the vault.",
-)
+@key_file_option("A key file from `testimony key export`, for editors without the vault.")
 @pass_ctx
 def leak_check(obj: Context, paths: tuple[Path, ...], key_file: Path | None) -> None:
     """Scan files or folders for any known identifier of the project.

@@ -206,16 +206,22 @@ def db_group() -> None:
 @db_group.command("upgrade")
 @pass_ctx
 def db_upgrade(obj: Context) -> None:
-    """Bring an older project's databases up to the current schema (Alembic)."""
+    """Bring an older project's databases up to the current schema (Alembic).
+
+    The vault's passphrase is asked for only when identifiers fingerprinted before
+    schema 0006 wait for their first words to be indexed (their words are in the vault).
+    """
     from testimony.db.migrate import current_revision
+    from testimony.redact.first_words import first_words_waiting, index_first_words
+    from testimony.vault.schema import upgrade_vault_schema
 
     project = obj.project
     message = f"project.db at schema {current_revision(project.engine)}"  # opening upgrades
-    if project.vault_path.is_file():  # a coder without the vault upgrades project.db alone
-        message += f"; vault.db at schema {current_revision(project.vault_engine)}"
+    has_vault = project.vault_path.is_file()  # a coder without the vault upgrades project.db
+    if has_vault:
+        message += f"; vault.db at schema {upgrade_vault_schema(project.vault_path)}"
     click.echo(message)
-    if project.vault_path.is_file():
-        from testimony.redact.first_words import index_first_words
+    if has_vault and first_words_waiting(project):
         from testimony.redact.keys import vault_key
 
         indexed = index_first_words(project, vault_key(project))

@@ -14,6 +14,7 @@ from rich.text import Text
 from sqlalchemy.exc import DBAPIError
 
 from testimony import __version__
+from testimony.counts import counted
 from testimony.errors import CodebookError, TestimonyError
 from testimony.ingest.limits import printable
 from testimony.project import Project, find_project, init_project
@@ -191,7 +192,7 @@ def init(
         if codebook is not None:
             with project.session() as s, s.begin():
                 merge = import_codebook(s, codebook)
-            click.echo(f"codebook: {len(merge.added)} themes")
+            click.echo(f"codebook: {counted(len(merge.added), 'theme')}")
     finally:
         project.close()
     click.echo(f"made project {directory}")
@@ -226,7 +227,9 @@ def db_upgrade(obj: Context) -> None:
 
         indexed = index_first_words(project, vault_key(project))
         if indexed:
-            click.echo(f"indexed the first words of {indexed} identifiers for the leak gate")
+            click.echo(
+                f"indexed the first words of {counted(indexed, 'identifier')} for the leak gate"
+            )
 
 
 # --- import and interviews -------------------------------------------------------------------
@@ -302,8 +305,8 @@ def import_cmd(
             else:
                 click.echo(
                     f"{shown}: {r.status} as {', '.join(r.interviews)} "
-                    f"({r.excerpts} excerpts, {r.words} words, "
-                    f"{r.identifiers} identifiers redacted)"
+                    f"({counted(r.excerpts, 'excerpt')}, {counted(r.words, 'word')}, "
+                    f"{counted(r.identifiers, 'identifier')} redacted)"
                 )
         done = sum(r.status in {"imported", "replaced"} for r in report.results)
         unchanged = sum(r.status == "unchanged" for r in report.results)
@@ -343,14 +346,17 @@ def import_qdpx_cmd(obj: Context, file: Path, as_json: bool) -> None:
         return
     click.echo(
         f"{file}: imported as {', '.join(report.interviews) or 'no interviews'}: "
-        f"{report.codings} codings, {report.memos} memos, "
-        f"{report.themes_added} themes added ({report.themes_matched} matched), "
-        f"{len(report.coders)} coders, {report.identifiers} identifiers redacted"
+        f"{counted(report.codings, 'coding')}, {counted(report.memos, 'memo')}, "
+        f"{counted(report.themes_added, 'theme')} added ({report.themes_matched} matched), "
+        f"{counted(len(report.coders), 'coder')}, "
+        f"{counted(report.identifiers, 'identifier')} redacted"
     )
     if report.own_sources:
         click.echo(
-            f"{report.own_sources} source(s) are this project's own interviews, exported "
-            "earlier: their codings and notes were added to them"
+            f"{counted(report.own_sources, 'source')} "
+            + ("is one of" if report.own_sources == 1 else "are")
+            + " this project's own interviews, exported earlier: "
+            "their codings and notes were added to them"
         )
     if report.reading and report.reading.by != "no selections":
         click.echo(
@@ -362,15 +368,20 @@ def import_qdpx_cmd(obj: Context, file: Path, as_json: bool) -> None:
             + f" (from {report.reading.by})"
         )
     for reason, count in sorted(report.skipped_sources.items()):
-        click.echo(f"skipped {count} source(s): {reason}", err=True)
+        click.echo(f"skipped {counted(count, 'source')}: {reason}", err=True)
     for count, what in (
-        (report.selections_without_codes, "selection(s) with no code and no note"),
-        (report.selections_off_text, "selection(s) on no transcript text (labels, blank lines)"),
+        (report.selections_without_codes, "with no code and no note"),
+        (report.selections_off_text, "on no transcript text (labels, blank lines)"),
     ):
         if count:
-            click.echo(f"skipped {count} {what}", err=True)
+            click.echo(f"skipped {counted(count, 'selection')} {what}", err=True)
     if report.selections_split:
-        click.echo(f"{report.selections_split} selection(s) over several excerpts were split")
+        split = report.selections_split
+        click.echo(
+            f"{counted(split, 'selection')} over several excerpts "
+            + ("was" if split == 1 else "were")
+            + " split"
+        )
 
 
 @cli.command()
@@ -606,11 +617,13 @@ def redact_cmd(obj: Context, interviews_: tuple[str, ...], as_json: bool) -> Non
     if as_json:
         click.echo(json.dumps(result, indent=2))
         return
+    kept = counted(report.kept_decisions, "reviewer's decision", "reviewers' decisions")
     click.echo(
-        f"{result['interviews']} interviews: {report.mentions_before} identifiers before, "
-        f"{report.mentions_after} now ({report.kept_decisions} reviewers' decisions kept); "
-        f"{report.rendered.excerpts} excerpts re-rendered, {report.rendered.codings} codings "
-        f"moved with their words"
+        f"{counted(result['interviews'], 'interview')}: "
+        f"{counted(report.mentions_before, 'identifier')} before, "
+        f"{report.mentions_after} now ({kept} kept); "
+        f"{counted(report.rendered.excerpts, 'excerpt')} re-rendered, "
+        f"{counted(report.rendered.codings, 'coding')} moved with their words"
     )
 
 
@@ -673,8 +686,8 @@ def review_group(ctx: click.Context, reviewer: str | None) -> None:
 def _decided(result, verb: str) -> None:  # noqa: ANN001
     rendered = result.rendered
     click.echo(
-        f"{verb} {', '.join(map(str, result.entities))}: {rendered.excerpts} excerpts "
-        f"re-rendered, {rendered.codings} codings moved with their words"
+        f"{verb} {', '.join(map(str, result.entities))}: {counted(rendered.excerpts, 'excerpt')} "
+        f"re-rendered, {counted(rendered.codings, 'coding')} moved with their words"
     )
     for code in result.reviewed:
         click.echo(f"{code}: every proposal decided; marked reviewed")
@@ -701,7 +714,8 @@ def review_list(obj: Context, as_json: bool, interview: str | None, with_vault: 
     for p in proposals:
         where = ",".join(p.interviews[:3]) + ("…" if len(p.interviews) > 3 else "")
         line = (
-            f"{p.id:>6}  {p.label:<10} {p.pseudonym[:28]:<28} {p.mentions:>4} mentions  "
+            f"{p.id:>6}  {p.label:<10} {p.pseudonym[:28]:<28} {p.mentions:>4} "
+            f"{'mention ' if p.mentions == 1 else 'mentions'}  "
             f"{where:<24} {p.status}"
         )
         if with_vault:
@@ -904,7 +918,7 @@ def audit_verify(obj: Context) -> None:
     with obj.project.session() as s:
         count, problem = audit.verify(s)
     if problem is None:
-        click.echo(f"audit log intact: {count} entries")
+        click.echo(f"audit log intact: {counted(count, 'entry', 'entries')}")
         return
     where = f"entry {problem.entry_id}" if problem.entry_id is not None else "the log"
     click.echo(f"audit log broken: {where} {problem.reason}", err=True)
@@ -938,9 +952,11 @@ def leak_check(obj: Context, paths: tuple[Path, ...], key_file: Path | None) -> 
         who = names.get(leak.fingerprint, "")
         click.echo(f"{leak.path}:{leak.line}:{leak.column}: {leak.label} {who}".rstrip())
     if leaks:
-        click.echo(f"{len(leaks)} identifiers found; nothing here is safe to publish", err=True)
+        click.echo(
+            f"{counted(len(leaks), 'identifier')} found; nothing here is safe to publish", err=True
+        )
         sys.exit(1)
-    click.echo(f"clean: no known identifier in {len(paths)} path(s)")
+    click.echo(f"clean: no known identifier in {counted(len(paths), 'path')}")
 
 
 @cli.group("key", cls=TestimonyGroup)
@@ -976,7 +992,7 @@ def codebook_validate(file: Path) -> None:
     codebook = load_codebook(file)
     count = sum(1 for _ in codebook.walk())
     depth = max((d for _t, _p, d in codebook.walk()), default=-1) + 1
-    click.echo(f"{file}: ok ({count} themes, {depth} levels)")
+    click.echo(f"{file}: ok ({counted(count, 'theme')}, {counted(depth, 'level')})")
 
 
 @codebook_group.command("show")
@@ -1365,8 +1381,13 @@ def autocode(
         click.echo(json.dumps(result.__dict__))
         return
     click.echo(
-        f"{result.added} codings added as {theme} by {bench.coder} in {result.excerpts} excerpts"
-        + (f"; {result.already} were already coded" if result.already else "")
+        f"{counted(result.added, 'coding')} added as {theme} by {bench.coder} "
+        f"in {counted(result.excerpts, 'excerpt')}"
+        + (
+            f"; {result.already} {'was' if result.already == 1 else 'were'} already coded"
+            if result.already
+            else ""
+        )
     )
 
 
@@ -1527,7 +1548,11 @@ def export_cmd(
     if as_json and output:
         click.echo(json.dumps(summary, indent=2))
     elif output:
-        what = f"{result.quotes} quotes under {result.themes} themes" if result.themes else fmt
+        what = (
+            f"{counted(result.quotes, 'quote')} under {counted(result.themes, 'theme')}"
+            if result.themes
+            else fmt
+        )
         click.echo(f"wrote {output}: {what}; leak gate passed", err=not output)
 
 
@@ -1617,8 +1642,9 @@ def agree_cmd(
         return
     a, b = coders
     click.echo(
-        f"{a} and {b} over {len(report.interviews)} interview(s), {report.excerpts:,} "
-        f"excerpts, {report.characters:,} characters (uncoded text counts).\n"
+        f"{a} and {b} over {counted(len(report.interviews), 'interview')}, "
+        f"{counted(report.excerpts, 'excerpt', grouped=True)}, "
+        f"{counted(report.characters, 'character', grouped=True)} (uncoded text counts).\n"
         "Presence of a theme per excerpt: % agreement, Cohen's kappa, Krippendorff's alpha "
         "(nominal).\nCharacters coded or not: % agreement and Cohen's kappa "
         "(NVivo's coding comparison)."
@@ -1639,7 +1665,7 @@ def agree_cmd(
         )
     console.print(table)
     if report.disagreements:
-        console.print(f"\n[bold]{len(report.disagreements)} disagreements[/]")
+        console.print(f"\n[bold]{counted(len(report.disagreements), 'disagreement')}[/]")
         for d in report.disagreements[:limit]:
             words_a = " | ".join(d.text_a) or "—"
             words_b = " | ".join(d.text_b) or "—"

@@ -23,6 +23,7 @@ from testimony.analysis.agreement import AgreementReport, Disagreement
 from testimony.analysis.frequencies import Frequencies
 from testimony.analysis.overview import project_agreement, project_frequencies
 from testimony.coding.workbench import Workbench
+from testimony.counts import counted
 from testimony.errors import TestimonyError
 from testimony.tui.widgets.charts import bar_text, heat_cell
 
@@ -171,8 +172,8 @@ class AnalysisScreen(Screen[int | None]):
             return
         total = sum(freq.coders.values())
         title = Text(no_wrap=True, overflow="ellipsis")
-        title.append(f"{total:,} codings", style="bold")
-        title.append(f" · {len(freq.interviews)} interviews · ")
+        title.append(counted(total, "coding", grouped=True), style="bold")
+        title.append(f" · {counted(len(freq.interviews), 'interview')} · ")
         title.append(self.coder_filter or "every coder", style="italic")
         title.append("  (c: coder, r: refresh)", style="dim")
         self.query_one("#analysis-title", Static).update(title)
@@ -259,7 +260,7 @@ class AnalysisScreen(Screen[int | None]):
         line.append(f"{use.name}: ", style="bold")
         if use.interviews:
             many = len(use.interviews)
-            line.append(f"mentioned in {many} interview{'' if many == 1 else 's'}: ")
+            line.append(f"mentioned in {counted(many, 'interview')}: ")
             line.append(", ".join(use.interviews))
         else:
             line.append("not coded yet", style="dim")
@@ -304,7 +305,8 @@ class AnalysisScreen(Screen[int | None]):
         title = Text(no_wrap=True, overflow="ellipsis")
         title.append(f"{report.coder_a} (A) and {report.coder_b} (B)", style="bold")
         title.append(
-            f" · {len(report.interviews)} interviews, {report.excerpts:,} excerpts"
+            f" · {counted(len(report.interviews), 'interview')}, "
+            f"{counted(report.excerpts, 'excerpt', grouped=True)}"
             f"  (p: another pair)"
         )
         self.query_one("#agreement-title", Static).update(title)
@@ -346,7 +348,7 @@ class AnalysisScreen(Screen[int | None]):
         more = count - len(self.disagreements)
         self.query_one("#disagreements-title", Static).update(
             Text.assemble(
-                (f"{count:,} disagreement{'' if count == 1 else 's'}", "bold"),
+                (counted(count, "disagreement", grouped=True), "bold"),
                 ("  Enter opens the excerpt" if count else "", "dim"),
                 (
                     f"  (the first {LISTED:,}; all of them: testimony agree --coders "

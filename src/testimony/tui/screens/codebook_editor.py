@@ -19,6 +19,7 @@ from textual.widgets import Footer, Static
 from testimony.coding.errors import CodingError
 from testimony.coding.themes import ThemeRow
 from testimony.coding.workbench import Workbench
+from testimony.counts import counted
 from testimony.tui.identifier_warning import warn_of_identifiers
 from testimony.tui.keys import RESERVED_KEYS
 from testimony.tui.screens.memo import MemoEditor
@@ -88,7 +89,7 @@ class CodebookEditor(Screen[None]):
         body = Text()
         body.append(f"{t.name}\n", style="bold")
         body.append(f"id {t.id} · key {t.key or '–'} · colour {t.color or '–'}", style="dim")
-        body.append(f" · {row.codings} codings\n\n", style="dim")
+        body.append(f" · {counted(row.codings, 'coding')}\n\n", style="dim")
         for heading, value in (("Description", t.description), ("Include", t.include)):
             body.append(f"{heading}\n", style="bold")
             body.append((value or "–") + "\n\n")
@@ -233,5 +234,7 @@ class CodebookEditor(Screen[None]):
                 )
 
         others = [t for t in self.themes if t.id != row.id]
-        title = f"{row.name} has {row.codings} codings: move them to"
+        title = f"{row.name} has {counted(row.codings, 'coding')}: move " + (
+            "it to" if row.codings == 1 else "them to"
+        )
         self.app.push_screen(ThemePicker(others, title), delete)

@@ -16,6 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from testimony.counts import counted
 from testimony.errors import TestimonyError
 from testimony.project import Project
 from testimony.redact import review
@@ -111,7 +112,7 @@ class ReviewScreen(Screen[None]):
         elif proposals:
             queue.move_cursor(row=min(row, len(proposals) - 1))
         done = sum(p.state == "reviewed" for p in progress)
-        parts = [f"{len(progress)} interviews, {done} reviewed"] + [
+        parts = [f"{counted(len(progress), 'interview')}, {done} reviewed"] + [
             f"{p.interview} {p.decided}/{p.proposals}" for p in progress if p.state != "reviewed"
         ][:6]
         if self.only_interview:
@@ -141,8 +142,8 @@ class ReviewScreen(Screen[None]):
         text.append(proposal.pseudonym, style="italic reverse")
         text.append(
             f"\nfound by {', '.join(proposal.detectors)}; lowest confidence "
-            f"{proposal.confidence:.2f}; {proposal.mentions} mentions in "
-            f"{len(proposal.interviews)} interviews; {proposal.status}"
+            f"{proposal.confidence:.2f}; {counted(proposal.mentions, 'mention')} in "
+            f"{counted(len(proposal.interviews), 'interview')}; {proposal.status}"
         )
         entity.update(text)
         self.load_mentions(proposal.id)
@@ -309,8 +310,9 @@ class ReviewScreen(Screen[None]):
             return
         self.marked.clear()
         message = (
-            f"{verb} {', '.join(map(str, result.entities))}: {result.rendered.excerpts} excerpts "
-            f"re-rendered, {result.rendered.codings} codings moved with their words"
+            f"{verb} {', '.join(map(str, result.entities))}: "
+            f"{counted(result.rendered.excerpts, 'excerpt')} re-rendered, "
+            f"{counted(result.rendered.codings, 'coding')} moved with their words"
         )
         if result.reviewed:
             message += f"; reviewed: {', '.join(result.reviewed)}"

@@ -124,6 +124,7 @@ def test_unreviewed_interviews_are_warned_about_in_the_file_and_on_stderr(coded,
     page = lxml.html.fromstring(out.read_bytes())
     alert = page.xpath('//p[@role="alert"]')[0].text_content()
     assert "not for publication" in alert and "INT-001" in alert and "INT-002" not in alert
+    assert "of 1 interview quoted here has not been reviewed: INT-001." in alert
     quiet = export(run, coded, "--format", "html", "-o", out, "--reviewed-only")
     assert "WARNING" not in quiet.stderr
     assert not lxml.html.fromstring(out.read_bytes()).xpath('//p[@role="alert"]')

@@ -23,7 +23,7 @@ def test_autocode_then_codings_lists_the_quotes(project, excerpts, run):
         "--coder", "ana", "--unit", "sentence",
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.startswith("1 codings added as police-dismissal by ana")
+    assert result.stdout.startswith("1 coding added as police-dismissal by ana in 1 excerpt")
     listed = run("--project", project.root, "codings", "--json")
     rows = json.loads(listed.stdout)
     assert [(r["interview"], r["position"], r["theme"], r["coder"], r["quote"]) for r in rows] == [

@@ -124,6 +124,7 @@ def test_unreviewed_interviews_are_warned_about_in_the_file_and_on_stderr(coded,
     page = lxml.html.fromstring(out.read_bytes())
     alert = page.xpath('//p[@role="alert"]')[0].text_content()
     assert "not for publication" in alert and "INT-001" in alert and "INT-002" not in alert
+    assert "of 1 interview quoted here has not been reviewed: INT-001." in alert
     quiet = export(run, coded, "--format", "html", "-o", out, "--reviewed-only")
     assert "WARNING" not in quiet.stderr
     assert not lxml.html.fromstring(out.read_bytes()).xpath('//p[@role="alert"]')
@@ -199,6 +200,19 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_made_inert(coded, run, tmp_p
         "ok",
         3,
     ]
+
+
+def test_full_width_and_small_formula_signs_are_made_inert_too(coded, run, tmp_path):
+    """Spreadsheets fold ＝＋－＠ (and the small forms) into = + - @ before reading a formula."""
+    with coded.session() as s, s.begin():
+        s.execute(Coding.__table__.update().values(memo='＝HYPERLINK("http://x","y")'))
+    out = tmp_path / "rows.csv"
+    export(run, coded, "--format", "csv", "-o", out)
+    memos = {r["memo"] for r in csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig")))}
+    assert memos == {'\'＝HYPERLINK("http://x","y")'}
+    signs = ("＋1", "－2", "＠a", "﹦1", "﹢1", "﹣2", "﹫a")
+    assert [neutralise(c) for c in signs] == [f"'{c}" for c in signs]
+    assert [neutralise(c) for c in ("ｏｋ", "Ａ=1", "−1", "")] == ["ｏｋ", "Ａ=1", "−1", ""]
 
 
 def test_json_has_the_themes_and_one_row_per_quote(coded, run, tmp_path):

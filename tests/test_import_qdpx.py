@@ -116,7 +116,7 @@ def test_a_qualcoder_project_brings_codebook_coders_codings_memos_and_variables(
 def test_an_nvivo_project_counts_crlf_once_and_is_read_by_its_selection_names(empty, run, tmp_path):
     result = import_tool(run, empty, "nvivo", tmp_path)
     assert "CRLF as one character, end exclusive (from selection text)" in result.stdout
-    assert "1 selection(s) over several excerpts were split" in result.stdout
+    assert "1 selection over several excerpts was split" in result.stdout
     assert quotes(empty) == {
         "Medical response": [
             "The doctor wrote that the bruises were from a fall.\n\nNobody asked me who did it.",
@@ -140,8 +140,8 @@ def test_an_nvivo_project_counts_crlf_once_and_is_read_by_its_selection_names(em
 def test_an_atlas_ti_project_with_inclusive_ends_free_quotations_and_a_pdf(empty, run, tmp_path):
     result = import_tool(run, empty, "atlasti", tmp_path)
     assert "end inclusive (from selection text)" in result.stdout
-    assert "skipped 1 source(s): PDFSource" in result.stderr
-    assert "skipped 1 selection(s) with no code and no note" in result.stderr
+    assert "skipped 1 source: PDFSource" in result.stderr
+    assert "skipped 1 selection with no code and no note" in result.stderr
     assert quotes(empty) == {
         "Limits of stay and capacity": ["only for thirty days"],
         "Economic support": ["A job, and a kindergarten place"],
@@ -152,7 +152,7 @@ def test_a_maxqda_project_with_a_file_beside_it_an_inline_source_and_audio(empty
     result = import_tool(run, empty, "maxqda", tmp_path)
     assert "imported as INT-001, INT-002" in result.stdout
     assert "CRLF as two characters, end exclusive (from word boundaries)" in result.stdout
-    assert "skipped 1 source(s): AudioSource" in result.stderr
+    assert "skipped 1 source: AudioSource" in result.stderr
     assert quotes(empty) == {
         "Control of money": ["He took my salary card every month."],
         "Informal help": ["My neighbour lent me money"],

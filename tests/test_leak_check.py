@@ -90,9 +90,17 @@ def test_a_key_file_lets_an_editor_check_without_the_vault(small_project, run, t
     report = tmp_path / "r.txt"
     report.write_text(PLANTED)
     without = run("--project", small_project.root, "leak-check", report)
-    assert without.exit_code == 2 and "no vault here and no --key" in without.stderr
-    with_key = run("--project", small_project.root, "leak-check", "--key", key, report)
+    assert without.exit_code == 2 and "no vault here and no --key-file" in without.stderr
+    with_key = run("--project", small_project.root, "leak-check", "--key-file", key, report)
     assert with_key.exit_code == 1 and "PERSON" in with_key.stdout
+    old_spelling = run("--project", small_project.root, "leak-check", "--key", key, report)
+    assert (old_spelling.exit_code, old_spelling.stdout) == (1, with_key.stdout)
+
+
+def test_leak_check_names_its_key_option_as_every_command_does(run):
+    shown = run("leak-check", "--help").stdout
+    assert "--key-file FILE" in shown
+    assert "--key " not in shown and "--key," not in shown  # the old spelling is hidden
 
 
 def test_fingerprints_do_not_reveal_names_without_the_key(small_project):

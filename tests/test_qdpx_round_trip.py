@@ -142,7 +142,7 @@ def test_our_own_export_brought_back_unchanged_changes_nothing(coded_dir, tmp_pa
     before = dump_databases(folder)
     result = run("--project", folder, "import-qdpx", tmp_path / "a.qdpx")
     assert result.exit_code == 0, result.stderr
-    assert "2 source(s) are this project's own interviews" in result.stdout
+    assert "2 sources are this project's own interviews" in result.stdout
     assert dump_databases(folder) == before
 
 
@@ -185,7 +185,7 @@ def test_codings_made_elsewhere_on_our_export_come_back_onto_the_same_interviews
         interviews = s.scalars(select(Interview.code)).all()
     result = run("--project", folder, "import-qdpx", tmp_path / "b.qdpx")
     assert result.exit_code == 0, result.stderr
-    assert "1 codings" in result.stdout and "1 themes added" in result.stdout
+    assert "1 coding," in result.stdout and "1 theme added" in result.stdout
     with open_project(folder) as project, project.session() as s:
         assert s.scalars(select(Interview.code)).all() == interviews  # no interview added
         quote = s.execute(

@@ -1,4 +1,4 @@
-"""The services' type hints hold: mypy over the packages pyproject.toml names."""
+"""The package's type hints hold: mypy over what pyproject.toml names (all of src/testimony)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 from .conftest import REPO
 
 
-def test_mypy_finds_no_type_errors_in_the_services():
+def test_mypy_finds_no_type_errors_in_the_package():
     result = subprocess.run(
         [sys.executable, "-m", "mypy", "--no-error-summary"],
         cwd=REPO,

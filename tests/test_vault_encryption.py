@@ -438,3 +438,43 @@ def test_vault_status_needs_no_passphrase_and_refusals_are_clear(encrypted, run,
 def test_decrypting_a_plain_vault_is_refused(shell_project, run):
     result = run("--project", shell_project.root, "vault", "decrypt")
     assert result.exit_code == 2 and "not encrypted" in result.stderr
+
+
+def _as_an_older_project(folder: Path) -> None:
+    """Vault schema v0002 and fingerprints without their first words, as older versions left."""
+    import sqlite3
+
+    vault = sqlite3.connect(folder / "vault.db")
+    with vault:
+        vault.execute("DROP TABLE decision_log")
+        vault.execute("UPDATE alembic_version SET version_num = 'v0002'")
+    vault.close()
+    project = sqlite3.connect(folder / "project.db")
+    with project:
+        project.execute("DELETE FROM fingerprint_first_words")
+        project.execute("UPDATE identifier_fingerprints SET first_word_indexed = 0")
+    project.close()
+
+
+def test_db_upgrade_asks_for_no_passphrase_when_no_identifier_must_be_read(
+    encrypted, run, monkeypatch
+):
+    monkeypatch.delenv(ENV_PASSPHRASE, raising=False)
+    result = run("--project", encrypted, "db", "upgrade")
+    assert result.exit_code == 0, result.stderr
+    assert "vault.db at schema v0003" in result.stdout and "indexed" not in result.stdout
+
+
+def test_db_upgrade_migrates_the_vault_without_its_passphrase_and_asks_only_to_index(
+    encrypted, run, monkeypatch
+):
+    _as_an_older_project(encrypted)
+    monkeypatch.delenv(ENV_PASSPHRASE, raising=False)
+    locked = run("--project", encrypted, "db", "upgrade")
+    assert locked.exit_code == 2
+    assert "vault.db at schema v0003" in locked.stdout  # migrated before the passphrase
+    assert f"cannot ask for it: set {ENV_PASSPHRASE}" in locked.stderr
+    monkeypatch.setenv(ENV_PASSPHRASE, PASSPHRASE)
+    unlocked = run("--project", encrypted, "db", "upgrade")
+    assert unlocked.exit_code == 0, unlocked.stderr
+    assert "indexed the first words of" in unlocked.stdout

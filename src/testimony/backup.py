@@ -58,7 +58,7 @@ def backup_project(
     staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".partial", dir=dest.parent))
     try:
         if project.db_url.startswith("sqlite"):
-            _copy_database(Path(make_url(project.db_url).database), staging / PROJECT_DB, 0o644)
+            _copy_database(_sqlite_file(project.db_url), staging / PROJECT_DB, 0o644)
             report.copied.append(PROJECT_DB)
         else:
             report.pg_dump = pg_dump_command(project.db_url, dest / "project.dump")
@@ -97,6 +97,13 @@ def pg_dump_command(url: str, output: Path) -> str:
         parts.append(f"--username={parsed.username}")
     parts.append(parsed.database or "")
     return " ".join(parts)
+
+
+def _sqlite_file(url: str) -> Path:
+    database = make_url(url).database
+    if not database:
+        raise BackupError(f"{url}: an in-memory database has nothing to back up")
+    return Path(database)
 
 
 def _check_destination(project: Project, dest: Path, overwrite: bool) -> None:

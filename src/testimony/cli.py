@@ -8,11 +8,13 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.table import Table
+from rich.text import Text
 from sqlalchemy.exc import DBAPIError
 
 from testimony import __version__
+from testimony.counts import counted
 from testimony.errors import CodebookError, TestimonyError
 from testimony.ingest.limits import printable
 from testimony.project import Project, find_project, init_project
@@ -37,10 +39,10 @@ class TestimonyGroup(click.Group):
         except (OSError, DBAPIError, sqlite3.Error) as exc:
             from testimony.db.storage import explain
 
-            problem = explain(exc)
-            if problem is None:
+            reason = explain(exc)
+            if reason is None:
                 raise
-            click.echo(f"testimony: {problem}", err=True)
+            click.echo(f"testimony: {reason}", err=True)
             ctx.exit(2)
 
 
@@ -66,13 +68,33 @@ class Context:
 _pass_context = click.make_pass_decorator(Context)
 
 
+def _context_of(ctx: click.Context) -> Context:
+    found = ctx.find_object(Context)
+    assert found is not None, "cli() makes the Context before any command runs"
+    return found
+
+
+class _OldNamesHidden(click.Option):
+    """An option whose first name is shown in --help; its later names (old spellings) still
+    work but are not shown."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        names, self.opts = self.opts, self.opts[:1]
+        try:
+            return super().get_help_record(ctx)
+        finally:
+            self.opts = names
+
+
 def key_file_option(help: str, envvar: str | None = None):  # noqa: A002, ANN201
-    """--key-file (or --key) FILE: a key from `testimony key export`, for those without the
-    vault; the same option wherever a command checks text against the fingerprints."""
+    """--key-file FILE: a key from `testimony key export`, for those without the vault; the
+    same option wherever a command checks text against the fingerprints (--key, its old
+    spelling in leak-check, still works but is not shown)."""
     return click.option(
         "--key-file",
         "--key",
         "key_file",
+        cls=_OldNamesHidden,
         type=click.Path(path_type=Path),
         metavar="FILE",
         envvar=envvar,
@@ -82,7 +104,7 @@ def key_file_option(help: str, envvar: str | None = None):  # noqa: A002, ANN201
 
 def _set_project(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
     if value:
-        ctx.find_object(Context).project_dir = value
+        _context_of(ctx).project_dir = value
 
 
 def pass_ctx(command):  # noqa: ANN001, ANN201
@@ -170,7 +192,7 @@ def init(
         if codebook is not None:
             with project.session() as s, s.begin():
                 merge = import_codebook(s, codebook)
-            click.echo(f"codebook: {len(merge.added)} themes")
+            click.echo(f"codebook: {counted(len(merge.added), 'theme')}")
     finally:
         project.close()
     click.echo(f"made project {directory}")
@@ -185,21 +207,29 @@ def db_group() -> None:
 @db_group.command("upgrade")
 @pass_ctx
 def db_upgrade(obj: Context) -> None:
-    """Bring an older project's databases up to the current schema (Alembic)."""
+    """Bring an older project's databases up to the current schema (Alembic).
+
+    The vault's passphrase is asked for only when identifiers fingerprinted before
+    schema 0006 wait for their first words to be indexed (their words are in the vault).
+    """
     from testimony.db.migrate import current_revision
+    from testimony.redact.first_words import first_words_waiting, index_first_words
+    from testimony.vault.schema import upgrade_vault_schema
 
     project = obj.project
     message = f"project.db at schema {current_revision(project.engine)}"  # opening upgrades
-    if project.vault_path.is_file():  # a coder without the vault upgrades project.db alone
-        message += f"; vault.db at schema {current_revision(project.vault_engine)}"
+    has_vault = project.vault_path.is_file()  # a coder without the vault upgrades project.db
+    if has_vault:
+        message += f"; vault.db at schema {upgrade_vault_schema(project.vault_path)}"
     click.echo(message)
-    if project.vault_path.is_file():
-        from testimony.redact.first_words import index_first_words
+    if has_vault and first_words_waiting(project):
         from testimony.redact.keys import vault_key
 
         indexed = index_first_words(project, vault_key(project))
         if indexed:
-            click.echo(f"indexed the first words of {indexed} identifiers for the leak gate")
+            click.echo(
+                f"indexed the first words of {counted(indexed, 'identifier')} for the leak gate"
+            )
 
 
 # --- import and interviews -------------------------------------------------------------------
@@ -275,8 +305,8 @@ def import_cmd(
             else:
                 click.echo(
                     f"{shown}: {r.status} as {', '.join(r.interviews)} "
-                    f"({r.excerpts} excerpts, {r.words} words, "
-                    f"{r.identifiers} identifiers redacted)"
+                    f"({counted(r.excerpts, 'excerpt')}, {counted(r.words, 'word')}, "
+                    f"{counted(r.identifiers, 'identifier')} redacted)"
                 )
         done = sum(r.status in {"imported", "replaced"} for r in report.results)
         unchanged = sum(r.status == "unchanged" for r in report.results)
@@ -316,14 +346,17 @@ def import_qdpx_cmd(obj: Context, file: Path, as_json: bool) -> None:
         return
     click.echo(
         f"{file}: imported as {', '.join(report.interviews) or 'no interviews'}: "
-        f"{report.codings} codings, {report.memos} memos, "
-        f"{report.themes_added} themes added ({report.themes_matched} matched), "
-        f"{len(report.coders)} coders, {report.identifiers} identifiers redacted"
+        f"{counted(report.codings, 'coding')}, {counted(report.memos, 'memo')}, "
+        f"{counted(report.themes_added, 'theme')} added ({report.themes_matched} matched), "
+        f"{counted(len(report.coders), 'coder')}, "
+        f"{counted(report.identifiers, 'identifier')} redacted"
     )
     if report.own_sources:
         click.echo(
-            f"{report.own_sources} source(s) are this project's own interviews, exported "
-            "earlier: their codings and notes were added to them"
+            f"{counted(report.own_sources, 'source')} "
+            + ("is one of" if report.own_sources == 1 else "are")
+            + " this project's own interviews, exported earlier: "
+            "their codings and notes were added to them"
         )
     if report.reading and report.reading.by != "no selections":
         click.echo(
@@ -335,15 +368,20 @@ def import_qdpx_cmd(obj: Context, file: Path, as_json: bool) -> None:
             + f" (from {report.reading.by})"
         )
     for reason, count in sorted(report.skipped_sources.items()):
-        click.echo(f"skipped {count} source(s): {reason}", err=True)
+        click.echo(f"skipped {counted(count, 'source')}: {reason}", err=True)
     for count, what in (
-        (report.selections_without_codes, "selection(s) with no code and no note"),
-        (report.selections_off_text, "selection(s) on no transcript text (labels, blank lines)"),
+        (report.selections_without_codes, "with no code and no note"),
+        (report.selections_off_text, "on no transcript text (labels, blank lines)"),
     ):
         if count:
-            click.echo(f"skipped {count} {what}", err=True)
+            click.echo(f"skipped {counted(count, 'selection')} {what}", err=True)
     if report.selections_split:
-        click.echo(f"{report.selections_split} selection(s) over several excerpts were split")
+        split = report.selections_split
+        click.echo(
+            f"{counted(split, 'selection')} over several excerpts "
+            + ("was" if split == 1 else "were")
+            + " split"
+        )
 
 
 @cli.command()
@@ -362,20 +400,31 @@ def interviews(obj: Context, as_json: bool) -> None:
         click.echo("no interviews yet: testimony import FILE...")
         return
     table = Table(box=None, pad_edge=False)
-    for column, justify in (
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
         ("id", "left"),
         ("title", "left"),
         ("excerpts", "right"),
         ("words", "right"),
         ("review", "left"),
         ("coded", "right"),
-    ):
+    )
+    for column, justify in columns:
         table.add_column(column, justify=justify)
     for r in rows:
         table.add_row(
-            r.id, r.title, str(r.excerpts), f"{r.words:,}", r.review_state, f"{r.progress:.0%}"
+            _plain(r.id),
+            _plain(r.title),
+            str(r.excerpts),
+            f"{r.words:,}",
+            _plain(r.review_state),
+            f"{r.progress:.0%}",
         )
     console.print(table)
+
+
+def _plain(text: str) -> Text:
+    """User text for a rich table: control characters shown as escapes, no markup read."""
+    return Text(printable(text))
 
 
 @cli.command()
@@ -416,8 +465,8 @@ def search(obj: Context, query: str, limit: int, as_json: bool) -> None:
         loc = where[h.excerpt_id]
         snippet = _highlight(h.snippet, h.highlights)
         console.print(
-            f"[bold]{loc['interview']}[/] ¶{loc['position']} "
-            f"[dim]{loc['speaker'] or ''}[/]  {snippet}"
+            f"[bold]{escape_markup(loc['interview'])}[/] ¶{loc['position']} "
+            f"[dim]{escape_markup(loc['speaker'] or '')}[/]  {snippet}"
         )
     if not hits:
         click.echo("no excerpts match")
@@ -428,9 +477,14 @@ def _highlight(snippet: str, highlights: list[tuple[int, int]]) -> str:
 
     out, cursor = [], 0
     for start, end in highlights:
-        out += [escape(snippet[cursor:start]), "[reverse]", escape(snippet[start:end]), "[/]"]
+        out += [
+            escape(printable(snippet[cursor:start])),
+            "[reverse]",
+            escape(printable(snippet[start:end])),
+            "[/]",
+        ]
         cursor = end
-    out.append(escape(snippet[cursor:]))
+    out.append(escape(printable(snippet[cursor:])))
     return "".join(out).replace("\n", " ")
 
 
@@ -563,11 +617,13 @@ def redact_cmd(obj: Context, interviews_: tuple[str, ...], as_json: bool) -> Non
     if as_json:
         click.echo(json.dumps(result, indent=2))
         return
+    kept = counted(report.kept_decisions, "reviewer's decision", "reviewers' decisions")
     click.echo(
-        f"{result['interviews']} interviews: {report.mentions_before} identifiers before, "
-        f"{report.mentions_after} now ({report.kept_decisions} reviewers' decisions kept); "
-        f"{report.rendered.excerpts} excerpts re-rendered, {report.rendered.codings} codings "
-        f"moved with their words"
+        f"{counted(result['interviews'], 'interview')}: "
+        f"{counted(report.mentions_before, 'identifier')} before, "
+        f"{report.mentions_after} now ({kept} kept); "
+        f"{counted(report.rendered.excerpts, 'excerpt')} re-rendered, "
+        f"{counted(report.rendered.codings, 'coding')} moved with their words"
     )
 
 
@@ -618,11 +674,11 @@ def review_group(ctx: click.Context, reviewer: str | None) -> None:
     Every decision re-renders the interviews it touches (codings stay on their
     words) and is written to the audit log.
     """
-    ctx.find_object(Context).reviewer = reviewer
+    _context_of(ctx).reviewer = reviewer
     if ctx.invoked_subcommand is None:
         from testimony.tui.review_app import run_review_app
 
-        project = ctx.find_object(Context).project
+        project = _context_of(ctx).project
         project.vault_engine  # noqa: B018 - a clear error now if this machine has no vault
         sys.exit(run_review_app(project, project.actor(reviewer)))
 
@@ -630,8 +686,8 @@ def review_group(ctx: click.Context, reviewer: str | None) -> None:
 def _decided(result, verb: str) -> None:  # noqa: ANN001
     rendered = result.rendered
     click.echo(
-        f"{verb} {', '.join(map(str, result.entities))}: {rendered.excerpts} excerpts "
-        f"re-rendered, {rendered.codings} codings moved with their words"
+        f"{verb} {', '.join(map(str, result.entities))}: {counted(rendered.excerpts, 'excerpt')} "
+        f"re-rendered, {counted(rendered.codings, 'coding')} moved with their words"
     )
     for code in result.reviewed:
         click.echo(f"{code}: every proposal decided; marked reviewed")
@@ -658,7 +714,8 @@ def review_list(obj: Context, as_json: bool, interview: str | None, with_vault: 
     for p in proposals:
         where = ",".join(p.interviews[:3]) + ("…" if len(p.interviews) > 3 else "")
         line = (
-            f"{p.id:>6}  {p.label:<10} {p.pseudonym[:28]:<28} {p.mentions:>4} mentions  "
+            f"{p.id:>6}  {p.label:<10} {p.pseudonym[:28]:<28} {p.mentions:>4} "
+            f"{'mention ' if p.mentions == 1 else 'mentions'}  "
             f"{where:<24} {p.status}"
         )
         if with_vault:
@@ -861,7 +918,7 @@ def audit_verify(obj: Context) -> None:
     with obj.project.session() as s:
         count, problem = audit.verify(s)
     if problem is None:
-        click.echo(f"audit log intact: {count} entries")
+        click.echo(f"audit log intact: {counted(count, 'entry', 'entries')}")
         return
     where = f"entry {problem.entry_id}" if problem.entry_id is not None else "the log"
     click.echo(f"audit log broken: {where} {problem.reason}", err=True)
@@ -870,13 +927,7 @@ def audit_verify(obj: Context) -> None:
 
 @cli.command("leak-check")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--key",
-    "key_file",
-    type=click.Path(path_type=Path),
-    metavar="FILE",
-    help="A key file from `testimony key export`, for editors without the vault.",
-)
+@key_file_option("A key file from `testimony key export`, for editors without the vault.")
 @pass_ctx
 def leak_check(obj: Context, paths: tuple[Path, ...], key_file: Path | None) -> None:
     """Scan files or folders for any known identifier of the project.
@@ -901,9 +952,11 @@ def leak_check(obj: Context, paths: tuple[Path, ...], key_file: Path | None) -> 
         who = names.get(leak.fingerprint, "")
         click.echo(f"{leak.path}:{leak.line}:{leak.column}: {leak.label} {who}".rstrip())
     if leaks:
-        click.echo(f"{len(leaks)} identifiers found; nothing here is safe to publish", err=True)
+        click.echo(
+            f"{counted(len(leaks), 'identifier')} found; nothing here is safe to publish", err=True
+        )
         sys.exit(1)
-    click.echo(f"clean: no known identifier in {len(paths)} path(s)")
+    click.echo(f"clean: no known identifier in {counted(len(paths), 'path')}")
 
 
 @cli.group("key", cls=TestimonyGroup)
@@ -939,7 +992,7 @@ def codebook_validate(file: Path) -> None:
     codebook = load_codebook(file)
     count = sum(1 for _ in codebook.walk())
     depth = max((d for _t, _p, d in codebook.walk()), default=-1) + 1
-    click.echo(f"{file}: ok ({count} themes, {depth} levels)")
+    click.echo(f"{file}: ok ({counted(count, 'theme')}, {counted(depth, 'level')})")
 
 
 @codebook_group.command("show")
@@ -957,13 +1010,11 @@ def codebook_show(obj: Context, as_json: bool) -> None:
     if not rows:
         click.echo("the project has no codebook yet: testimony codebook import FILE")
         return
-    from rich.text import Text
-
     for r in rows:
         line = Text(f"[{r.key}] " if r.key else "    ")
         line.append("  " * r.depth)
         line.append("■ ", style=r.color or "default")
-        line.append(r.name)
+        line.append(printable(r.name))
         line.append(f"  {r.id}", style="dim")
         if r.codings:
             line.append(f"  ({r.codings})")
@@ -1256,19 +1307,19 @@ def codings(
     if not quotes:
         click.echo("no codings match")
         return
-    rows = [
+    cells_of = [
         (
             str(q.coding),
-            q.interview,
+            printable(q.interview),
             str(q.position),
             f"{q.start}–{q.end}",
-            q.theme + (" !" if q.important else ""),
-            q.coder,
+            printable(q.theme) + (" !" if q.important else ""),
+            printable(q.coder),
         )
         for q in quotes
     ]
     header = ("id", "interview", "¶", "span", "theme", "coder")
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    widths = [max(len(r[i]) for r in [header, *cells_of]) for i in range(len(header))]
     right = {0, 2}
 
     def line(cells: tuple[str, ...]) -> str:
@@ -1279,8 +1330,8 @@ def codings(
 
     room = max(20, console.width - sum(widths) - 2 * len(widths))
     click.echo(line(header) + "  quote")
-    for cells, q in zip(rows, quotes, strict=True):
-        quote = " ".join(q.quote.split())
+    for cells, q in zip(cells_of, quotes, strict=True):
+        quote = printable(" ".join(q.quote.split()))
         if len(quote) > room:
             quote = quote[: room - 1] + "…"
         click.echo(line(cells) + "  " + quote)
@@ -1330,8 +1381,13 @@ def autocode(
         click.echo(json.dumps(result.__dict__))
         return
     click.echo(
-        f"{result.added} codings added as {theme} by {bench.coder} in {result.excerpts} excerpts"
-        + (f"; {result.already} were already coded" if result.already else "")
+        f"{counted(result.added, 'coding')} added as {theme} by {bench.coder} "
+        f"in {counted(result.excerpts, 'excerpt')}"
+        + (
+            f"; {result.already} {'was' if result.already == 1 else 'were'} already coded"
+            if result.already
+            else ""
+        )
     )
 
 
@@ -1492,7 +1548,11 @@ def export_cmd(
     if as_json and output:
         click.echo(json.dumps(summary, indent=2))
     elif output:
-        what = f"{result.quotes} quotes under {result.themes} themes" if result.themes else fmt
+        what = (
+            f"{counted(result.quotes, 'quote')} under {counted(result.themes, 'theme')}"
+            if result.themes
+            else fmt
+        )
         click.echo(f"wrote {output}: {what}; leak gate passed", err=not output)
 
 
@@ -1582,8 +1642,9 @@ def agree_cmd(
         return
     a, b = coders
     click.echo(
-        f"{a} and {b} over {len(report.interviews)} interview(s), {report.excerpts:,} "
-        f"excerpts, {report.characters:,} characters (uncoded text counts).\n"
+        f"{a} and {b} over {counted(len(report.interviews), 'interview')}, "
+        f"{counted(report.excerpts, 'excerpt', grouped=True)}, "
+        f"{counted(report.characters, 'character', grouped=True)} (uncoded text counts).\n"
         "Presence of a theme per excerpt: % agreement, Cohen's kappa, Krippendorff's alpha "
         "(nominal).\nCharacters coded or not: % agreement and Cohen's kappa "
         "(NVivo's coding comparison)."
@@ -1604,12 +1665,12 @@ def agree_cmd(
         )
     console.print(table)
     if report.disagreements:
-        console.print(f"\n[bold]{len(report.disagreements)} disagreements[/]")
+        console.print(f"\n[bold]{counted(len(report.disagreements), 'disagreement')}[/]")
         for d in report.disagreements[:limit]:
             words_a = " | ".join(d.text_a) or "—"
             words_b = " | ".join(d.text_b) or "—"
             console.print(
-                f"{d.interview} ¶{d.excerpt} {d.theme} ({d.kind})\n"
+                f"{escape_markup(d.interview)} ¶{d.excerpt} {escape_markup(d.theme)} ({d.kind})\n"
                 f"  {a}: {escape_markup(words_a)}\n  {b}: {escape_markup(words_b)}"
             )
         if len(report.disagreements) > limit:
@@ -1619,9 +1680,10 @@ def agree_cmd(
 
 
 def escape_markup(text: str) -> str:
+    """User text for a line of rich markup: on one line, control characters escaped."""
     from rich.markup import escape
 
-    return escape(text.replace("\n", " "))
+    return escape(printable(text.replace("\n", " ")))
 
 
 def _percent(value: float | None) -> str:
@@ -1714,7 +1776,10 @@ def stats_cmd(
         return
     _bars("codings per theme", [("  " * t.depth + t.name, t.codings) for t in used])
     for t in used:
-        console.print(f"[dim]{t.theme}: {', '.join(t.interviews)}[/]", overflow="fold")
+        console.print(
+            f"[dim]{escape_markup(t.theme)}: {escape_markup(', '.join(t.interviews))}[/]",
+            overflow="fold",
+        )
     _bars("codings per interview", list(freq.interviews.items()))
     _bars("codings per coder", list(freq.coders.items()))
     for title, counts in (
@@ -1723,19 +1788,22 @@ def stats_cmd(
     ):
         console.print(f"\n[bold]{title}[/] (excerpts)")
         for (a, b), n in sorted(counts.items(), key=lambda kv: -kv[1])[:top]:
-            console.print(f"{n:>6}  {a} + {b}")
+            console.print(f"{n:>6}  {escape_markup(a)} + {escape_markup(b)}")
     if png is not None:
         click.echo(f"wrote {png}")
 
 
 def _bars(title: str, rows: list[tuple[str, int]]) -> None:
     """A bar chart in the terminal: label, bar, count."""
+    from rich.markup import escape
+
     console.print(f"\n[bold]{title}[/]")
-    width = max((len(label) for label, _n in rows), default=0)
+    labels = [printable(label.replace("\n", " ")) for label, _n in rows]
+    width = max((len(label) for label in labels), default=0)
     most = max((n for _label, n in rows), default=1) or 1
-    for label, n in rows:
+    for label, (_raw, n) in zip(labels, rows, strict=True):
         bar = "█" * max(1, round(30 * n / most)) if n else ""
-        console.print(f"{label:<{width}}  [magenta]{bar}[/] {n}", highlight=False)
+        console.print(f"{escape(label.ljust(width))}  [magenta]{bar}[/] {n}", highlight=False)
 
 
 _add_commands()

@@ -64,6 +64,16 @@ class Agreement:
         }
 
 
+def pooled(themes: list[Agreement]) -> Agreement:
+    """The themes' tables added up: agreement over all of them at once."""
+    return Agreement(
+        theme="(all themes)",
+        name="overall, pooled over themes",
+        excerpts=sum((t.excerpts for t in themes), EMPTY),
+        characters=sum((t.characters for t in themes), EMPTY),
+    )
+
+
 @dataclass(frozen=True)
 class Disagreement:
     """An excerpt where the coders differ on a theme: each coder's spans and words."""
@@ -87,7 +97,7 @@ class AgreementReport:
     excerpts: int
     characters: int
     themes: list[Agreement] = field(default_factory=list)
-    overall: Agreement | None = None
+    overall: Agreement = field(default_factory=lambda: pooled([]))
     disagreements: list[Disagreement] = field(default_factory=list)
 
 
@@ -152,12 +162,7 @@ def compare_coders(
             pending.append(
                 (theme, excerpt_id, kind, by_a.get(excerpt_id, []), by_b.get(excerpt_id, []))
             )
-    report.overall = Agreement(
-        theme="(all themes)",
-        name="overall, pooled over themes",
-        excerpts=sum((t.excerpts for t in report.themes), EMPTY),
-        characters=sum((t.characters for t in report.themes), EMPTY),
-    )
+    report.overall = pooled(report.themes)
     texts = _texts(session, texts_needed)
     for theme, excerpt_id, kind, spans_a, spans_b in pending:
         merged_a, merged_b = merge_spans(spans_a), merge_spans(spans_b)

@@ -6,6 +6,7 @@ import re
 from html import escape
 from importlib.resources import files
 
+from testimony.counts import counted
 from testimony.export.quotes import Quote, Report, ThemeSection
 from testimony.export.wording import attribution, counts, segments, unreviewed_warning
 
@@ -27,7 +28,7 @@ def render_html(report: Report) -> bytes:
         "<body>",
         f"<h1>{title}</h1>",
         f'<p class="meta">Exported {report.generated_at:%Y-%m-%d %H:%M} UTC; '
-        f"{report.quote_count} quotes.</p>",
+        f"{counted(report.quote_count, 'quote')}.</p>",
     ]
     warning = unreviewed_warning(report)
     if warning:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from testimony.counts import counted
 from testimony.export.quotes import Quote, Report
 from testimony.export.wording import (
     attribution,
@@ -26,7 +27,8 @@ def escape(text: str) -> str:
 
 def render_markdown(report: Report) -> bytes:
     out: list[str] = [f"# {escape(report.title)}", ""]
-    out += [f"Exported {report.generated_at:%Y-%m-%d %H:%M} UTC; {report.quote_count} quotes.", ""]
+    exported = f"Exported {report.generated_at:%Y-%m-%d %H:%M} UTC"
+    out += [f"{exported}; {counted(report.quote_count, 'quote')}.", ""]
     warning = unreviewed_warning(report)
     if warning:
         out += [f"> **{escape(warning)}**", ""]

@@ -97,14 +97,8 @@ def render_qdpx(session: Session, name: str, filters: ExportFilter | None = None
         notes_on.setdefault((memo.target_type, memo.target_id), []).append(
             guids.of("memo", memo.id)
         )
-    theme_guid = _codes(
-        ET.SubElement(ET.SubElement(root, _q(ns, "CodeBook")), _q(ns, "Codes")),
-        session,
-        guids,
-        ns,
-        notes_on,
-    )
-    codebook = root.find(_q(ns, "CodeBook"))
+    codebook = ET.SubElement(root, _q(ns, "CodeBook"))
+    theme_guid = _codes(ET.SubElement(codebook, _q(ns, "Codes")), session, guids, ns, notes_on)
     if not len(codebook[0]):  # no themes yet: the schema wants a CodeBook to hold a Code
         root.remove(codebook)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 
 from testimony.export.quotes import Quote, Report, ThemeSection
 from testimony.export.wording import bracketed, segments
@@ -33,7 +34,8 @@ FIELDS = (
     "important",
     "memo",
 )
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection); it
+# also folds compatibility forms (full-width ＝＋－＠, small ﹦﹢﹣﹫) into them first.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -127,9 +129,17 @@ def render_csv(report: Report) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+def runs_as_formula(cell: str) -> bool:
+    """Whether a spreadsheet would read the cell as a formula."""
+    if cell.startswith(FORMULA_START):
+        return True
+    first = cell[:1]
+    return first > "\x7f" and unicodedata.normalize("NFKC", first).startswith(FORMULA_START)
+
+
 def neutralise(cell: object) -> object:
     """A text cell a spreadsheet would run as a formula, made inert with a leading quote."""
-    if isinstance(cell, str) and cell.startswith(FORMULA_START):
+    if isinstance(cell, str) and runs_as_formula(cell):
         return "'" + cell
     if isinstance(cell, bool):
         return "yes" if cell else "no"

@@ -63,7 +63,7 @@ def export(
     options: ExportOptions,
     output: Path | None,
     key_file: Path | None = None,
-    write_stdout: Callable[[bytes], None] | None = None,
+    write_stdout: Callable[[bytes], object] | None = None,
     timings: dict[str, float] | None = None,
 ) -> ExportResult:
     """Build the export, refuse it if the gate finds an identifier, else write it.
@@ -114,7 +114,7 @@ def write_checked(
     output: Path | None,
     key_file: Path | None = None,
     action: str = "export",
-    write_stdout: Callable[[bytes], None] | None = None,
+    write_stdout: Callable[[bytes], object] | None = None,
     **details: object,
 ) -> str:
     """Write bytes made elsewhere (a disagreement list, a codebook) through the same leak
@@ -136,7 +136,7 @@ def _check_and_write(
     data: bytes,
     fmt: str,
     output: Path | None,
-    write_stdout: Callable[[bytes], None] | None,
+    write_stdout: Callable[[bytes], object] | None,
     details: dict,
     clock: _Clock,
 ) -> str:

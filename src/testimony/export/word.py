@@ -20,6 +20,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 from lxml import etree
 
+from testimony.counts import counted
 from testimony.export.quotes import Quote, Report
 from testimony.export.wording import attribution, counts, segments, unreviewed_warning
 from testimony.export.xml_safe import xml_safe
@@ -34,7 +35,8 @@ def render_docx(report: Report) -> bytes:
     _neutral_properties(document, report)
     document.add_paragraph(report.title, styles["Title"])
     document.add_paragraph(
-        f"Exported {report.generated_at:%Y-%m-%d %H:%M} UTC; {report.quote_count} quotes.",
+        f"Exported {report.generated_at:%Y-%m-%d %H:%M} UTC; "
+        f"{counted(report.quote_count, 'quote')}.",
         styles["Subtitle"],
     )
     warning = unreviewed_warning(report)

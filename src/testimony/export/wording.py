@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from testimony.counts import counted
 from testimony.export.quotes import Quote, Report, ThemeSection
 
 
@@ -24,19 +25,19 @@ def counts(section: ThemeSection) -> str:
 
 
 def _quotes_from(quotes: int, interviews: int) -> str:
-    return (
-        f"{quotes} quote{'' if quotes == 1 else 's'} "
-        f"from {interviews} interview{'' if interviews == 1 else 's'}"
-    )
+    return f"{counted(quotes, 'quote')} from {counted(interviews, 'interview')}"
 
 
 def unreviewed_warning(report: Report) -> str | None:
     """The warning printed in a report quoting interviews whose redactions are unreviewed."""
     if not report.unreviewed:
         return None
+    count = len(report.unreviewed)
     return (
         "WARNING: not for publication. The redactions of "
-        f"{len(report.unreviewed)} interview(s) quoted here have not been reviewed: "
+        f"{counted(count, 'interview')} quoted here "
+        + ("has" if count == 1 else "have")
+        + " not been reviewed: "
         + ", ".join(report.unreviewed)
         + ". Missed identifiers may remain; export with --reviewed-only once they are."
     )

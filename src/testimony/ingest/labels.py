@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 INTERVIEWER_WORDS = {
@@ -85,7 +86,7 @@ def is_role_word(label: str) -> bool:
     return key in INTERVIEWER_WORDS or key in RESPONDENT_WORDS
 
 
-def role_of(label: str, interviewer_names: set[str] = frozenset()) -> str:
+def role_of(label: str, interviewer_names: AbstractSet[str] = frozenset()) -> str:
     """interviewer, respondent, or other; a label naming the front matter's interviewer counts."""
     key = re.sub(r"[\s_-]*\d+$", "", label.casefold()).strip()
     if key in INTERVIEWER_WORDS or label.casefold() in interviewer_names:

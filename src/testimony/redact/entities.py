@@ -117,8 +117,7 @@ class EntityResolver:
 
     def entity_for(self, surface: str, label: str, scope: int | None = None) -> int:
         form = normalise(surface, label)
-        scoped = scope is not None and label == "PERSON" and _is_given_alone(form)
-        if scoped:
+        if scope is not None and label == "PERSON" and _is_given_alone(form):
             self._load_scope(scope)
             entity_id = self.scoped.get((scope, form))
             if entity_id is None:
@@ -175,7 +174,7 @@ class EntityResolver:
         """Choose the entity another realistic name (its old one turned up in the corpus)."""
         info = self.entities[entity_id]
         self.used_words -= {w.casefold() for w in pseudonym_words(info.details)}
-        entity = self.session.get(Entity, entity_id)
+        entity = self.session.get_one(Entity, entity_id)
         info.details = self._choose_name(entity_id, surface_hint or entity.canonical, salt=1)
         self._store(entity_id)
 
@@ -191,7 +190,7 @@ class EntityResolver:
 
     def _store(self, entity_id: int) -> None:
         info = self.entities[entity_id]
-        entity = self.session.get(Entity, entity_id)
+        entity = self.session.get_one(Entity, entity_id)
         entity.strategy = info.strategy
         entity.details = dict(info.details)
 

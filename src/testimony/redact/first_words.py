@@ -18,17 +18,21 @@ from testimony.project import Project
 from testimony.redact.fingerprint import fingerprint_form, first_word_digest
 from testimony.vault.models import EntityForm, Mention, ScopedForm
 
+_WAITING = select(IdentifierFingerprint.fingerprint).where(
+    IdentifierFingerprint.tokens > 1, ~IdentifierFingerprint.first_word_indexed
+)
+
+
+def first_words_waiting(project: Project) -> bool:
+    """Whether some fingerprint waits for its first word (indexing needs the vault and key)."""
+    with project.session() as s:
+        return s.scalar(_WAITING.limit(1)) is not None
+
 
 def index_first_words(project: Project, key: bytes) -> int:
     """Index every unindexed fingerprint the vault has the form of; how many were indexed."""
     with project.session() as s:
-        waiting = set(
-            s.scalars(
-                select(IdentifierFingerprint.fingerprint).where(
-                    IdentifierFingerprint.tokens > 1, ~IdentifierFingerprint.first_word_indexed
-                )
-            )
-        )
+        waiting = set(s.scalars(_WAITING))
     if not waiting:
         return 0
     surfaces: set[tuple[str, str]] = set()

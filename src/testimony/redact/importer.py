@@ -18,6 +18,7 @@ command again completes the work.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import re
@@ -114,7 +115,7 @@ class _Text:
 
     field: str
     raw: str
-    detections: list[Detection] = field(default_factory=list)
+    detections: list[Detection] = dataclasses.field(default_factory=list)
 
 
 @dataclass
@@ -276,11 +277,12 @@ class _FilesAhead:
     @property
     def pipeline(self) -> RedactionPipeline:
         """Made when a file first needs it, and taught what the vault already knows."""
+        pipeline = self._pipeline or _pipeline(self.project)
         if not self._seeded:
-            self._pipeline = self._pipeline or _pipeline(self.project)
-            _seed_known_forms(self.project, self._pipeline)
+            _seed_known_forms(self.project, pipeline)
             self._seeded = True
-        return self._pipeline
+        self._pipeline = pipeline
+        return pipeline
 
     def __iter__(self) -> Iterator[_Staged]:
         upcoming = iter(self.paths)
@@ -492,10 +494,11 @@ def _import_parsed(
     on_project: ProjectHook | None = None,
 ) -> FileResult:
     path, digest, size = staged.path, staged.digest, staged.size
-    file_format, read = staged.file_format, staged.read
+    file_format, read, detections = staged.file_format, staged.read, staged.detections
+    assert read is not None and detections is not None, "the file is parsed before its turn"
     staged.lessons.teach(pipeline)
     prepared, pending = staged.prepared, staged.pending
-    found = pipeline.detect([t.raw for t in pending], found=staged.detections.result())
+    found = pipeline.detect([t.raw for t in pending], found=detections.result())
     for text, spans in zip(pending, found, strict=True):
         text.detections = spans
 

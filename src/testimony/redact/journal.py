@@ -51,7 +51,7 @@ def public_details(details: dict) -> dict:
 def audit_decision(project: Project, decision_id: int, **extra: object) -> None:
     """Write the decision's audit entry in project.db, then mark it written in the vault."""
     with project.vault_session() as vs:
-        entry = vs.get(DecisionLog, decision_id)
+        entry = vs.get_one(DecisionLog, decision_id)
         action, actor, details = entry.action, entry.actor, dict(entry.details)
     with project.session() as s, s.begin():
         audit.append(
@@ -95,5 +95,5 @@ def recover_audit(project: Project) -> int:
 
 def _mark_written(project: Project, decision_id: int) -> None:
     with project.vault_session() as vs, vs.begin():
-        entry = vs.get(DecisionLog, decision_id)
+        entry = vs.get_one(DecisionLog, decision_id)
         entry.details = {**entry.details, "audit": WRITTEN}

@@ -39,7 +39,7 @@ def load_key(project: Project, key_file: Path | None) -> bytes:
             raise TestimonyError(f"{key_file}: the key file is damaged") from None
     if not project.vault_path.is_file():
         raise TestimonyError(
-            "no vault here and no --key FILE: identifiers cannot be checked, so nothing is "
+            "no vault here and no --key-file FILE: identifiers cannot be checked, so nothing is "
             "certified clean (ask a reviewer for a key file: testimony key export FILE)"
         )
     return vault_key(project)

@@ -238,8 +238,9 @@ def render_person(details: dict, surface: str, tag: str) -> str:
     if not details.get("given"):
         return tag
     words = surface.split()
-    parts = [w for w in words if _WORD.search(w)]
-    roles = [_role(_WORD.search(w).group(), i, len(parts)) for i, w in enumerate(parts)]
+    found = [(w, m.group()) for w in words if (m := _WORD.search(w))]
+    parts = [w for w, _core in found]
+    roles = [_role(core, i, len(found)) for i, (_w, core) in enumerate(found)]
     if all(role == "title" for role in roles):
         roles = ["given"] * len(roles)  # "Apai" said alone stands for the person
     out = []

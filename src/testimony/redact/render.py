@@ -21,7 +21,8 @@ class Replacement:
 
     @classmethod
     def from_list(cls, row: list) -> Replacement:
-        return cls(*row[:5], row[5] if len(row) > 5 else "")
+        start, end, new_start, new_end, entity = row[:5]
+        return cls(start, end, new_start, new_end, entity, row[5] if len(row) > 5 else "")
 
     def mark(self) -> list:
         """Where the pseudonym is in the output and which raw offsets it stands for, as

@@ -122,7 +122,7 @@ def _restyle_entities(vs, settings) -> list[int]:  # noqa: ANN001
 def _rerun_source(project: Project, pipeline, source_id: int, key: bytes, report) -> None:  # noqa: ANN001
     settings = project.settings
     with project.vault_session() as vs:
-        source = vs.get(Source, source_id)
+        source = vs.get_one(Source, source_id)
         segments = list(
             vs.scalars(
                 select(RawSegment)

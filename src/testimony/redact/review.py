@@ -696,7 +696,7 @@ def _finish(project: Project, decision: int) -> DecisionResult:
     """Re-render what the journalled decision touched, update review states, and write its
     audit entry (ids and tags only; the raw words stay in the vault's log)."""
     with project.vault_session() as vs:
-        entry = vs.get(DecisionLog, decision)
+        entry = vs.get_one(DecisionLog, decision)
         actor, ids = entry.actor, list(entry.details.get("ids", []))
     rendered = finish_renders(project, actor)
     reviewed = update_review_states(project, actor)

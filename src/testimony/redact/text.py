@@ -8,6 +8,7 @@ stored (with a project, its vault is read and the transaction rolled back).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -64,7 +65,7 @@ def redact_texts(
     session: Session,
     per_document: bool = True,
     strategies: dict[str, str] | None = None,
-    proposed: set[str] = frozenset(),
+    proposed: AbstractSet[str] = frozenset(),
 ) -> Iterator[RedactedText]:
     """Redact each text; offsets are code points of the input text.
 

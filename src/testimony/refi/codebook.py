@@ -126,7 +126,7 @@ def _match(session: Session, codes: list[RefiCode]) -> dict[str, str]:
             by_guid[norm_guid(theme.guid)] = theme
         if namespace:
             by_guid.setdefault(str(uuid.uuid5(namespace, f"theme:{theme.slug}")), theme)
-    slug_of_id = {t.id: t.slug for t in themes}
+    slug_of_id: dict[int | None, str] = {t.id: t.slug for t in themes}
     by_name: dict[tuple[str, str | None], Theme] = {}
     names: dict[str, list[Theme]] = {}
     for theme in themes:
@@ -155,7 +155,7 @@ def _match(session: Session, codes: list[RefiCode]) -> dict[str, str]:
 def _is_ours(session: Session, theme: Theme, guid: str) -> bool:
     """Whether guid is the one this project's exports give the theme."""
     project_id = session.get(ProjectMeta, "project_id")
-    return bool(project_id) and guid == str(
+    return project_id is not None and guid == str(
         uuid.uuid5(uuid.UUID(project_id.value), f"theme:{theme.slug}")
     )
 

@@ -399,7 +399,7 @@ def _source_text(
         return SourceText(source.inline_text)
     if not source.text_path:
         return None
-    data = _source_bytes(archive, path, refi, source)
+    data = _source_bytes(archive, path, refi, source.guid, source.text_path)
     try:
         decoded = decode_bytes(data)
     except (NotText, UnicodeDecodeError):
@@ -411,23 +411,25 @@ def _source_text(
     return SourceText(original)
 
 
-def _source_bytes(archive: QdpxArchive, path: Path, refi: RefiProject, source: RefiSource) -> bytes:
-    target = source.text_path.strip()
+def _source_bytes(
+    archive: QdpxArchive, path: Path, refi: RefiProject, guid: str, text_path: str
+) -> bytes:
+    target = text_path.strip()
     scheme, sep, rest = target.partition("://")
     if not sep:
         scheme, rest = "relative", target
     rest = unquote(rest).replace("\\", "/")
     name = PurePosixPath(rest.lstrip("/"))
     if ".." in name.parts:
-        raise XmlRefused(f"source {source.guid} names a path with '..'; refused")
+        raise XmlRefused(f"source {guid} names a path with '..'; refused")
     inside = archive.source_path(str(name)) or archive.source_path(name.name)
     if inside:
         return archive.read(inside)
     if scheme.casefold() == "internal":
-        raise XmlRefused(f"source {source.guid}: its text file is not in the .qdpx")
+        raise XmlRefused(f"source {guid}: its text file is not in the .qdpx")
     if scheme.casefold() != "relative":
         raise XmlRefused(
-            f"source {source.guid} points outside the .qdpx ({scheme}://); "
+            f"source {guid} points outside the .qdpx ({scheme}://); "
             "export the project with its sources inside"
         )
     base = path.resolve().parent
@@ -437,9 +439,7 @@ def _source_bytes(archive: QdpxArchive, path: Path, refi: RefiProject, source: R
             base = given.resolve()
     candidate = (base / str(name)).resolve()
     if not candidate.is_relative_to(base) or not candidate.is_file():
-        raise XmlRefused(
-            f"source {source.guid}: its text file is neither in the .qdpx nor beside it"
-        )
+        raise XmlRefused(f"source {guid}: its text file is neither in the .qdpx nor beside it")
     return candidate.read_bytes()
 
 
@@ -483,11 +483,9 @@ class _Writer:
 
         def coder(user: str | None) -> int:
             if user not in coders:
-                name = plan.refi.users.get(user) if user else None
-                if user and not name:
-                    name = f"user-{user[:8]}"
+                name = (plan.refi.users.get(user) or f"user-{user[:8]}") if user else None
                 coders[user] = coder_id(s, name or self.actor)
-                if user:
+                if name:
                     report.coders.append(name)
             return coders[user]
 
@@ -514,7 +512,7 @@ class _Writer:
             if key in seen or end <= start:
                 continue
             seen.add(key)
-            values = dict(
+            values: dict[str, object] = dict(
                 excerpt_id=excerpt_id,
                 start=start,
                 end=end,
@@ -527,38 +525,36 @@ class _Writer:
             s.add(Coding(**values))
             report.codings += 1
         memos: dict[tuple, Memo] = {}
-        for planned in plan.memos:
-            if not planned.text:
+        for note in plan.memos:
+            if not note.text:
                 continue
-            if planned.target_id is not None:
-                target = planned.target_id
-            elif planned.target_type == "interview":
-                target = interview_ids[planned.source]
-            elif planned.target_type == "excerpt":
-                target = excerpt_ids[(planned.source, planned.position)]
-            elif planned.target_type == "theme":
-                target = merge.theme_of[planned.code]
+            if note.target_id is not None:
+                target = note.target_id
+            elif note.target_type == "interview":
+                target = interview_ids[note.source]
+            elif note.target_type == "excerpt":
+                target = excerpt_ids[(note.source, note.position)]
+            elif note.target_type == "theme" and note.code is not None:
+                target = merge.theme_of[note.code]
             else:
                 target = None
-            who = coder(planned.user)
-            key = (planned.target_type, target, who)
-            memo = memos.get(key) or s.scalar(
+            who = coder(note.user)
+            memo_key = (note.target_type, target, who)
+            memo = memos.get(memo_key) or s.scalar(
                 select(Memo).where(
-                    Memo.target_type == planned.target_type,
+                    Memo.target_type == note.target_type,
                     Memo.target_id.is_(target) if target is None else Memo.target_id == target,
                     Memo.coder_id == who,
                 )
             )
             if memo is None:
-                memo = Memo(
-                    target_type=planned.target_type, target_id=target, coder_id=who, text=""
-                )
+                memo = Memo(target_type=note.target_type, target_id=target, coder_id=who, text="")
                 s.add(memo)
                 report.memos += 1
-            if _holds(memo.text, planned.text):
+            if _holds(memo.text, note.text):
                 continue  # the same note again (a codebook-only file imported twice)
-            memo.text = f"{memo.text}\n\n{planned.text}" if memo.text else planned.text
-            memos[key] = memo
+            memo.text = f"{memo.text}\n\n{note.text}" if memo.text else note.text
+            memos[memo_key] = memo
         report.attributes = sum(len(d.attributes) for d in plan.documents)
         s.flush()
         if not (codes or report.codings or report.memos or report.themes_added):

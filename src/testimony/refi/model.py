@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import overload
 
 
 @dataclass
@@ -91,6 +92,12 @@ class RefiProject:
         yield from visit(self.codes, None)
 
 
+@overload
+def norm_guid(value: str) -> str: ...
+@overload
+def norm_guid(value: None) -> None: ...
+@overload
+def norm_guid(value: str | None) -> str | None: ...
 def norm_guid(value: str | None) -> str | None:
     """GUIDs compared as tools write them differently: braces, case."""
     if value is None:

@@ -16,7 +16,7 @@ from testimony.refi.model import (
     RefiSource,
     norm_guid,
 )
-from testimony.refi.xml import PROJECT_NS
+from testimony.refi.xml import PROJECT_NS, XmlRefused
 
 _NS = {"q": PROJECT_NS}
 VALUE_TAGS = ("TextValue", "BooleanValue", "IntegerValue", "FloatValue", "DateValue")
@@ -30,20 +30,20 @@ def read_project(root: etree._Element) -> RefiProject:
         base_path=root.get("basePath"),
     )
     for user in root.iterfind("q:Users/q:User", _NS):
-        guid = norm_guid(user.get("guid"))
+        guid = _guid(user)
         project.users[guid] = (user.get("name") or user.get("id") or "").strip()
     codes = root.find("q:CodeBook/q:Codes", _NS)
     if codes is not None:
         project.codes = read_codes(codes, PROJECT_NS)
     for variable in root.iterfind("q:Variables/q:Variable", _NS):
-        project.variables[norm_guid(variable.get("guid"))] = variable.get("name", "")
+        project.variables[_guid(variable)] = variable.get("name", "")
     for case in root.iterfind("q:Cases/q:Case", _NS):
         project.cases.append(
             RefiCase(
-                guid=norm_guid(case.get("guid")),
+                guid=_guid(case),
                 name=case.get("name", ""),
                 variables=_variable_values(case),
-                sources=[norm_guid(r.get("targetGUID")) for r in case.iterfind("q:SourceRef", _NS)],
+                sources=[_guid(r, "targetGUID") for r in case.iterfind("q:SourceRef", _NS)],
             )
         )
     sources = root.find("q:Sources", _NS)
@@ -51,7 +51,7 @@ def read_project(root: etree._Element) -> RefiProject:
         project.sources = [_source(element) for element in sources]
     for note in root.iterfind("q:Notes/q:Note", _NS):
         content = note.find("q:PlainTextContent", _NS)
-        guid = norm_guid(note.get("guid"))
+        guid = _guid(note)
         project.notes[guid] = RefiNote(
             guid=guid,
             name=note.get("name", ""),
@@ -69,12 +69,12 @@ def read_codes(codes: etree._Element, ns: str) -> list[RefiCode]:
     def code(element: etree._Element) -> RefiCode:
         description = element.find(f"{{{ns}}}Description")
         return RefiCode(
-            guid=norm_guid(element.get("guid")),
+            guid=_guid(element),
             name=element.get("name", "").strip(),
             description=(description.text or "").strip() if description is not None else "",
             color=_colour(element.get("color")),
             codable=element.get("isCodable", "true").strip() in {"true", "1"},
-            notes=[norm_guid(r.get("targetGUID")) for r in element.iterfind(f"{{{ns}}}NoteRef")],
+            notes=[_guid(r, "targetGUID") for r in element.iterfind(f"{{{ns}}}NoteRef")],
             children=[code(child) for child in element.iterfind(f"{{{ns}}}Code")],
         )
 
@@ -85,7 +85,7 @@ def _source(element: etree._Element) -> RefiSource:
     kind = etree.QName(element).localname
     content = element.find("q:PlainTextContent", _NS)
     source = RefiSource(
-        guid=norm_guid(element.get("guid")),
+        guid=_guid(element),
         name=element.get("name", ""),
         kind=kind,
         text_path=element.get("plainTextPath"),
@@ -98,9 +98,9 @@ def _source(element: etree._Element) -> RefiSource:
     for selection in element.iterfind("q:PlainTextSelection", _NS):
         source.selections.append(
             RefiSelection(
-                guid=norm_guid(selection.get("guid")),
-                start=int(selection.get("startPosition")),
-                end=int(selection.get("endPosition")),
+                guid=_guid(selection),
+                start=int(_required(selection, "startPosition")),
+                end=int(_required(selection, "endPosition")),
                 name=selection.get("name") or "",
                 user=norm_guid(selection.get("creatingUser")),
                 created=_moment(selection.get("creationDateTime")),
@@ -113,8 +113,8 @@ def _source(element: etree._Element) -> RefiSource:
 
 def _coding(element: etree._Element) -> RefiCoding:
     return RefiCoding(
-        guid=norm_guid(element.get("guid")),
-        code=norm_guid(element.find("q:CodeRef", _NS).get("targetGUID")),
+        guid=_guid(element),
+        code=_guid(_child(element, "q:CodeRef"), "targetGUID"),
         user=norm_guid(element.get("creatingUser")),
         created=_moment(element.get("creationDateTime")),
         notes=_note_refs(element),
@@ -122,19 +122,39 @@ def _coding(element: etree._Element) -> RefiCoding:
 
 
 def _note_refs(element: etree._Element) -> list[str]:
-    return [norm_guid(r.get("targetGUID")) for r in element.iterfind("q:NoteRef", _NS)]
+    return [_guid(r, "targetGUID") for r in element.iterfind("q:NoteRef", _NS)]
 
 
 def _variable_values(element: etree._Element) -> dict[str, str]:
     values = {}
     for holder in element.iterfind("q:VariableValue", _NS):
-        ref = norm_guid(holder.find("q:VariableRef", _NS).get("targetGUID"))
+        ref = _guid(_child(holder, "q:VariableRef"), "targetGUID")
         for tag in (*VALUE_TAGS, "DateTimeValue"):
             value = holder.find(f"q:{tag}", _NS)
             if value is not None:
                 values[ref] = (value.text or "").strip()
                 break
     return values
+
+
+def _required(element: etree._Element, name: str) -> str:
+    """An attribute the schema requires (project.qde was validated against it)."""
+    value = element.get(name)
+    if value is None:
+        raise XmlRefused(f"project.qde: a {etree.QName(element).localname} has no {name}")
+    return value
+
+
+def _guid(element: etree._Element, name: str = "guid") -> str:
+    return norm_guid(_required(element, name))
+
+
+def _child(element: etree._Element, path: str) -> etree._Element:
+    """A child element the schema requires."""
+    child = element.find(path, _NS)
+    if child is None:
+        raise XmlRefused(f"project.qde: a {etree.QName(element).localname} has no {path[2:]}")
+    return child
 
 
 def _colour(value: str | None) -> str | None:

@@ -45,6 +45,8 @@ class KeyAction:
 
 def all_actions() -> list[KeyAction]:
     """Every binding with an id, from the screens and widgets that have them."""
+    from textual.binding import Binding
+
     from testimony.tui.screens.analysis import AnalysisScreen
     from testimony.tui.screens.codebook_editor import CodebookEditor
     from testimony.tui.screens.coding import CodingScreen
@@ -64,7 +66,7 @@ def all_actions() -> list[KeyAction]:
         RawTextScreen,
     ):
         for binding in owner.BINDINGS:
-            if getattr(binding, "id", None):
+            if isinstance(binding, Binding) and binding.id:
                 actions.append(
                     KeyAction(binding.id, binding.key, binding.description, owner.__name__)
                 )

@@ -83,7 +83,9 @@ def unlock(engine: Engine, ask: Ask | None) -> None:
     """
     raw = engine.raw_connection()
     try:
-        header_text = read_header(raw.driver_connection)
+        driver = raw.driver_connection
+        assert isinstance(driver, sqlite3.Connection)  # a vault is always a SQLite file
+        header_text = read_header(driver)
     finally:
         raw.close()
     if header_text is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import zipfile
 from pathlib import Path
+from typing import NoReturn
 from xml.parsers import expat
 
 from testimony.ingest.labels import normalise_label
@@ -82,7 +83,7 @@ def _check_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
         raise ReadError("corrupt Word document (a part cannot be unpacked)") from None
 
 
-def _refuse_dtd(*_args: object) -> None:
+def _refuse_dtd(*_args: object) -> NoReturn:
     raise ReadError("Word document declares XML entities (a known attack); refused")
 
 

@@ -102,6 +102,7 @@ def _turns(cues: list[Cue]) -> list[Turn]:
     speaker: str | None = None
     for cue in cues:
         text = cue.text
+        new_speaker: str | None
         if cue.voice:
             new_speaker = cue.voice
         else:

@@ -263,7 +263,7 @@ def find_names_in_lists(text: str, lex: NameLexicon | None = None) -> Iterator[D
             or _said_of_a_place(text, match.start(), word)
         ):
             continue
-        end = follow.end() if surname else match.end()
+        end = follow.end() if follow and surname else match.end()
         yield Detection(match.start(), end, "PERSON", "name-list", 0.6 if lowercase else 0.75)
 
 

@@ -143,6 +143,6 @@ def find_ages(text: str, previous: str = "") -> Iterator[Detection]:
         group = next(g for g in "npu" if match.group(g))
         yield Detection(match.start(group), match.end(group), "AGE", "age", 0.7)
     if previous and _OLD_QUESTION.search(previous[-200:]):
-        match = AGE_ANSWER.match(text)
-        if match:
-            yield Detection(match.start("n"), match.end("n"), "AGE", "age", 0.8)
+        answer = AGE_ANSWER.match(text)
+        if answer:
+            yield Detection(answer.start("n"), answer.end("n"), "AGE", "age", 0.8)

@@ -23,6 +23,7 @@ from testimony.analysis.agreement import AgreementReport, Disagreement
 from testimony.analysis.frequencies import Frequencies
 from testimony.analysis.overview import project_agreement, project_frequencies
 from testimony.coding.workbench import Workbench
+from testimony.counts import counted
 from testimony.errors import TestimonyError
 from testimony.tui.widgets.charts import bar_text, heat_cell
 
@@ -113,7 +114,9 @@ class AnalysisScreen(Screen[int | None]):
     @work(exclusive=True, group="frequencies")
     async def recompute(self) -> None:
         """The `stats` figures, off the interface thread (a large project takes a moment)."""
-        tables = [t for t in self.query(DataTable) if not t.id.startswith(("agree", "disagree"))]
+        tables = [
+            t for t in self.query(DataTable) if not (t.id or "").startswith(("agree", "disagree"))
+        ]
         for table in tables:
             table.loading = True
         coders = (self.coder_filter,) if self.coder_filter else ()
@@ -169,8 +172,8 @@ class AnalysisScreen(Screen[int | None]):
             return
         total = sum(freq.coders.values())
         title = Text(no_wrap=True, overflow="ellipsis")
-        title.append(f"{total:,} codings", style="bold")
-        title.append(f" · {len(freq.interviews)} interviews · ")
+        title.append(counted(total, "coding", grouped=True), style="bold")
+        title.append(f" · {counted(len(freq.interviews), 'interview')} · ")
         title.append(self.coder_filter or "every coder", style="italic")
         title.append("  (c: coder, r: refresh)", style="dim")
         self.query_one("#analysis-title", Static).update(title)
@@ -257,7 +260,7 @@ class AnalysisScreen(Screen[int | None]):
         line.append(f"{use.name}: ", style="bold")
         if use.interviews:
             many = len(use.interviews)
-            line.append(f"mentioned in {many} interview{'' if many == 1 else 's'}: ")
+            line.append(f"mentioned in {counted(many, 'interview')}: ")
             line.append(", ".join(use.interviews))
         else:
             line.append("not coded yet", style="dim")
@@ -285,12 +288,12 @@ class AnalysisScreen(Screen[int | None]):
         for number, theme in enumerate(themes, 1):
             table.add_column(Text(str(number), justify="right"), key=theme, width=4)
         most = max((n for row in matrix for n in row), default=0)
-        theme = self.app.current_theme
+        colours = self.app.current_theme
         for number, (slug, row) in enumerate(zip(themes, matrix, strict=True), 1):
             label = Text(no_wrap=True, overflow="ellipsis")
             label.append(f"{number:>2} ", style="dim")
             label.append(_clip(names.get(slug, slug), NAME_WIDTH - 3))
-            table.add_row(label, *(heat_cell(n, most, theme) for n in row), key=slug)
+            table.add_row(label, *(heat_cell(n, most, colours) for n in row), key=slug)
         table.fixed_columns = 1
         if not themes:
             table.add_row(Text("no codings yet", style="dim"))
@@ -302,7 +305,8 @@ class AnalysisScreen(Screen[int | None]):
         title = Text(no_wrap=True, overflow="ellipsis")
         title.append(f"{report.coder_a} (A) and {report.coder_b} (B)", style="bold")
         title.append(
-            f" · {len(report.interviews)} interviews, {report.excerpts:,} excerpts"
+            f" · {counted(len(report.interviews), 'interview')}, "
+            f"{counted(report.excerpts, 'excerpt', grouped=True)}"
             f"  (p: another pair)"
         )
         self.query_one("#agreement-title", Static).update(title)
@@ -320,8 +324,7 @@ class AnalysisScreen(Screen[int | None]):
             ("κ chars", "character_cohen_kappa"),
         ):
             table.add_column(label, key=key)
-        rows = [*report.themes, report.overall] if report.overall else report.themes
-        for agreement in rows:
+        for agreement in [*report.themes, report.overall]:
             f = agreement.figures()
             overall = agreement is report.overall
             name = Text(
@@ -345,7 +348,7 @@ class AnalysisScreen(Screen[int | None]):
         more = count - len(self.disagreements)
         self.query_one("#disagreements-title", Static).update(
             Text.assemble(
-                (f"{count:,} disagreement{'' if count == 1 else 's'}", "bold"),
+                (counted(count, "disagreement", grouped=True), "bold"),
                 ("  Enter opens the excerpt" if count else "", "dim"),
                 (
                     f"  (the first {LISTED:,}; all of them: testimony agree --coders "
@@ -372,7 +375,7 @@ class AnalysisScreen(Screen[int | None]):
 
     @on(DataTable.RowSelected, "#disagreements-table")
     def _open_disagreement(self, event: DataTable.RowSelected) -> None:
-        self.dismiss(self.disagreements[int(event.row_key.value)].excerpt_id)
+        self.dismiss(self.disagreements[int(str(event.row_key.value))].excerpt_id)
 
     # --- switching -------------------------------------------------------------------------
 

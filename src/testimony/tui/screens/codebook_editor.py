@@ -19,6 +19,7 @@ from textual.widgets import Footer, Static
 from testimony.coding.errors import CodingError
 from testimony.coding.themes import ThemeRow
 from testimony.coding.workbench import Workbench
+from testimony.counts import counted
 from testimony.tui.identifier_warning import warn_of_identifiers
 from testimony.tui.keys import RESERVED_KEYS
 from testimony.tui.screens.memo import MemoEditor
@@ -88,7 +89,7 @@ class CodebookEditor(Screen[None]):
         body = Text()
         body.append(f"{t.name}\n", style="bold")
         body.append(f"id {t.id} · key {t.key or '–'} · colour {t.color or '–'}", style="dim")
-        body.append(f" · {row.codings} codings\n\n", style="dim")
+        body.append(f" · {counted(row.codings, 'coding')}\n\n", style="dim")
         for heading, value in (("Description", t.description), ("Include", t.include)):
             body.append(f"{heading}\n", style="bold")
             body.append((value or "–") + "\n\n")
@@ -123,13 +124,14 @@ class CodebookEditor(Screen[None]):
         self.say(f"{'undid' if which == 'undo' else 'redid'}: {done.summary}")
 
     def action_add(self, under_current: bool) -> None:
-        parent = self.current().id if under_current and self.current() else None
+        current = self.current() if under_current else None
+        parent = current.id if current else None
 
         def add(name: str | None) -> None:
             if name:
                 self.change(lambda: self.bench.add_theme(name, parent), f"added {name}")
 
-        where = f"under {self.current().name}" if parent and self.current() else "at the top"
+        where = f"under {current.name}" if parent and current else "at the top"
         self.app.push_screen(Prompt(f"New theme {where}: name"), add)
 
     def action_rename(self) -> None:
@@ -232,5 +234,7 @@ class CodebookEditor(Screen[None]):
                 )
 
         others = [t for t in self.themes if t.id != row.id]
-        title = f"{row.name} has {row.codings} codings: move them to"
+        title = f"{row.name} has {counted(row.codings, 'coding')}: move " + (
+            "it to" if row.codings == 1 else "them to"
+        )
         self.app.push_screen(ThemePicker(others, title), delete)

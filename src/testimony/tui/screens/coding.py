@@ -253,7 +253,7 @@ class CodingScreen(CodingActions, Screen[None]):
     def action_interview(self, step: int) -> None:
         if self.excerpt is None:
             return
-        codes = [o.id for o in self.query_one(InterviewList).options]
+        codes = [o.id for o in self.query_one(InterviewList).options if o.id is not None]
         if self.excerpt.interview in codes:
             index = codes.index(self.excerpt.interview) + step
             if 0 <= index < len(codes):
@@ -311,7 +311,12 @@ class CodingScreen(CodingActions, Screen[None]):
 
     def action_pick_theme(self) -> None:
         if self.excerpt is not None:
-            self.app.push_screen(ThemePicker(self.themes), lambda t: t and self.apply(t))
+
+            def picked(theme: str | None) -> None:
+                if theme:
+                    self.apply(theme)
+
+            self.app.push_screen(ThemePicker(self.themes), picked)
 
     @on(CodebookTree.Chosen)
     def _theme_chosen(self, event: CodebookTree.Chosen) -> None:
@@ -350,23 +355,27 @@ class CodingScreen(CodingActions, Screen[None]):
     # --- other screens and views -----------------------------------------------------------
 
     def action_search(self) -> None:
-        self.app.push_screen(SearchScreen(self.bench), lambda found: found and self.jump_to(found))
+        self.app.push_screen(SearchScreen(self.bench), self._jump_to_found)
 
     def action_retrieve(self) -> None:
         tree = self.query_one(CodebookTree)
         node = tree.cursor_node
         theme = node.data.id if node is not None and node.data is not None else None
         focused = self.focused_theme()
-        self.app.push_screen(
-            RetrievalScreen(self.bench, self.themes, focused or theme),
-            lambda found: found and self.jump_to(found[0], (found[1], found[2])),
-        )
+
+        def retrieved(found: tuple[int, int, int] | None) -> None:
+            if found:
+                self.jump_to(found[0], (found[1], found[2]))
+
+        self.app.push_screen(RetrievalScreen(self.bench, self.themes, focused or theme), retrieved)
 
     def action_analysis(self) -> None:
         """Figures per theme, interview and coder, co-occurrence and agreement."""
-        self.app.push_screen(
-            AnalysisScreen(self.bench), lambda found: found and self.jump_to(found)
-        )
+        self.app.push_screen(AnalysisScreen(self.bench), self._jump_to_found)
+
+    def _jump_to_found(self, excerpt_id: int | None) -> None:
+        if excerpt_id:
+            self.jump_to(excerpt_id)
 
     def focused_theme(self) -> str | None:
         reader = self.query_one(Reader)

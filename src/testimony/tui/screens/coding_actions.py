@@ -7,6 +7,7 @@ the screen's excerpt, reader and workbench and its say() and reload helpers.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from testimony.coding.codings import CodingSpan
 from testimony.coding.errors import CodingError
@@ -19,9 +20,36 @@ from testimony.tui.screens.picker import ThemePicker
 from testimony.tui.widgets.codebook import CodebookTree
 from testimony.tui.widgets.reader import Reader
 
+if TYPE_CHECKING:
+    from textual.screen import Screen
 
-class CodingActions:
+    from testimony.coding.reader import ExcerptView
+    from testimony.coding.themes import ThemeRow
+    from testimony.coding.workbench import Workbench
+
+    _Host = Screen[None]
+else:
+    _Host = object  # CodingScreen brings the Screen in its own bases
+
+
+class CodingActions(_Host):
     """Actions on the coding in focus and on memos; each saves at once and can be undone."""
+
+    # What the host screen holds and does (CodingScreen sets and defines these).
+    bench: Workbench
+    excerpt: ExcerptView | None
+    themes: list[ThemeRow]
+
+    if TYPE_CHECKING:
+
+        def say(self, message: str) -> None: ...
+        def show_codings(self) -> None: ...
+        def reload_excerpt(self) -> None: ...
+        def refresh_current(self) -> None: ...
+        def refresh_lists(self, only: str | None = None) -> object: ...
+        def open_excerpt(self, excerpt_id: int, keep_selection: bool = False) -> None: ...
+        def open_interview(self, interview: str) -> None: ...
+        def jump_to(self, excerpt_id: int, span: tuple[int, int] | None = None) -> None: ...
 
     def coding_in_focus(self) -> CodingSpan | None:
         reader = self.query_one(Reader)

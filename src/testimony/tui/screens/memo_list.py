@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from testimony.coding.memos import MemoRow
 from testimony.coding.workbench import Workbench
+from testimony.counts import counted
 
 WHERE = {
     "project": "the project",
@@ -86,6 +87,4 @@ class MemoListScreen(Screen[MemoRow | None]):
         if self.memos:
             results.highlighted = 0
         count = len(self.memos)
-        self.query_one("#memo-count", Label).update(
-            f"{count} memo{'' if count == 1 else 's'}" if count else "no memos"
-        )
+        self.query_one("#memo-count", Label).update(counted(count, "memo") if count else "no memos")

@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from testimony.coding.reader import ExcerptView, Pseudonym
+from testimony.counts import counted
 from testimony.errors import TestimonyError
 from testimony.project import Project
 from testimony.redact import review
@@ -70,7 +71,7 @@ class RawTextScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="raw-body"):
-            interviews = DataTable(id="raw-interviews", cursor_type="row")
+            interviews: DataTable[str] = DataTable(id="raw-interviews", cursor_type="row")
             interviews.border_title = "Interviews"
             yield interviews
             with Vertical(id="raw-main"):
@@ -254,8 +255,8 @@ class RawTextScreen(Screen[None]):
         self.refused = None
         message = (
             f"added {', '.join(map(str, result.entities))} as {label}: "
-            f"{result.rendered.excerpts} excerpts re-rendered, "
-            f"{result.rendered.codings} codings moved with their words"
+            f"{counted(result.rendered.excerpts, 'excerpt')} re-rendered, "
+            f"{counted(result.rendered.codings, 'coding')} moved with their words"
         )
         self.app.call_from_thread(self.after_decision, message)
 

@@ -16,6 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from testimony.counts import counted
 from testimony.errors import TestimonyError
 from testimony.project import Project
 from testimony.redact import review
@@ -55,12 +56,14 @@ class ReviewScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("", id="progress")
         with Horizontal(id="body"):
-            queue = DataTable(id="queue", cursor_type="row", zebra_stripes=True)
+            queue: DataTable[str | Text] = DataTable(
+                id="queue", cursor_type="row", zebra_stripes=True
+            )
             queue.border_title = "Proposals, riskiest first"
             yield queue
             with Vertical(id="side"):
                 yield Static("", id="entity")
-                mentions = DataTable(id="mentions", cursor_type="row")
+                mentions: DataTable[str | Text] = DataTable(id="mentions", cursor_type="row")
                 mentions.border_title = "Mentions (tab, then a/r decides one)"
                 yield mentions
         yield Static("", id="message")
@@ -109,7 +112,7 @@ class ReviewScreen(Screen[None]):
         elif proposals:
             queue.move_cursor(row=min(row, len(proposals) - 1))
         done = sum(p.state == "reviewed" for p in progress)
-        parts = [f"{len(progress)} interviews, {done} reviewed"] + [
+        parts = [f"{counted(len(progress), 'interview')}, {done} reviewed"] + [
             f"{p.interview} {p.decided}/{p.proposals}" for p in progress if p.state != "reviewed"
         ][:6]
         if self.only_interview:
@@ -139,8 +142,8 @@ class ReviewScreen(Screen[None]):
         text.append(proposal.pseudonym, style="italic reverse")
         text.append(
             f"\nfound by {', '.join(proposal.detectors)}; lowest confidence "
-            f"{proposal.confidence:.2f}; {proposal.mentions} mentions in "
-            f"{len(proposal.interviews)} interviews; {proposal.status}"
+            f"{proposal.confidence:.2f}; {counted(proposal.mentions, 'mention')} in "
+            f"{counted(len(proposal.interviews), 'interview')}; {proposal.status}"
         )
         entity.update(text)
         self.load_mentions(proposal.id)
@@ -179,7 +182,7 @@ class ReviewScreen(Screen[None]):
     def action_decide(self, how: str) -> None:
         mentions = self.query_one("#mentions", DataTable)
         if mentions.has_focus and mentions.row_count and how in {"accept", "reject"}:
-            key = mentions.coordinate_to_cell_key(mentions.cursor_coordinate).row_key.value
+            key = str(mentions.coordinate_to_cell_key(mentions.cursor_coordinate).row_key.value)
             status = "accepted" if how == "accept" else "rejected"
             self.run_decision(
                 lambda: review.decide_mentions(self.project, [int(key)], status),
@@ -281,9 +284,11 @@ class ReviewScreen(Screen[None]):
 
         proposal = self.current()
         interview = self.only_interview or (proposal.interviews[0] if proposal else None)
-        self.app.push_screen(
-            RawTextScreen(self.project, self.reviewer, interview), lambda _r: self.reload()
-        )
+
+        def reopened(_result: None) -> None:
+            self.reload()
+
+        self.app.push_screen(RawTextScreen(self.project, self.reviewer, interview), reopened)
 
     def action_filter_interview(self) -> None:
         def answered(code: str | None) -> None:
@@ -305,8 +310,9 @@ class ReviewScreen(Screen[None]):
             return
         self.marked.clear()
         message = (
-            f"{verb} {', '.join(map(str, result.entities))}: {result.rendered.excerpts} excerpts "
-            f"re-rendered, {result.rendered.codings} codings moved with their words"
+            f"{verb} {', '.join(map(str, result.entities))}: "
+            f"{counted(result.rendered.excerpts, 'excerpt')} re-rendered, "
+            f"{counted(result.rendered.codings, 'coding')} moved with their words"
         )
         if result.reviewed:
             message += f"; reviewed: {', '.join(result.reviewed)}"

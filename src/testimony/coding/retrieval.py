@@ -83,7 +83,7 @@ def retrieve(
     # First step: order and cut the matching codings on their keys alone; second: fetch
     # the page's rows in full, so nothing carries excerpt texts it will not show.
     order = (Coding.excerpt_id, Coding.start, Coding.id)
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     if where.coders:
         conditions.append(Coding.coder_id.in_(select(Coder.id).where(Coder.name.in_(where.coders))))
     if where.interviews or where.attributes:
@@ -158,8 +158,11 @@ def retrieve(
         )
         for i in page
     ]
-    cursor = tuple(found[limit - 1]) if len(found) > limit else None
-    return QuotePage(quotes, cursor)  # type: ignore[arg-type]
+    cursor: Cursor | None = None
+    if len(found) > limit:
+        excerpt, start, coding = found[limit - 1]
+        cursor = (excerpt, start, coding)
+    return QuotePage(quotes, cursor)
 
 
 def iter_quotes(session: Session, where: QuoteFilter, page_size: int = PAGE_SIZE):  # noqa: ANN201

@@ -61,8 +61,8 @@ class Snippets:
     def __init__(self, query: str) -> None:
         phrases = []
         for terms in parse_query(query):
-            for phrase, prefix in terms:
-                words = tuple(fold(w) for w in _TOKEN.findall(phrase))
+            for written, prefix in terms:
+                words = tuple(fold(w) for w in _TOKEN.findall(written))
                 if words:
                     phrases.append(_Phrase(words, prefix))
         self.phrases = list(dict.fromkeys(phrases))

@@ -102,6 +102,14 @@ def key_file_option(help: str, envvar: str | None = None):  # noqa: A002, ANN201
     )
 
 
+def _say_leftovers_removed(names: list[str], kind: str) -> None:
+    """One line on stderr naming what killed runs had left beside the target, now removed."""
+    if names:
+        whose = f"a killed {kind}" if len(names) == 1 else f"killed {kind}s"
+        shown = ", ".join(printable(n) for n in names)
+        click.echo(f"removed {counted(len(names), 'leftover')} of {whose}: {shown}", err=True)
+
+
 def _set_project(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
     if value:
         _context_of(ctx).project_dir = value
@@ -646,6 +654,7 @@ def backup_cmd(obj: Context, dest: Path, force: bool, as_json: bool) -> None:
     from testimony.backup import backup_project
 
     report = backup_project(obj.project, dest, overwrite=force)
+    _say_leftovers_removed(report.leftovers_removed, "backup")
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2))
         return
@@ -1102,7 +1111,7 @@ def codebook_export(obj: Context, output: Path | None, fmt: str, key_file: Path 
     with obj.project.session() as s:
         text = dump_codebook(export_codebook(s))
     try:  # theme examples are quotes, typed by coders: the YAML passes the gate too
-        write_checked(
+        written = write_checked(
             obj.project,
             text.encode("utf-8"),
             "yaml",
@@ -1116,6 +1125,7 @@ def codebook_export(obj: Context, output: Path | None, fmt: str, key_file: Path 
         for finding in exc.findings:
             click.echo(f"{'the output file' if named else output or 'stdout'}: {finding}", err=True)
         raise
+    _say_leftovers_removed(written.leftovers_removed, "export")
     if output:
         click.echo(f"wrote {output}")
 
@@ -1530,9 +1540,11 @@ def export_cmd(
         for finding in exc.findings:
             click.echo(f"{'the output file' if named else output or 'stdout'}: {finding}", err=True)
         raise
+    _say_leftovers_removed(result.leftovers_removed, "export")
     if result.unreviewed:
         err_console.print(
-            f"[bold red]WARNING[/]: {len(result.unreviewed)} quoted interview(s) not reviewed "
+            f"[bold red]WARNING[/]: {counted(len(result.unreviewed), 'quoted interview')} "
+            "not reviewed "
             f"for missed identifiers: {', '.join(result.unreviewed)}. Not for publication; "
             "use --reviewed-only once they are signed off.",
             highlight=False,
@@ -1614,7 +1626,7 @@ def agree_cmd(
     if disagreements_file is not None:
         from testimony.export.service import write_checked
 
-        write_checked(
+        written = write_checked(
             project,
             _disagreements_csv(report),
             "csv",
@@ -1623,6 +1635,7 @@ def agree_cmd(
             action="agree-disagreements",
             coders=list(coders),
         )
+        _say_leftovers_removed(written.leftovers_removed, "export")
     if as_json:
         click.echo(
             json.dumps(

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import sqlite3
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console, JustifyMethod
@@ -18,6 +20,9 @@ from testimony.counts import counted
 from testimony.errors import CodebookError, TestimonyError
 from testimony.ingest.limits import printable
 from testimony.project import Project, find_project, init_project
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -1200,19 +1205,19 @@ class _progress:
 
     def __init__(self, what: str, total: int) -> None:
         self.what, self.total = what, total
-        self.bar = None
+        self.bar: Progress | None = None
 
-    def __enter__(self):
-        if sys.stderr.isatty() and self.total:
-            from rich.progress import Progress
+    def __enter__(self) -> Callable[[int, int], None]:
+        if not (sys.stderr.isatty() and self.total):
+            return lambda _done, _total: None
+        from rich.progress import Progress
 
-            self.bar = Progress(console=err_console, transient=True)
-            self.bar.start()
-            self.task = self.bar.add_task(self.what, total=self.total)
+        bar = self.bar = Progress(console=err_console, transient=True)
+        bar.start()
+        task = bar.add_task(self.what, total=self.total)
 
         def advance(done: int, total: int) -> None:
-            if self.bar:
-                self.bar.update(self.task, completed=done, total=total)
+            bar.update(task, completed=done, total=total)
 
         return advance
 

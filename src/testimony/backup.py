@@ -15,12 +15,12 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from testimony import leftovers
 from testimony.db import audit
 from testimony.errors import TestimonyError
 from testimony.project import PROJECT_DB, Project
@@ -37,6 +37,7 @@ class BackupReport:
     copied: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, why)
     pg_dump: str | None = None  # the command to run when project.db is on PostgreSQL
+    leftovers_removed: list[str] = field(default_factory=list)  # of backups killed earlier
 
     def as_dict(self) -> dict:
         return {
@@ -44,6 +45,7 @@ class BackupReport:
             "copied": self.copied,
             "skipped": [{"file": f, "reason": r} for f, r in self.skipped],
             "pg_dump": self.pg_dump,
+            "leftovers_removed": self.leftovers_removed,
         }
 
 
@@ -54,8 +56,8 @@ def backup_project(
     files into dest; verify the copy; write an audit entry in the project."""
     dest = dest.expanduser().absolute()
     _check_destination(project, dest, overwrite)
-    report = BackupReport(dest)
-    staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".partial", dir=dest.parent))
+    report = BackupReport(dest, leftovers_removed=leftovers.remove_stale(dest, leftovers.PARTIAL))
+    staging, held = leftovers.temp_folder(dest)
     try:
         if project.db_url.startswith("sqlite"):
             _copy_database(_sqlite_file(project.db_url), staging / PROJECT_DB, 0o644)
@@ -72,6 +74,8 @@ def backup_project(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        os.close(held)  # its lock: the folder is renamed or removed by now
     os.chmod(dest, 0o700)  # it may hold the vault
     with project.session() as s, s.begin():
         audit.append(

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import sqlite3
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console, JustifyMethod
@@ -18,6 +20,9 @@ from testimony.counts import counted
 from testimony.errors import CodebookError, TestimonyError
 from testimony.ingest.limits import printable
 from testimony.project import Project, find_project, init_project
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -100,6 +105,14 @@ def key_file_option(help: str, envvar: str | None = None):  # noqa: A002, ANN201
         envvar=envvar,
         help=help,
     )
+
+
+def _say_leftovers_removed(names: list[str], kind: str) -> None:
+    """One line on stderr naming what killed runs had left beside the target, now removed."""
+    if names:
+        whose = f"a killed {kind}" if len(names) == 1 else f"killed {kind}s"
+        shown = ", ".join(printable(n) for n in names)
+        click.echo(f"removed {counted(len(names), 'leftover')} of {whose}: {shown}", err=True)
 
 
 def _set_project(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
@@ -646,6 +659,7 @@ def backup_cmd(obj: Context, dest: Path, force: bool, as_json: bool) -> None:
     from testimony.backup import backup_project
 
     report = backup_project(obj.project, dest, overwrite=force)
+    _say_leftovers_removed(report.leftovers_removed, "backup")
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2))
         return
@@ -1102,7 +1116,7 @@ def codebook_export(obj: Context, output: Path | None, fmt: str, key_file: Path 
     with obj.project.session() as s:
         text = dump_codebook(export_codebook(s))
     try:  # theme examples are quotes, typed by coders: the YAML passes the gate too
-        write_checked(
+        written = write_checked(
             obj.project,
             text.encode("utf-8"),
             "yaml",
@@ -1116,6 +1130,7 @@ def codebook_export(obj: Context, output: Path | None, fmt: str, key_file: Path 
         for finding in exc.findings:
             click.echo(f"{'the output file' if named else output or 'stdout'}: {finding}", err=True)
         raise
+    _say_leftovers_removed(written.leftovers_removed, "export")
     if output:
         click.echo(f"wrote {output}")
 
@@ -1190,19 +1205,19 @@ class _progress:
 
     def __init__(self, what: str, total: int) -> None:
         self.what, self.total = what, total
-        self.bar = None
+        self.bar: Progress | None = None
 
-    def __enter__(self):
-        if sys.stderr.isatty() and self.total:
-            from rich.progress import Progress
+    def __enter__(self) -> Callable[[int, int], None]:
+        if not (sys.stderr.isatty() and self.total):
+            return lambda _done, _total: None
+        from rich.progress import Progress
 
-            self.bar = Progress(console=err_console, transient=True)
-            self.bar.start()
-            self.task = self.bar.add_task(self.what, total=self.total)
+        bar = self.bar = Progress(console=err_console, transient=True)
+        bar.start()
+        task = bar.add_task(self.what, total=self.total)
 
         def advance(done: int, total: int) -> None:
-            if self.bar:
-                self.bar.update(self.task, completed=done, total=total)
+            bar.update(task, completed=done, total=total)
 
         return advance
 
@@ -1530,9 +1545,11 @@ def export_cmd(
         for finding in exc.findings:
             click.echo(f"{'the output file' if named else output or 'stdout'}: {finding}", err=True)
         raise
+    _say_leftovers_removed(result.leftovers_removed, "export")
     if result.unreviewed:
         err_console.print(
-            f"[bold red]WARNING[/]: {len(result.unreviewed)} quoted interview(s) not reviewed "
+            f"[bold red]WARNING[/]: {counted(len(result.unreviewed), 'quoted interview')} "
+            "not reviewed "
             f"for missed identifiers: {', '.join(result.unreviewed)}. Not for publication; "
             "use --reviewed-only once they are signed off.",
             highlight=False,
@@ -1614,7 +1631,7 @@ def agree_cmd(
     if disagreements_file is not None:
         from testimony.export.service import write_checked
 
-        write_checked(
+        written = write_checked(
             project,
             _disagreements_csv(report),
             "csv",
@@ -1623,6 +1640,7 @@ def agree_cmd(
             action="agree-disagreements",
             coders=list(coders),
         )
+        _say_leftovers_removed(written.leftovers_removed, "export")
     if as_json:
         click.echo(
             json.dumps(

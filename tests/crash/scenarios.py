@@ -396,6 +396,9 @@ def export_campaign(bases: Bases, kills: int, rng: random.Random) -> Tally:
             _assert_whole_docx(output, tally)
         run_killed(export_work(root, output, fmt), None)
         tally.reruns += 1
+        if any(output_dir.glob(f".{output.name}.*.part")):  # the killed export's, if any
+            tally.problems.append("export: the rerun left the killed export's temporary file")
+            raise AssertionError(tally.problems[-1])
         if fmt == "md" and _undated(output) != expected_md:
             tally.problems.append("export: the rerun's report differs")
             raise AssertionError(tally.problems[-1])

@@ -10,7 +10,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from testimony import leftovers
 from testimony.db import audit
 from testimony.db.models import Interview
 from testimony.errors import TestimonyError
@@ -56,6 +56,13 @@ class ExportResult:
     themes: int
     unreviewed: list[str]
     sha256: str
+    leftovers_removed: list[str] = field(default_factory=list)  # of exports killed earlier
+
+
+@dataclass(frozen=True)
+class Written:
+    sha256: str
+    leftovers_removed: list[str] = field(default_factory=list)  # of exports killed earlier
 
 
 def export(
@@ -94,7 +101,7 @@ def export(
         "reviewed_only": options.filters.reviewed_only,
         "quotes": quotes,
     }
-    digest = _check_and_write(
+    written = _check_and_write(
         project, key, key_file, data, options.fmt, output, write_stdout, details, clock
     )
     clock.lap("write")
@@ -103,7 +110,8 @@ def export(
         quotes=quotes,
         themes=len(report.sections) if report else 0,
         unreviewed=unreviewed,
-        sha256=digest,
+        sha256=written.sha256,
+        leftovers_removed=written.leftovers_removed,
     )
 
 
@@ -116,7 +124,7 @@ def write_checked(
     action: str = "export",
     write_stdout: Callable[[bytes], object] | None = None,
     **details: object,
-) -> str:
+) -> Written:
     """Write bytes made elsewhere (a disagreement list, a codebook) through the same leak
     gate, to `output` or else through `write_stdout`; returns their SHA-256. Raises
     LeakRefused and writes nothing if they hold an identifier."""
@@ -139,7 +147,7 @@ def _check_and_write(
     write_stdout: Callable[[bytes], object] | None,
     details: dict,
     clock: _Clock,
-) -> str:
+) -> Written:
     """The gate, then the write and its audit entry; nothing is written past a finding."""
     with project.session() as session:
         prints = FingerprintSet.load(session, key)
@@ -163,14 +171,15 @@ def _check_and_write(
                 session, project.actor(), "export-refused", name, **details, leaks=len(findings)
             )
         raise LeakRefused(name, findings)
+    removed: list[str] = []
     if output is not None:
-        _write_atomically(output, data)
+        removed = _write_atomically(output, data)
     elif write_stdout is not None:
         write_stdout(data)
     digest = hashlib.sha256(data).hexdigest()
     with project.session() as session, session.begin():
         audit.append(session, project.actor(), "export", name, **details, sha256=digest)
-    return digest
+    return Written(digest, removed)
 
 
 def render(session, options: ExportOptions, project_name: str) -> tuple[bytes, Report | None]:  # noqa: ANN001
@@ -262,16 +271,29 @@ class _Clock:
         self.last, self.last_cpu = now, cpu
 
 
-def _write_atomically(output: Path, data: bytes) -> None:
-    fd, temp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".part")
+def _write_atomically(output: Path, data: bytes) -> list[str]:
+    """Write beside output and rename onto it; what killed exports to it had left beside
+    it is removed first (the names removed)."""
+    removed = leftovers.remove_stale(output, leftovers.PART)
+    fd, temp = leftovers.temp_file(output)
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with os.fdopen(fd, "wb") as handle:  # its lock is held until the rename
             handle.write(data)
-        os.chmod(temp, 0o644)
-        os.replace(temp, output)
+            handle.flush()
+            os.chmod(temp, 0o644)
+            os.replace(temp, output)
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
         raise
+    return removed
 
 
-__all__ = ["ExportOptions", "ExportResult", "Finding", "LeakRefused", "export", "render"]
+__all__ = [
+    "ExportOptions",
+    "ExportResult",
+    "Finding",
+    "LeakRefused",
+    "Written",
+    "export",
+    "render",
+]

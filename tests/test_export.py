@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
+import unicodedata
 import zipfile
 
 import docx
@@ -14,7 +16,7 @@ from sqlalchemy import select
 
 from testimony.db.models import AuditEntry, Coding
 from testimony.export.context import SentenceIndex
-from testimony.export.rows import neutralise
+from testimony.export.rows import FOLDED_FORMULA_START, FORMULA_START, neutralise
 from tests.export_helpers import FORMATS, build_coded_project, open_project
 
 
@@ -213,6 +215,16 @@ def test_full_width_and_small_formula_signs_are_made_inert_too(coded, run, tmp_p
     signs = ("＋1", "－2", "＠a", "﹦1", "﹢1", "﹣2", "﹫a")
     assert [neutralise(c) for c in signs] == [f"'{c}" for c in signs]
     assert [neutralise(c) for c in ("ｏｋ", "Ａ=1", "−1", "")] == ["ｏｋ", "Ａ=1", "−1", ""]
+
+
+def test_every_character_that_folds_into_a_formula_sign_is_known():
+    """The list export checks against, compared with Unicode's own NFKC over every code point."""
+    folds = {
+        c
+        for c in map(chr, range(0x80, sys.maxunicode + 1))
+        if unicodedata.normalize("NFKC", c).startswith(FORMULA_START)
+    }
+    assert folds == FOLDED_FORMULA_START
 
 
 def test_json_has_the_themes_and_one_row_per_quote(coded, run, tmp_path):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import unicodedata
 
 from testimony.export.quotes import Quote, Report, ThemeSection
 from testimony.export.wording import bracketed, segments
@@ -34,9 +33,14 @@ FIELDS = (
     "important",
     "memo",
 )
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection); it
-# also folds compatibility forms (full-width ＝＋－＠, small ﹦﹢﹣﹫) into them first.
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# ...and with one it folds (Unicode NFKC) into them: full-width ＝＋－＠, small ﹦﹢﹣﹫,
+# super- and subscript ⁺⁼₊₌, ⩵ ⩶ and Hebrew's alternative plus. tests/test_export.py
+# checks this list against every code point.
+FOLDED_FORMULA_START = frozenset(
+    "\u207a\u207c\u208a\u208c\u2a75\u2a76\ufb29\ufe62\ufe63\ufe66\ufe6b\uff0b\uff0d\uff1d\uff20"
+)
 
 
 def quote_row(quote: Quote, section: ThemeSection, report: Report) -> dict:
@@ -129,17 +133,11 @@ def render_csv(report: Report) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def runs_as_formula(cell: str) -> bool:
-    """Whether a spreadsheet would read the cell as a formula."""
-    if cell.startswith(FORMULA_START):
-        return True
-    first = cell[:1]
-    return first > "\x7f" and unicodedata.normalize("NFKC", first).startswith(FORMULA_START)
-
-
 def neutralise(cell: object) -> object:
     """A text cell a spreadsheet would run as a formula, made inert with a leading quote."""
-    if isinstance(cell, str) and runs_as_formula(cell):
+    if isinstance(cell, str) and (
+        cell.startswith(FORMULA_START) or cell[:1] in FOLDED_FORMULA_START
+    ):
         return "'" + cell
     if isinstance(cell, bool):
         return "yes" if cell else "no"

@@ -24,6 +24,21 @@ class Pseudonym:
 
 
 @dataclass(frozen=True)
+class Neighbour:
+    """The end (before) or the start (after) of the excerpt next to the one being read."""
+
+    position: int
+    speaker: str | None
+    text: str  # at most CONTEXT_CHARS, cut at a word; cut_before/after say where it was cut
+    pseudonyms: list[Pseudonym]
+    cut_before: bool
+    cut_after: bool
+
+
+CONTEXT_CHARS = 600  # more than a large terminal shows of a neighbour
+
+
+@dataclass(frozen=True)
 class ExcerptView:
     """One excerpt with everything the reader shows about it."""
 
@@ -38,12 +53,19 @@ class ExcerptView:
     pseudonyms: list[Pseudonym]
     codings: list[CodingSpan]
     memo: str
+    before: Neighbour | None = None  # the previous excerpt of the interview, if any
+    after: Neighbour | None = None  # the next one
 
 
 def excerpt_view(
-    session: Session, excerpt_id: int, coders: list[str] | None, me_id: int | None = None
+    session: Session,
+    excerpt_id: int,
+    coders: list[str] | None,
+    me_id: int | None = None,
+    context: bool = True,
 ) -> ExcerptView:
-    """The excerpt, its codings (all, or only by the named coders) and the coder's memo."""
+    """The excerpt, its codings (all, or only by the named coders), the coder's memo and,
+    with context, the neighbouring excerpts of its interview."""
     row = session.execute(
         select(Excerpt, Interview.code, Interview.title, Speaker.label)
         .join(Interview, Interview.id == Excerpt.interview_id)
@@ -80,7 +102,40 @@ def excerpt_view(
         pseudonyms=[Pseudonym(p[0], p[1], p[2]) for p in excerpt.pseudonyms or []],
         codings=codings_of_excerpt(session, excerpt_id, coders),
         memo=memo,
+        before=neighbour(session, excerpt.interview_id, excerpt.position, -1) if context else None,
+        after=neighbour(session, excerpt.interview_id, excerpt.position, 1) if context else None,
     )
+
+
+def neighbour(session: Session, interview_id: int, position: int, side: int) -> Neighbour | None:
+    """The excerpt just before (side -1) or after (side 1) a position in an interview: one
+    keyset step on (interview, position), however long the interview is."""
+    nearer = Excerpt.position < position if side < 0 else Excerpt.position > position
+    order = Excerpt.position.desc() if side < 0 else Excerpt.position
+    row = session.execute(
+        select(Excerpt.position, Excerpt.text, Excerpt.pseudonyms, Speaker.label)
+        .outerjoin(Speaker, Speaker.id == Excerpt.speaker_id)
+        .where(Excerpt.interview_id == interview_id, nearer)
+        .order_by(order)
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    found, text, marks, speaker = row
+    start, end = 0, len(text)
+    if len(text) > CONTEXT_CHARS:  # keep the end of the one before, the start of the one after
+        if side < 0:
+            start = len(text) - CONTEXT_CHARS
+            start = next((i + 1 for i in range(start, end) if text[i].isspace()), start)
+        else:
+            end = CONTEXT_CHARS
+            end = next((i for i in range(end, start, -1) if text[i].isspace()), end)
+    pseudonyms = [
+        Pseudonym(max(p[0], start) - start, min(p[1], end) - start, p[2])
+        for p in marks or []
+        if p[1] > start and p[0] < end
+    ]
+    return Neighbour(found, speaker, text[start:end], pseudonyms, start > 0, end < len(text))
 
 
 def first_excerpt(session: Session, interview: str | None = None) -> int | None:
@@ -164,6 +219,21 @@ def last_place(session: Session, coder: str) -> int | None:
 
 def _place_key(coder: str) -> str:
     return f"reading-place:{coder}"[:64]
+
+
+def coder_setting(session: Session, coder: str, name: str) -> str | None:
+    """A coder's own setting of the workbench (such as whether context is shown)."""
+    row = session.get(ProjectMeta, f"{name}:{coder}"[:64])
+    return row.value if row is not None else None
+
+
+def set_coder_setting(session: Session, coder: str, name: str, value: str) -> None:
+    key = f"{name}:{coder}"[:64]
+    row = session.get(ProjectMeta, key)
+    if row is None:
+        session.add(ProjectMeta(key=key, value=value))
+    else:
+        row.value = value
 
 
 def _key(session: Session, excerpt_id: int) -> tuple[int, int]:

@@ -44,6 +44,11 @@ CODING_COMMANDS = [
     ),
     ("Edit the codebook", "E: add, rename, move, merge, delete themes", "edit_codebook"),
     ("Switch view", "V: my codings, all coders', another coder's", "cycle_view"),
+    (
+        "Show or hide context",
+        "X: the end of the excerpt before and the start of the one after, dimmed",
+        "toggle_context",
+    ),
     ("Select sentence", "S", "select_sentence"),
     ("Select whole excerpt", "A", "select_all"),
 ]

@@ -90,6 +90,7 @@ class CodingScreen(CodingActions, Screen[None]):
         Binding("R", "retrieve", "Retrieve", id="coding.retrieve"),
         Binding("F", "analysis", "Analysis", id="coding.analysis"),
         Binding("V", "cycle_view", "View", show=False, id="coding.view"),
+        Binding("X", "toggle_context", "Context", show=False, id="coding.context"),
         Binding("E", "edit_codebook", "Codebook", show=False, id="coding.codebook"),
         Binding(
             "question_mark", "describe_theme", "About theme", show=False, id="coding.about-theme"
@@ -125,6 +126,7 @@ class CodingScreen(CodingActions, Screen[None]):
         self.set_themes(self.bench.themes(with_counts=False))  # counts follow in a worker
         first = self.bench.last_place() or self.bench.first_excerpt()
         self.query_one(Reader).focus()
+        self.query_one(Reader).show_context = self.bench.shows_context()
         if first is not None:
             self.open_excerpt(first)
             self.say("S selects a sentence, a theme key codes it; ctrl+p lists every action")
@@ -141,8 +143,8 @@ class CodingScreen(CodingActions, Screen[None]):
     # --- showing ---------------------------------------------------------------------------
 
     def open_excerpt(self, excerpt_id: int, keep_selection: bool = False) -> None:
-        self.excerpt = self.bench.excerpt(excerpt_id, self.view)
         reader = self.query_one(Reader)
+        self.excerpt = self.bench.excerpt(excerpt_id, self.view, reader.show_context)
         reader.show(self.excerpt, self.bench.coder, keep_selection)
         self.query_one(InterviewList).mark_current(self.excerpt.interview)
         self.show_location()
@@ -381,6 +383,18 @@ class CodingScreen(CodingActions, Screen[None]):
         self.set_themes(self.bench.themes())
         self.reload_excerpt()
         self.refresh_lists()
+
+    def action_toggle_context(self) -> None:
+        """Show or hide the neighbouring excerpts around the one being read (remembered)."""
+        reader = self.query_one(Reader)
+        reader.show_context = not reader.show_context
+        self.bench.set_shows_context(reader.show_context)
+        self.reload_excerpt()
+        self.say(f"neighbouring excerpts {'shown' if reader.show_context else 'hidden'} (X)")
+
+    @on(Reader.ContextChosen)
+    def _context_chosen(self, event: Reader.ContextChosen) -> None:
+        self.action_step(event.step)
 
     def action_cycle_view(self) -> None:
         """Whose codings to show: mine, all coders', then each other coder's."""

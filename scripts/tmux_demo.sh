@@ -35,7 +35,7 @@ keys "3" Enter
 wait_for "INT-001 ¶3/"
 keys S
 keys 4
-wait_for "coded “"
+wait_for "coded as"
 keys "!"
 wait_for "marked important"
 capture coded

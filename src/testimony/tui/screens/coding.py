@@ -22,6 +22,7 @@ from testimony.coding.errors import CodingError
 from testimony.coding.reader import ExcerptView
 from testimony.coding.themes import ThemeRow
 from testimony.coding.workbench import ALL, MINE, Workbench
+from testimony.tui import footer_hints
 from testimony.tui.keys import RESERVED_KEYS
 from testimony.tui.screens.analysis import AnalysisScreen
 from testimony.tui.screens.codebook_editor import CodebookEditor
@@ -77,7 +78,7 @@ class CodingScreen(CodingActions, Screen[None]):
             id="coding.prev-coding",
         ),
         Binding("delete,backspace", "remove_coding", "Remove", show=False, id="coding.remove"),
-        Binding("C", "change_coding", "Change theme", show=False, id="coding.change-theme"),
+        Binding("C", "change_coding", "Change", show=False, id="coding.change-theme"),
         Binding(
             "exclamation_mark", "toggle_important", "Important", show=False, id="coding.important"
         ),
@@ -116,7 +117,9 @@ class CodingScreen(CodingActions, Screen[None]):
                 yield Static(id="location")
                 yield Reader(id="reader")
                 yield CodingList(id="codings")
-                yield Static(id="status")
+                with Horizontal(id="status-bar"):
+                    yield Static(id="status")
+                    yield Static(id="who")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -129,7 +132,7 @@ class CodingScreen(CodingActions, Screen[None]):
         self.query_one(Reader).show_context = self.bench.shows_context()
         if first is not None:
             self.open_excerpt(first)
-            self.say("S selects a sentence, a theme key codes it; ctrl+p lists every action")
+            self.say("S then a theme's key codes a sentence · ctrl+p: every action")
         else:
             self.query_one("#location", Static).update("No interviews yet")
             self.say("import transcripts first: testimony import FILE...")
@@ -178,6 +181,28 @@ class CodingScreen(CodingActions, Screen[None]):
             self.excerpt.codings, self.excerpt.text, reader.focused_coding, self.bench.coder
         )
         reader.refresh()
+        self.update_footer()
+
+    def update_footer(self) -> None:
+        """Show in the footer the keys for what is in front: reading, a selection, a coding
+        in focus, the codebook or the interview list."""
+        reader = self.query_one(Reader)
+        focused = self.focused
+        if isinstance(focused, CodebookTree):
+            state = footer_hints.CODEBOOK
+        elif isinstance(focused, InterviewList):
+            state = footer_hints.INTERVIEWS
+        elif reader.focused_coding is not None:
+            state = footer_hints.CODING
+        elif not reader.selection.collapsed:
+            state = footer_hints.SELECTED
+        else:
+            state = footer_hints.READING
+        if footer_hints.show_for(state, self, reader):
+            self.refresh_bindings()
+
+    def on_descendant_focus(self) -> None:
+        self.update_footer()
 
     @property
     def reserved_keys(self) -> frozenset[str] | set[str]:
@@ -202,12 +227,15 @@ class CodingScreen(CodingActions, Screen[None]):
             self.bound_theme_keys.append(key)
 
     def say(self, message: str) -> None:
-        view = {MINE: "my codings", ALL: "all coders"}.get(self.view, f"{self.view}'s codings")
-        status = Text(no_wrap=True, overflow="ellipsis")
-        status.append(f"{self.bench.coder}", style="bold")
-        status.append(f" · {view} · ", style="dim")
-        status.append(message)
-        self.query_one("#status", Static).update(status)
+        """A message in the status line; who is coding and whose codings show stay at its
+        right, so a long message is cut, not them."""
+        who = Text(no_wrap=True)
+        who.append(f" {self.bench.coder}", style="bold")
+        if self.view != MINE:  # whose codings show, when they are not only mine
+            view = "all coders" if self.view == ALL else f"{self.view}'s codings"
+            who.append(f" · {view}", style="bold")
+        self.query_one("#who", Static).update(who)
+        self.query_one("#status", Static).update(Text(message, no_wrap=True, overflow="ellipsis"))
 
     @work(exclusive=True, group="lists")
     async def refresh_lists(self, only: str | None = None) -> None:
@@ -305,7 +333,7 @@ class CodingScreen(CodingActions, Screen[None]):
         self.query_one(Reader).focused_coding = coding.id
         self.reload_excerpt()
         quote = " ".join(self.excerpt.text[start:end].split())
-        self.say(f"coded “{quote[:40]}{'…' if len(quote) > 40 else ''}” as {coding.theme_name}")
+        self.say(f"coded as {coding.theme_name}: “{quote[:40]}{'…' if len(quote) > 40 else ''}”")
         self.refresh_current()
 
     def action_apply_theme(self, theme: str) -> None:
@@ -348,6 +376,7 @@ class CodingScreen(CodingActions, Screen[None]):
             narrowest = min(covering, key=lambda c: c.end - c.start, default=None)
             reader.focused_coding = narrowest.id if narrowest else None
             self.show_codings()
+        self.update_footer()
 
     # --- other screens and views -----------------------------------------------------------
 

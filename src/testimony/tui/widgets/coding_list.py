@@ -30,7 +30,7 @@ class CodingList(Static):
 
     def show(self, codings: list[CodingSpan], text: str, focused: int | None, me: str) -> None:
         if not codings:
-            self.update(Text("no codings here yet — select words, then a theme key", style="dim"))
+            self.update(Text("no codings here yet: S, then a theme's key", style="dim"))
             return
         lines = Text("\n").join(coding_line(c, text, c.id == focused, me) for c in codings)
         lines.no_wrap, lines.overflow = True, "ellipsis"

@@ -1,0 +1,91 @@
+"""What a new coder meets on the workbench: a footer with the keys that matter now, a
+status line that keeps its message readable at 80 columns, search and memo screens that
+say where things are. Each found in a day's use at 80×24 and 200×50."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets._footer import FooterKey
+
+from testimony.coding.workbench import Workbench
+from testimony.tui.app import CodingApp
+
+from .coding_helpers import add_interview
+
+pytestmark = [pytest.mark.anyio, pytest.mark.sqlite_only]
+SMALL = (80, 24)
+
+
+@pytest.fixture
+def anyio_backend():
+    return "asyncio"
+
+
+@pytest.fixture
+def excerpts(project):
+    ids = add_interview(project)
+    add_interview(project, "INT-002", ["Second interview, first turn.", "He left."])
+    return ids
+
+
+async def settle(pilot) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def footer_keys(app) -> dict[str, FooterKey]:
+    return {k.description: k for k in app.screen.query(FooterKey) if k.key != "ctrl+p"}
+
+
+def text_of(app, selector: str) -> str:
+    return str(app.screen.query_one(selector).render())
+
+
+async def test_the_footer_shows_the_keys_for_what_is_in_front(project, excerpts):
+    Workbench(project, "ana").apply_theme(excerpts[1], 0, 6, "physical-violence")
+    app = CodingApp(Workbench(project, "ana"))
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        reading = footer_keys(app)
+        assert {"Sentence", "Apply…", "Search", "Quit"} <= set(reading)
+        assert "Remove" not in reading
+        await pilot.press("j", "right_square_bracket")  # a coding in focus
+        await settle(pilot)
+        coding = footer_keys(app)
+        assert {"Remove", "Change", "Important", "Memo", "Apply…"} <= set(coding)
+        await pilot.press("right", "right", "right", "shift+right")  # plain words selected
+        await settle(pilot)
+        selected = footer_keys(app)
+        assert {"Apply…", "Unselect"} <= set(selected) and "Remove" not in selected
+        await pilot.press("tab", "tab")  # the codebook
+        await settle(pilot)
+        assert {"About theme", "Memo", "Retrieve"} <= set(footer_keys(app))
+
+
+async def test_every_footer_key_fits_in_80_columns(project, excerpts):
+    Workbench(project, "ana").apply_theme(excerpts[1], 0, 6, "physical-violence")
+    app = CodingApp(Workbench(project, "ana"))
+    async with app.run_test(size=SMALL) as pilot:
+        for keys in ([], ["j", "right_square_bracket"], ["escape", "right", "shift+right"]):
+            await pilot.press(*keys)
+            await settle(pilot)
+            palette = next(k for k in app.screen.query(FooterKey) if k.key == "ctrl+p")
+            for key in footer_keys(app).values():
+                assert key.region.right <= palette.region.x, f"{key.description} is cut"
+
+
+async def test_the_status_line_keeps_the_message_and_says_whose_codings_show(project, excerpts):
+    app = CodingApp(Workbench(project, "ana"))
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        status = app.screen.query_one("#status")
+        assert "S then a theme's key" in text_of(app, "#status")
+        assert text_of(app, "#who").strip() == "ana"
+        await pilot.press("j", "S", "1")
+        await settle(pilot)
+        assert text_of(app, "#status").startswith("coded as Physical violence")
+        await pilot.press("V")
+        await settle(pilot)
+        assert text_of(app, "#who").strip() == "ana · all coders"
+        assert status.region.right <= app.screen.query_one("#who").region.x

@@ -89,3 +89,31 @@ async def test_the_status_line_keeps_the_message_and_says_whose_codings_show(pro
         await settle(pilot)
         assert text_of(app, "#who").strip() == "ana · all coders"
         assert status.region.right <= app.screen.query_one("#who").region.x
+
+
+async def test_a_search_hit_opens_with_its_words_selected_and_search_goes_on_from_it(
+    project, excerpts
+):
+    from testimony.tui.widgets.reader import Reader
+
+    app = CodingApp(Workbench(project, "ana"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("slash", *'"he said"')
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        first = app.screen.excerpt
+        reader = app.screen.query_one(Reader)
+        assert first.text[slice(*reader.span)].lower() == "he said"
+        await pilot.press("1")  # the theme's key codes the matched words
+        await settle(pilot)
+        (coding,) = Workbench(project, "ana").excerpt(first.id).codings
+        assert first.text[coding.start : coding.end].lower() == "he said"
+        await pilot.press("slash")  # back to the same results, on the next hit
+        await settle(pilot)
+        assert app.screen.query_one("#search-query").value == '"he said"'
+        assert app.screen.query_one("#search-results").highlighted == 1
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.excerpt.id != first.id
+        assert "he said" in app.screen.excerpt.text.lower()

@@ -18,8 +18,10 @@ from textual.keys import _character_to_key
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from testimony.coding.autocode import hit_spans, match_pattern
 from testimony.coding.errors import CodingError
 from testimony.coding.reader import ExcerptView
+from testimony.coding.search import QueryError
 from testimony.coding.themes import ThemeRow
 from testimony.coding.workbench import ALL, MINE, Workbench
 from testimony.tui import footer_hints
@@ -37,6 +39,15 @@ from testimony.tui.widgets.codebook import CodebookTree
 from testimony.tui.widgets.coding_list import CodingList
 from testimony.tui.widgets.interviews import InterviewList
 from testimony.tui.widgets.reader import Reader
+
+
+def first_match(query: str, text: str) -> tuple[int, int] | None:
+    """Where a search query first matches in an excerpt's text, to select it there."""
+    try:
+        spans = hit_spans(text, match_pattern(query), "match")
+    except QueryError:
+        return None
+    return spans[0] if spans else None
 
 
 class CodingScreen(CodingActions, Screen[None]):
@@ -107,6 +118,7 @@ class CodingScreen(CodingActions, Screen[None]):
         self.themes: list[ThemeRow] = []
         self.keys: dict[str, str] = {}
         self.bound_theme_keys: list[str] = []
+        self.last_search: tuple[str, int] = ("", 0)  # the query, the hit to highlight next
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
@@ -381,7 +393,20 @@ class CodingScreen(CodingActions, Screen[None]):
     # --- other screens and views -----------------------------------------------------------
 
     def action_search(self) -> None:
-        self.app.push_screen(SearchScreen(self.bench), lambda found: found and self.jump_to(found))
+        """Search; it reopens on the last query, the hit after the one opened highlighted."""
+        query, at = self.last_search
+        screen = SearchScreen(self.bench, query, at)
+
+        def opened(found: int | None) -> None:
+            self.last_search = (screen.query_text, screen.chosen + 1 if found else screen.chosen)
+            if found:
+                self.jump_to(found)
+                assert self.excerpt is not None
+                span = first_match(screen.query_text, self.excerpt.text)
+                if span is not None:  # the matched words selected: a theme's key codes them
+                    self.query_one(Reader).select_span(*span)
+
+        self.app.push_screen(screen, opened)
 
     def action_retrieve(self) -> None:
         tree = self.query_one(CodebookTree)

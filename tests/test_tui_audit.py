@@ -117,3 +117,45 @@ async def test_a_search_hit_opens_with_its_words_selected_and_search_goes_on_fro
         await settle(pilot)
         assert app.screen.excerpt.id != first.id
         assert "he said" in app.screen.excerpt.text.lower()
+
+
+async def test_the_memo_list_says_where_each_memo_is_and_opens_it_there(project, excerpts):
+    from textual.widgets import OptionList
+
+    from testimony.tui.screens.memo import MemoEditor
+    from testimony.tui.widgets.reader import Reader
+
+    ana = Workbench(project, "ana")
+    coding = ana.apply_theme(excerpts[3], 3, 16, "in-laws-role")  # mother-in-law
+    ana.set_coding_memo(coding.id, "pressure from the husband's mother")
+    ana.set_memo("excerpt", excerpts[2], "the officer laughed")
+    ana.set_memo("theme", "endure-sabyr", "a word survivors use")
+    app = CodingApp(Workbench(project, "ana"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("L")
+        await settle(pilot)
+        results = app.screen.query_one("#memo-results", OptionList)
+        labels = [str(results.get_option_at_index(i).prompt) for i in range(3)]
+        assert any(label.startswith("In-laws' role · INT-001 ¶4") for label in labels)
+        assert any(label.startswith("excerpt INT-001 ¶3") for label in labels)
+        assert "Memos on codings, excerpts" in text_of(app, "#memo-help")
+        await pilot.press(*"husband", "enter", "enter")  # the coding memo: opens in focus
+        await settle(pilot)
+        reader = app.screen.query_one(Reader)
+        assert reader.focused_coding == coding.id and reader.span == (3, 16)
+        assert "Remove" in footer_keys(app)
+        await pilot.press("L", *"survivors", "enter", "enter")  # a theme's memo: to edit
+        await settle(pilot)
+        assert isinstance(app.screen, MemoEditor)
+        assert app.screen.query_one("TextArea").text == "a word survivors use"
+
+
+async def test_an_empty_memo_list_says_how_to_write_one(project, excerpts):
+    app = CodingApp(Workbench(project, "ana"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("L")
+        await settle(pilot)
+        assert "m writes one" in text_of(app, "#memo-count")
+        await pilot.press(*"zzz")
+        await settle(pilot)
+        assert "no memo holds “zzz”" in text_of(app, "#memo-count")

@@ -37,7 +37,15 @@ class CodingActions:
         ids = [c.id for c in self.excerpt.codings]
         reader = self.query_one(Reader)
         index = ids.index(reader.focused_coding) + step if reader.focused_coding in ids else 0
-        coding = self.excerpt.codings[index % len(ids)]
+        self.focus_coding(self.excerpt.codings[index % len(ids)].id)
+
+    def focus_coding(self, coding_id: int) -> None:
+        """Select a coding's words and put it in focus, if this view shows it."""
+        coding = next((c for c in self.excerpt.codings if c.id == coding_id), None)
+        if coding is None:
+            self.say("that coding is not in this view: V shows other coders' codings")
+            return
+        reader = self.query_one(Reader)
         reader.select_span(coding.start, coding.end)
         reader.focused_coding = coding.id
         self.show_codings()
@@ -112,12 +120,19 @@ class CodingActions:
 
     def action_memo_list(self) -> None:
         def open_memo(memo: MemoRow | None) -> None:
+            """Go where the memo was written; a theme's or the project's memo opens to edit."""
             if memo is None:
                 return
             if memo.excerpt_id is not None:
                 self.jump_to(memo.excerpt_id)
+                if memo.target_type == "coding":
+                    self.focus_coding(memo.id)
             elif memo.target_type == "interview" and memo.target:
                 self.open_interview(memo.target)
+            elif memo.target_type == "theme" and memo.target:
+                self.edit_memo("theme", memo.target, memo.target)
+            elif memo.target_type == "project":
+                self.action_project_memo()
 
         self.app.push_screen(MemoListScreen(self.bench), open_memo)
 

@@ -159,3 +159,54 @@ async def test_an_empty_memo_list_says_how_to_write_one(project, excerpts):
         await pilot.press(*"zzz")
         await settle(pilot)
         assert "no memo holds “zzz”" in text_of(app, "#memo-count")
+
+
+def contrast(style, background) -> float:
+    """WCAG contrast ratio of a style's colour on a background colour."""
+
+    def luminance(color) -> float:
+        def channel(value: int) -> float:
+            value /= 255
+            return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+        r, g, b = color.get_truecolor()
+        return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+    high, low = sorted((luminance(style.color), luminance(background)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light", "catppuccin-latte", "nord"])
+async def test_pseudonyms_and_context_are_readable_in_dark_and_light_themes(
+    project, excerpts, theme
+):
+    from testimony.tui.widgets.reader import Reader
+
+    app = CodingApp(Workbench(project, "ana"))
+    async with app.run_test(size=SMALL) as pilot:
+        app.theme = theme
+        await settle(pilot)
+        reader = app.screen.query_one(Reader)
+        background = reader.rich_style.bgcolor
+        for part in ("reader--pseudonym", "reader--context"):
+            style = reader.rich_style + reader.get_component_rich_style(part)
+            assert contrast(style, background) >= 4.5, f"{part} is hard to read in {theme}"
+
+
+async def test_in_a_wide_terminal_lines_keep_a_readable_length(project):
+    from testimony.tui.widgets.reader import MEASURE, Reader
+
+    long_turn = " ".join(["He said there were no visible wounds, so nothing could be done."] * 8)
+    ids = add_interview(project, texts=["When did it start?", long_turn])
+    Workbench(project, "ana").apply_theme(ids[1], 0, 7, "physical-violence")
+    app = CodingApp(Workbench(project, "ana"))
+    async with app.run_test(size=(200, 50)) as pilot:
+        await pilot.press("j")
+        await settle(pilot)
+        reader = app.screen.query_one(Reader)
+        assert reader.scrollable_content_region.width > MEASURE + 20
+        row = reader.text_top
+        line = "".join(s.text for s in reader.render_line(row))
+        text, stripe = line[:MEASURE].rstrip(), line.rstrip()[-1]
+        assert long_turn.startswith(text) and MEASURE - 20 < len(text) <= MEASURE
+        assert stripe == "▌" and len(line.rstrip()) <= MEASURE + 2  # the stripe beside the text

@@ -29,6 +29,7 @@ from testimony.tui.widgets.context import context_lines
 from testimony.tui.widgets.wrap import wrap_offsets
 
 MAX_STRIPES = 6
+MEASURE = 100  # the longest line: wider text is hard to follow from one line to the next
 
 
 def theme_style(color: str | None) -> Style:
@@ -104,6 +105,7 @@ class Reader(ScrollView, can_focus=True):
         self._before: list[Text] = []  # context rows above the text
         self._after: list[Text] = []  # and below it
         self._top = 0  # rows above the text: the context before and a blank row
+        self._text_width = 8  # cells a line of text may take (the stripes come after)
 
     # --- told by the screen ----------------------------------------------------------------
 
@@ -214,7 +216,8 @@ class Reader(ScrollView, can_focus=True):
 
     def _rewrap(self) -> None:
         gutter = len(self._stripes()) + 1 if self._stripes() else 0
-        width = max(8, self.scrollable_content_region.width - gutter)
+        width = max(8, min(MEASURE, self.scrollable_content_region.width - gutter))
+        self._text_width = width
         self._lines = wrap_offsets(self.view.text, width) if self.view else [(0, 0)]
         self._before, self._after = self._context_rows(width)
         self._top = len(self._before) + 1 if self._before else 0
@@ -258,7 +261,7 @@ class Reader(ScrollView, can_focus=True):
         stripes = self._stripes()
         if stripes:
             text_width = sum(seg.cell_length for seg in segments)
-            pad = max(0, width - len(stripes) - 1 - text_width)
+            pad = max(0, self._text_width - text_width)
             segments.append(Segment(" " * (pad + 1), self.rich_style))
             for coding in stripes:
                 covers = coding.start < end and coding.end > start

@@ -210,3 +210,36 @@ async def test_in_a_wide_terminal_lines_keep_a_readable_length(project):
         text, stripe = line[:MEASURE].rstrip(), line.rstrip()[-1]
         assert long_turn.startswith(text) and MEASURE - 20 < len(text) <= MEASURE
         assert stripe == "▌" and len(line.rstrip()) <= MEASURE + 2  # the stripe beside the text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "It was signed by a Mr. Ahmed Sergeyev, director. Then he left.",
+            "It was signed by a Mr. Ahmed Sergeyev, director.",
+        ),
+        ("1. Getting there\nWe met at the court.", "1. Getting there"),
+        (
+            "Dr. Aliyeva saw me at 3 p.m. on Monday. She wrote it down.",
+            "Dr. Aliyeva saw me at 3 p.m. on Monday.",
+        ),
+        (
+            "Case No. 3 was closed without a word. Nobody called.",
+            "Case No. 3 was closed without a word.",
+        ),
+    ],
+)
+async def test_s_selects_a_whole_sentence_across_titles_numbers_and_headings(
+    project, text, expected
+):
+    from testimony.coding.spans import sentence_bounds
+
+    ids = add_interview(project, texts=[text])
+    assert text[slice(*sentence_bounds(text)[0])] == expected
+    app = CodingApp(Workbench(project, "ana"))
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("S", "1")
+        await settle(pilot)
+        (coding,) = Workbench(project, "ana").excerpt(ids[0]).codings
+        assert text[coding.start : coding.end] == expected

@@ -243,3 +243,23 @@ async def test_s_selects_a_whole_sentence_across_titles_numbers_and_headings(
         await settle(pilot)
         (coding,) = Workbench(project, "ana").excerpt(ids[0]).codings
         assert text[coding.start : coding.end] == expected
+
+
+async def test_the_picker_names_what_it_codes_or_changes_and_each_themes_parent(project, excerpts):
+    from textual.widgets import Label, OptionList
+
+    Workbench(project, "ana").apply_theme(excerpts[1], 0, 35, "physical-violence")
+    app = CodingApp(Workbench(project, "ana"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("j", *["right"] * 9, "S", "enter")  # the second sentence
+        await settle(pilot)
+        title = str(app.screen.query_one("#picker-title", Label).render())
+        assert title == "Apply a theme to “Then he said it was my fault.”"
+        options = app.screen.query_one("#picker-options", OptionList)
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        insults = next(label for label in labels if label.startswith("■ Insults"))
+        assert "in Psychological and emotional violence" in insults
+        await pilot.press("escape", "left_square_bracket", "C")
+        await settle(pilot)
+        title = str(app.screen.query_one("#picker-title", Label).render())
+        assert title == "Change Physical violence to"

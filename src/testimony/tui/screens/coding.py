@@ -353,7 +353,10 @@ class CodingScreen(CodingActions, Screen[None]):
 
     def action_pick_theme(self) -> None:
         if self.excerpt is not None:
-            self.app.push_screen(ThemePicker(self.themes), lambda t: t and self.apply(t))
+            start, end = self.query_one(Reader).span
+            quote = " ".join(self.excerpt.text[start:end].split())
+            title = f"Apply a theme to “{quote[:50]}{'…' if len(quote) > 50 else ''}”"
+            self.app.push_screen(ThemePicker(self.themes, title), lambda t: t and self.apply(t))
 
     @on(CodebookTree.Chosen)
     def _theme_chosen(self, event: CodebookTree.Chosen) -> None:

@@ -70,7 +70,8 @@ class CodingActions:
                 self.say(f"changed {coding.theme_name} to {changed.theme_name}")
                 self.refresh_current()
 
-        self.app.push_screen(ThemePicker(self.themes, "Change theme to"), change)
+        title = f"Change {coding.theme_name} to"
+        self.app.push_screen(ThemePicker(self.themes, title), change)
 
     def action_toggle_important(self) -> None:
         coding = self.coding_in_focus()

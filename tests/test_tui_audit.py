@@ -263,3 +263,26 @@ async def test_the_picker_names_what_it_codes_or_changes_and_each_themes_parent(
         await settle(pilot)
         title = str(app.screen.query_one("#picker-title", Label).render())
         assert title == "Change Physical violence to"
+
+
+async def test_escape_does_not_throw_away_a_changed_memo_at_once(project, excerpts):
+    from testimony.tui.screens.memo import MemoEditor
+
+    app = CodingApp(Workbench(project, "ana"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("M", *"Long answer, ", "escape")  # by habit
+        await settle(pilot)
+        assert isinstance(app.screen, MemoEditor)
+        assert "not saved" in text_of(app, "#memo-help")
+        await pilot.press(*"interrupted twice.", "ctrl+s")
+        await settle(pilot)
+        assert Workbench(project, "ana").memo("interview", "INT-001") == (
+            "Long answer, interrupted twice."
+        )
+        await pilot.press("M", "escape")  # unchanged: escape leaves at once
+        await settle(pilot)
+        assert not isinstance(app.screen, MemoEditor)
+        await pilot.press("M", *" Later.", "escape", "escape")  # asked, then discarded
+        await settle(pilot)
+        assert not isinstance(app.screen, MemoEditor)
+        assert Workbench(project, "ana").memo("interview", "INT-001").endswith("twice.")

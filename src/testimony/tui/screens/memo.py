@@ -12,7 +12,6 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, TextArea
 
-
 HELP = "ctrl+s save · escape cancel · empty removes it"
 UNSAVED = "not saved: ctrl+s saves it, escape again throws the changes away"
 

@@ -286,3 +286,31 @@ async def test_escape_does_not_throw_away_a_changed_memo_at_once(project, excerp
         await settle(pilot)
         assert not isinstance(app.screen, MemoEditor)
         assert Workbench(project, "ana").memo("interview", "INT-001").endswith("twice.")
+
+
+async def test_the_palette_has_every_action_and_shows_the_keys_of_the_users_keymap(
+    project, excerpts
+):
+    from testimony.tui.commands import coding_commands
+    from testimony.tui.screens.coding import CodingScreen
+    from testimony.tui.widgets.reader import Reader
+
+    app = CodingApp(Workbench(project, "ana"), keymap={"coding.next": "ctrl+n"})
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        commands = {c.title: c for c in coding_commands(app.screen)}
+        assert commands["Next excerpt"].help == "key ↓, ^n"  # the keymap's, not j
+        assert "key j" not in commands["Next excerpt"].help
+        assert "key ↓" not in commands["Ten excerpts on"].help  # pgdn, not the arrow
+        actions = {c.callback.__closure__[0].cell_contents for c in commands.values()}
+        cursor_moves = {"word", "extend", "sentence"}  # moved by keys and mouse, not by name
+        for owner in (CodingScreen, Reader):
+            for binding in owner.BINDINGS:
+                action = binding.action.removeprefix("screen.")
+                if action != "app.quit" and action.split("(")[0] not in cursor_moves:
+                    assert action in actions, f"{binding.id} is not in the palette"
+        await pilot.press("j", "S", "ctrl+p", *"unselect")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.query_one(Reader).selection.collapsed

@@ -146,6 +146,9 @@ class CodingActions:
     def action_select_all(self) -> None:
         self.query_one(Reader).action_select_all()
 
+    def action_collapse(self) -> None:
+        self.query_one(Reader).action_collapse()
+
     def action_undo(self) -> None:
         self._history(self.bench.undo, "undid", "nothing to undo")
 

@@ -314,3 +314,29 @@ async def test_the_palette_has_every_action_and_shows_the_keys_of_the_users_keym
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.query_one(Reader).selection.collapsed
+
+
+async def test_keys_in_the_lists_act_on_what_the_list_highlights(project, excerpts):
+    from testimony.tui.screens.memo import MemoEditor
+    from testimony.tui.widgets.codebook import CodebookTree
+
+    Workbench(project, "ana").apply_theme(excerpts[1], 0, 6, "physical-violence")
+    app = CodingApp(Workbench(project, "ana"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("j")  # reading INT-001, the coding in focus
+        await pilot.press("tab")  # the interview list
+        await settle(pilot)
+        await pilot.press("down", "M")  # INT-002 highlighted, not opened
+        await settle(pilot)
+        assert isinstance(app.screen, MemoEditor)
+        await pilot.press(*"short, interrupted", "ctrl+s")
+        await settle(pilot)
+        assert Workbench(project, "ana").memo("interview", "INT-002") == "short, interrupted"
+        assert Workbench(project, "ana").memo("interview", "INT-001") == ""
+        await pilot.press("tab")  # the codebook, on a theme other than the coding's
+        tree = app.screen.query_one(CodebookTree)
+        while tree.cursor_node.data.id != "police-dismissal":
+            await pilot.press("down")
+        await pilot.press("R")
+        await settle(pilot)
+        assert app.screen.theme == "police-dismissal"

@@ -415,9 +415,10 @@ class CodingScreen(CodingActions, Screen[None]):
         tree = self.query_one(CodebookTree)
         node = tree.cursor_node
         theme = node.data.id if node is not None and node.data is not None else None
-        focused = self.focused_theme()
+        if not tree.has_focus:  # in the text, the coding in focus says which theme
+            theme = self.focused_theme() or theme
         self.app.push_screen(
-            RetrievalScreen(self.bench, self.themes, focused or theme),
+            RetrievalScreen(self.bench, self.themes, theme),
             lambda found: found and self.jump_to(found[0], (found[1], found[2])),
         )
 

@@ -17,6 +17,7 @@ from testimony.tui.screens.memo import MemoEditor
 from testimony.tui.screens.memo_list import MemoListScreen
 from testimony.tui.screens.picker import ThemePicker
 from testimony.tui.widgets.codebook import CodebookTree
+from testimony.tui.widgets.interviews import InterviewList
 from testimony.tui.widgets.reader import Reader
 
 
@@ -106,6 +107,13 @@ class CodingActions:
         self.app.push_screen(MemoEditor(f"the coding {coding.theme_name}", coding.memo or ""), save)
 
     def action_interview_memo(self) -> None:
+        """A memo on the interview being read, or on the one highlighted in the list."""
+        listing = self.query_one(InterviewList)
+        if listing.has_focus and listing.highlighted is not None:
+            interview = listing.get_option_at_index(listing.highlighted).id
+            if interview:
+                self.edit_memo("interview", interview, interview)
+            return
         if self.excerpt is not None:
             self.edit_memo("interview", self.excerpt.interview, self.excerpt.interview)
 

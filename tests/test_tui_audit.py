@@ -340,3 +340,21 @@ async def test_keys_in_the_lists_act_on_what_the_list_highlights(project, excerp
         await pilot.press("R")
         await settle(pilot)
         assert app.screen.theme == "police-dismissal"
+
+
+async def test_the_coding_list_keeps_the_focused_coding_in_sight_and_counts_the_rest(
+    project, excerpts
+):
+    ana = Workbench(project, "ana")
+    themes = ["physical-violence", "police-dismissal", "endure-sabyr", "in-laws-role"]
+    themes += ["verbal-abuse-humiliation", "economic-violence", "positive-support"]
+    for offset, theme in enumerate(themes):
+        ana.apply_theme(excerpts[2], offset, offset + 40, theme)
+    app = CodingApp(Workbench(project, "ana"))
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("j", "j", "left_square_bracket")  # back round to the last coding
+        await settle(pilot)
+        shown = text_of(app, "#codings")
+        assert "▸   Positive support received" in shown
+        assert "+3 more codings" in shown
+        assert len(shown.splitlines()) <= 5

@@ -37,7 +37,10 @@ class CodingActions:
             return
         ids = [c.id for c in self.excerpt.codings]
         reader = self.query_one(Reader)
-        index = ids.index(reader.focused_coding) + step if reader.focused_coding in ids else 0
+        if reader.focused_coding in ids:
+            index = ids.index(reader.focused_coding) + step
+        else:  # none in focus: ] takes the first, [ the last
+            index = 0 if step > 0 else -1
         self.focus_coding(self.excerpt.codings[index % len(ids)].id)
 
     def focus_coding(self, coding_id: int) -> None:

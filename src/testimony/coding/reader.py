@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import exists, func, select, tuple_
+from sqlalchemy import bindparam, exists, func, select, tuple_, union_all
 from sqlalchemy.orm import Session
 
 from testimony.coding.codings import CodingSpan, codings_of_excerpt
@@ -102,26 +102,43 @@ def excerpt_view(
         pseudonyms=[Pseudonym(p[0], p[1], p[2]) for p in excerpt.pseudonyms or []],
         codings=codings_of_excerpt(session, excerpt_id, coders),
         memo=memo,
-        before=neighbour(session, excerpt.interview_id, excerpt.position, -1) if context else None,
-        after=neighbour(session, excerpt.interview_id, excerpt.position, 1) if context else None,
+        **(neighbours(session, excerpt.interview_id, excerpt.position) if context else {}),
     )
 
 
-def neighbour(session: Session, interview_id: int, position: int, side: int) -> Neighbour | None:
-    """The excerpt just before (side -1) or after (side 1) a position in an interview: one
-    keyset step on (interview, position), however long the interview is."""
-    nearer = Excerpt.position < position if side < 0 else Excerpt.position > position
-    order = Excerpt.position.desc() if side < 0 else Excerpt.position
-    row = session.execute(
+def _step(nearer, order):  # noqa: ANN001, ANN202 - SQL expressions
+    return (
         select(Excerpt.position, Excerpt.text, Excerpt.pseudonyms, Speaker.label)
         .outerjoin(Speaker, Speaker.id == Excerpt.speaker_id)
-        .where(Excerpt.interview_id == interview_id, nearer)
+        .where(Excerpt.interview_id == bindparam("interview"), nearer)
         .order_by(order)
         .limit(1)
-    ).first()
-    if row is None:
-        return None
-    found, text, marks, speaker = row
+        .subquery()
+    )
+
+
+# Built once: the statement is the same for every excerpt, only its parameters change.
+_NEIGHBOURS = union_all(
+    select(_step(Excerpt.position < bindparam("position"), Excerpt.position.desc())),
+    select(_step(Excerpt.position > bindparam("position"), Excerpt.position)),
+)
+
+
+def neighbours(session: Session, interview_id: int, position: int) -> dict[str, Neighbour]:
+    """The excerpts just before and after a position in an interview ("before", "after"):
+    one keyset step each way on (interview, position), in one query, however long the
+    interview is."""
+    rows = session.execute(_NEIGHBOURS, {"interview": interview_id, "position": position})
+    return {
+        "before" if row[0] < position else "after": _neighbour(*row, side=row[0] - position)
+        for row in rows
+    }
+
+
+def _neighbour(
+    found: int, text: str, marks: list | None, speaker: str | None, side: int
+) -> Neighbour:
+    """A neighbour cut to its end (side < 0) or its start (side > 0)."""
     start, end = 0, len(text)
     if len(text) > CONTEXT_CHARS:  # keep the end of the one before, the start of the one after
         if side < 0:

@@ -24,25 +24,32 @@ def context_lines(
     if not words:
         return [_styled(label, neighbour, 0, 0, "", "", pseudonym)]
 
-    def shown(count: int) -> Text:
-        """The label with `count` words of the neighbour, the last ones before, first after."""
+    def bounds(count: int) -> tuple[int, int, str, str]:
+        """Where `count` words of the neighbour start and end, and the marks of a cut."""
         if side < 0:
             cut = count < len(words) or neighbour.cut_before
-            start, end = words[-count].start(), len(neighbour.text)
-            return _styled(label, neighbour, start, end, "…" if cut else "", "", pseudonym)
+            return words[-count].start(), len(neighbour.text), "…" if cut else "", ""
         cut = count < len(words) or neighbour.cut_after
-        end = words[count - 1].end()
-        return _styled(label, neighbour, 0, end, "", "…" if cut else "", pseudonym)
+        return 0, words[count - 1].end(), "", "…" if cut else ""
 
     def fits(count: int) -> bool:
-        return len(wrap_offsets(shown(count).plain, width)) <= lines
+        start, end, lead, trail = bounds(count)
+        plain = f"{label}  {lead}{neighbour.text[start:end]}{trail}".replace("\n", " ")
+        return len(wrap_offsets(plain, width)) <= lines
 
-    # The most words that fit, found by halving (a word and its space take two cells at least).
-    low, high = 1, min(len(words), lines * width // 2 + 1)
+    # The most words that fit, found by halving; no more than the lines hold in characters.
+    room, high = lines * width, len(words)
+    for count, word in enumerate(words if side > 0 else words[::-1], 1):
+        room -= word.end() - word.start() + 1
+        if room < 0:
+            high = count
+            break
+    low = 1
     while low < high:
         middle = (low + high + 1) // 2
         low, high = (middle, high) if fits(middle) else (low, middle - 1)
-    text = shown(low)
+    start, end, lead, trail = bounds(low)
+    text = _styled(label, neighbour, start, end, lead, trail, pseudonym)
     offsets = wrap_offsets(text.plain, width)
     rows = list(text.divide(start for start, _end in offsets[1:]))
     return rows[-lines:] if side < 0 else rows[:lines]

@@ -38,6 +38,14 @@ def footer_keys(app) -> dict[str, FooterKey]:
     return {k.description: k for k in app.screen.query(FooterKey) if k.key != "ctrl+p"}
 
 
+def visible_text(widget) -> str:
+    """What a widget shows on the screen now (not what it would show if it were larger)."""
+    from textual.geometry import Region
+
+    strips = widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))
+    return "\n".join(strip.text for strip in strips)
+
+
 def text_of(app, selector: str) -> str:
     return str(app.screen.query_one(selector).render())
 
@@ -358,3 +366,16 @@ async def test_the_coding_list_keeps_the_focused_coding_in_sight_and_counts_the_
         assert "▸   Positive support received" in shown
         assert "+3 more codings" in shown
         assert len(shown.splitlines()) <= 5
+
+
+async def test_the_codebook_editors_footer_fits_its_main_keys_in_80_columns(project, excerpts):
+    app = CodingApp(Workbench(project, "ana"))
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("E")
+        await settle(pilot)
+        keys = footer_keys(app)
+        assert {"Add", "Rename", "Describe", "Move", "Merge", "Delete", "Undo"} <= set(keys)
+        palette = next(k for k in app.screen.query(FooterKey) if k.key == "ctrl+p")
+        for key in keys.values():
+            assert key.region.right <= palette.region.x, f"{key.description} is cut"
+        assert "esc back" in visible_text(app.screen.query_one("#editor-status"))

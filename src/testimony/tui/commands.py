@@ -83,7 +83,8 @@ def coding_commands(screen: Screen) -> Iterable[SystemCommand]:
     for binding in type(screen).BINDINGS:
         if isinstance(binding, Binding) and binding.description and binding.key != "escape":
             key = binding.key.split(",")[0]
-            yield SystemCommand(binding.description, f"key {key}", _runner(screen, binding.action))
+            title = binding.tooltip or binding.description  # the footer's words may be short
+            yield SystemCommand(title, f"key {key}", _runner(screen, binding.action))
 
 
 def _runner(screen: Screen, action: str):  # noqa: ANN202

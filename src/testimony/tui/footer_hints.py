@@ -64,3 +64,10 @@ def show_for(state: str, *nodes: DOMNode) -> bool:
                 table[key] = updated
                 changed = True
     return changed
+
+
+def hide(node: DOMNode, *actions: str) -> None:
+    """Keep a widget's bindings for these actions out of the footer (they still work)."""
+    table = node._bindings.key_to_bindings
+    for key, bindings in table.items():
+        table[key] = [replace(b, show=False) if b.action in actions else b for b in bindings]

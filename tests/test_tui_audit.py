@@ -379,3 +379,15 @@ async def test_the_codebook_editors_footer_fits_its_main_keys_in_80_columns(proj
         for key in keys.values():
             assert key.region.right <= palette.region.x, f"{key.description} is cut"
         assert "esc back" in visible_text(app.screen.query_one("#editor-status"))
+
+
+async def test_moving_past_either_end_says_so(project, excerpts):
+    app = CodingApp(Workbench(project, "ana"))
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("k")
+        await settle(pilot)
+        assert text_of(app, "#status") == "this is the first excerpt of the project"
+        await pilot.press("right_curly_bracket", "G", "j")  # the end of the last interview
+        await settle(pilot)
+        assert app.screen.excerpt.interview == "INT-002"
+        assert text_of(app, "#status") == "this is the last excerpt of the project"

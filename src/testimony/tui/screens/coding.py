@@ -272,8 +272,13 @@ class CodingScreen(CodingActions, Screen[None]):
     # --- moving ----------------------------------------------------------------------------
 
     def action_step(self, steps: int) -> None:
-        if self.excerpt is not None:
-            self.open_excerpt(self.bench.step(self.excerpt.id, steps))
+        if self.excerpt is None:
+            return
+        found = self.bench.step(self.excerpt.id, steps)
+        if found == self.excerpt.id:  # at either end: say so rather than do nothing
+            self.say(f"this is the {'last' if steps > 0 else 'first'} excerpt of the project")
+            return
+        self.open_excerpt(found)
 
     def action_first(self) -> None:
         if self.excerpt is not None:

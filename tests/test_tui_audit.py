@@ -89,6 +89,7 @@ async def test_the_status_line_keeps_the_message_and_says_whose_codings_show(pro
         await settle(pilot)
         status = app.screen.query_one("#status")
         assert "S then a theme's key" in text_of(app, "#status")
+        assert visible_text(status).rstrip() == text_of(app, "#status").rstrip()  # not cut
         assert text_of(app, "#who").strip() == "ana"
         await pilot.press("j", "S", "1")
         await settle(pilot)

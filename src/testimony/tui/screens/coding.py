@@ -144,7 +144,7 @@ class CodingScreen(CodingActions, Screen[None]):
         self.query_one(Reader).show_context = self.bench.shows_context()
         if first is not None:
             self.open_excerpt(first)
-            self.say("S then a theme's key codes a sentence · ctrl+p: every action")
+            self.say("S then a theme's key codes a sentence")  # fits 80 columns
         else:
             self.query_one("#location", Static).update("No interviews yet")
             self.say("import transcripts first: testimony import FILE...")

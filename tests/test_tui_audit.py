@@ -392,3 +392,15 @@ async def test_moving_past_either_end_says_so(project, excerpts):
         await settle(pilot)
         assert app.screen.excerpt.interview == "INT-002"
         assert text_of(app, "#status") == "this is the last excerpt of the project"
+
+
+async def test_applying_a_theme_twice_says_it_is_already_there(project, excerpts):
+    app = CodingApp(Workbench(project, "ana"))
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("j", "S", "1")
+        await settle(pilot)
+        assert text_of(app, "#status").startswith("coded as Physical violence")
+        await pilot.press("1")  # pressed twice by mistake: nothing new, and it says so
+        await settle(pilot)
+        assert text_of(app, "#status").startswith("already coded as Physical violence")
+        assert len(Workbench(project, "ana").excerpt(excerpts[1]).codings) == 1

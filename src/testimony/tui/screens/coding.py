@@ -347,10 +347,15 @@ class CodingScreen(CodingActions, Screen[None]):
         except CodingError as exc:
             self.say(str(exc))
             return
+        already = coding.id in {c.id for c in self.excerpt.codings}
         self.query_one(Reader).focused_coding = coding.id
         self.reload_excerpt()
         quote = " ".join(self.excerpt.text[start:end].split())
-        self.say(f"coded as {coding.theme_name}: “{quote[:40]}{'…' if len(quote) > 40 else ''}”")
+        quote = f"“{quote[:40]}{'…' if len(quote) > 40 else ''}”"
+        if already:  # nothing new was saved, so u would take back an earlier action
+            self.say(f"already coded as {coding.theme_name}: {quote}")
+            return
+        self.say(f"coded as {coding.theme_name}: {quote}")
         self.refresh_current()
 
     def action_apply_theme(self, theme: str) -> None:

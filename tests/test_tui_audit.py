@@ -404,3 +404,20 @@ async def test_applying_a_theme_twice_says_it_is_already_there(project, excerpts
         await settle(pilot)
         assert text_of(app, "#status").startswith("already coded as Physical violence")
         assert len(Workbench(project, "ana").excerpt(excerpts[1]).codings) == 1
+
+
+async def test_a_quote_of_another_coder_opens_with_its_coding_shown(project, excerpts):
+    from testimony.tui.widgets.reader import Reader
+
+    ben = Workbench(project, "ben").apply_theme(excerpts[2], 0, 45, "police-dismissal")
+    app = CodingApp(Workbench(project, "ana"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("R", "t", *"Dismissal", "enter")
+        await settle(pilot)
+        await pilot.press("enter")  # ben's quote, every coder's quotes listed
+        await settle(pilot)
+        reader = app.screen.query_one(Reader)
+        assert reader.span == (0, 45)
+        assert reader.focused_coding == ben.id  # shown, though ana reads her own by default
+        assert "(ben)" in text_of(app, "#codings")
+        assert "all coders" in text_of(app, "#who")

@@ -429,8 +429,22 @@ class CodingScreen(CodingActions, Screen[None]):
             theme = self.focused_theme() or theme
         self.app.push_screen(
             RetrievalScreen(self.bench, self.themes, theme),
-            lambda found: found and self.jump_to(found[0], (found[1], found[2])),
+            lambda found: found and self.open_quote(*found),
         )
+
+    def open_quote(self, excerpt_id: int, start: int, end: int) -> None:
+        """A quote from retrieval, in context with its coding in focus: when the coding is
+        another coder's that this view hides, every coder's codings are shown."""
+        self.jump_to(excerpt_id, (start, end))
+        assert self.excerpt is not None
+        if not any((c.start, c.end) == (start, end) for c in self.excerpt.codings):
+            self.view = ALL
+            self.reload_excerpt()
+            self.say("showing every coder's codings, the quote's among them (V changes it)")
+        coding = next((c for c in self.excerpt.codings if (c.start, c.end) == (start, end)), None)
+        if coding is not None:
+            self.query_one(Reader).focused_coding = coding.id
+            self.show_codings()
 
     def action_analysis(self) -> None:
         """Figures per theme, interview and coder, co-occurrence and agreement."""

@@ -130,8 +130,10 @@ def neighbours(session: Session, interview_id: int, position: int) -> dict[str, 
     interview is."""
     rows = session.execute(_NEIGHBOURS, {"interview": interview_id, "position": position})
     return {
-        "before" if row[0] < position else "after": _neighbour(*row, side=row[0] - position)
-        for row in rows
+        "before" if found < position else "after": _neighbour(
+            found, text, marks, speaker, side=found - position
+        )
+        for found, text, marks, speaker in rows
     }
 
 

@@ -35,11 +35,21 @@ keys "3" Enter
 wait_for "INT-001 ¶3/"
 keys S
 keys 4
-wait_for "coded “"
+wait_for "coded as"
 keys "!"
 wait_for "marked important"
 capture coded
 grep -qF "Economic violence" "$shot" || { echo "FAIL: no coding shown" >&2; exit 1; }
+# The excerpt is read in context: the end of ¶2 above it, the start of ¶4 below, dimmed;
+# X hides them and shows them again.
+grep -qE "^│.*│ ¶2 " "$shot" || { echo "FAIL: no context before the excerpt" >&2; exit 1; }
+grep -qE "│ ¶4 " "$shot" || { echo "FAIL: no context after the excerpt" >&2; exit 1; }
+keys X
+wait_for "neighbouring excerpts hidden"
+capture context-hidden
+if grep -qE "│ ¶2 " "$shot"; then echo "FAIL: X did not hide the context" >&2; exit 1; fi
+keys X
+wait_for "neighbouring excerpts shown"
 
 keys q
 wait_gone "Interviews"

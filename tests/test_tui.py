@@ -119,7 +119,7 @@ async def test_a_mouse_drag_selects_whole_words(project, excerpts):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("j")
         reader = app.screen.query_one(Reader)
-        top = reader.scrollable_content_region.y - reader.region.y
+        top = reader.scrollable_content_region.y - reader.region.y + reader.text_top
         await pilot.mouse_down(Reader, offset=(1, top))
         await pilot.hover(Reader, offset=(12, top))
         await pilot.mouse_up(Reader, offset=(12, top))
@@ -413,7 +413,8 @@ async def test_the_reader_sets_pseudonyms_apart_and_paints_codings_in_theme_colo
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("G")
         await settle(pilot)
-        segments = list(app.screen.query_one(Reader).render_line(0))
+        reader = app.screen.query_one(Reader)
+        segments = list(reader.render_line(reader.text_top))
         text = "".join(s.text for s in segments)
         assert text.startswith("[PERSON-1] from the crisis centre")
 

@@ -5,7 +5,7 @@ Memos on a single coding live on the coding itself (codings.set_coding_memo).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from testimony.coding import oplog
 from testimony.coding.errors import CodingError
+from testimony.coding.excerpts import excerpt_locations
 from testimony.db.models import Coder, Coding, Excerpt, Interview, Memo, Theme, as_utc, utcnow
 
 TARGETS = ("project", "interview", "excerpt", "theme")
@@ -27,6 +28,8 @@ class MemoRow:
     text: str
     updated_at: datetime
     excerpt_id: int | None = None  # where to open it, for excerpt and coding memos
+    place: str = ""  # that excerpt as coders name it: "INT-001 ¶3"
+    theme_name: str = ""  # for a coding memo: the coding's theme
 
 
 def target_pk(session: Session, target_type: str, target: str | int | None) -> int | None:
@@ -87,8 +90,9 @@ def list_memos(session: Session, contains: str | None = None, limit: int = 500) 
     """Memos, codings' memos too, newest first; with contains, only those holding that text."""
     query = select(Memo, Coder.name).join(Coder, Coder.id == Memo.coder_id)
     on_codings = (
-        select(Coding, Coder.name)
+        select(Coding, Coder.name, Theme.name)
         .join(Coder, Coder.id == Coding.coder_id)
+        .join(Theme, Theme.id == Coding.theme_id)
         .where(Coding.memo.is_not(None))
     )
     if contains:
@@ -109,10 +113,19 @@ def list_memos(session: Session, contains: str | None = None, limit: int = 500) 
         )
     ]
     memos += [
-        MemoRow(c.id, "coding", str(c.id), coder, c.memo or "", c.created_at, c.excerpt_id)
-        for c, coder in session.execute(on_codings.order_by(Coding.id.desc()).limit(limit))
+        MemoRow(
+            c.id, "coding", str(c.id), coder, c.memo or "", c.created_at, c.excerpt_id, "", theme
+        )
+        for c, coder, theme in session.execute(on_codings.order_by(Coding.id.desc()).limit(limit))
     ]
-    return sorted(memos, key=lambda m: as_utc(m.updated_at), reverse=True)[:limit]
+    memos = sorted(memos, key=lambda m: as_utc(m.updated_at), reverse=True)[:limit]
+    where = excerpt_locations(session, [m.excerpt_id for m in memos if m.excerpt_id is not None])
+    return [
+        replace(m, place=f"{where[m.excerpt_id]['interview']} ¶{where[m.excerpt_id]['position']}")
+        if m.excerpt_id in where
+        else m
+        for m in memos
+    ]
 
 
 def _target_name(session: Session, memo: Memo) -> str | None:

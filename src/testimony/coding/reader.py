@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import exists, func, select, tuple_
+from sqlalchemy import bindparam, exists, func, select, tuple_, union_all
 from sqlalchemy.orm import Session
 
 from testimony.coding.codings import CodingSpan, codings_of_excerpt
@@ -21,6 +21,21 @@ class Pseudonym:
     start: int
     end: int
     label: str
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """The end (before) or the start (after) of the excerpt next to the one being read."""
+
+    position: int
+    speaker: str | None
+    text: str  # at most CONTEXT_CHARS, cut at a word; cut_before/after say where it was cut
+    pseudonyms: list[Pseudonym]
+    cut_before: bool
+    cut_after: bool
+
+
+CONTEXT_CHARS = 600  # more than a large terminal shows of a neighbour
 
 
 @dataclass(frozen=True)
@@ -38,12 +53,19 @@ class ExcerptView:
     pseudonyms: list[Pseudonym]
     codings: list[CodingSpan]
     memo: str
+    before: Neighbour | None = None  # the previous excerpt of the interview, if any
+    after: Neighbour | None = None  # the next one
 
 
 def excerpt_view(
-    session: Session, excerpt_id: int, coders: list[str] | None, me_id: int | None = None
+    session: Session,
+    excerpt_id: int,
+    coders: list[str] | None,
+    me_id: int | None = None,
+    context: bool = True,
 ) -> ExcerptView:
-    """The excerpt, its codings (all, or only by the named coders) and the coder's memo."""
+    """The excerpt, its codings (all, or only by the named coders), the coder's memo and,
+    with context, the neighbouring excerpts of its interview."""
     row = session.execute(
         select(Excerpt, Interview.code, Interview.title, Speaker.label)
         .join(Interview, Interview.id == Excerpt.interview_id)
@@ -80,7 +102,59 @@ def excerpt_view(
         pseudonyms=[Pseudonym(p[0], p[1], p[2]) for p in excerpt.pseudonyms or []],
         codings=codings_of_excerpt(session, excerpt_id, coders),
         memo=memo,
+        **(neighbours(session, excerpt.interview_id, excerpt.position) if context else {}),
     )
+
+
+def _step(nearer, order):  # noqa: ANN001, ANN202 - SQL expressions
+    return (
+        select(Excerpt.position, Excerpt.text, Excerpt.pseudonyms, Speaker.label)
+        .outerjoin(Speaker, Speaker.id == Excerpt.speaker_id)
+        .where(Excerpt.interview_id == bindparam("interview"), nearer)
+        .order_by(order)
+        .limit(1)
+        .subquery()
+    )
+
+
+# Built once: the statement is the same for every excerpt, only its parameters change.
+_NEIGHBOURS = union_all(
+    select(_step(Excerpt.position < bindparam("position"), Excerpt.position.desc())),
+    select(_step(Excerpt.position > bindparam("position"), Excerpt.position)),
+)
+
+
+def neighbours(session: Session, interview_id: int, position: int) -> dict[str, Neighbour]:
+    """The excerpts just before and after a position in an interview ("before", "after"):
+    one keyset step each way on (interview, position), in one query, however long the
+    interview is."""
+    rows = session.execute(_NEIGHBOURS, {"interview": interview_id, "position": position})
+    return {
+        "before" if found < position else "after": _neighbour(
+            found, text, marks, speaker, side=found - position
+        )
+        for found, text, marks, speaker in rows
+    }
+
+
+def _neighbour(
+    found: int, text: str, marks: list | None, speaker: str | None, side: int
+) -> Neighbour:
+    """A neighbour cut to its end (side < 0) or its start (side > 0)."""
+    start, end = 0, len(text)
+    if len(text) > CONTEXT_CHARS:  # keep the end of the one before, the start of the one after
+        if side < 0:
+            start = len(text) - CONTEXT_CHARS
+            start = next((i + 1 for i in range(start, end) if text[i].isspace()), start)
+        else:
+            end = CONTEXT_CHARS
+            end = next((i for i in range(end, start, -1) if text[i].isspace()), end)
+    pseudonyms = [
+        Pseudonym(max(p[0], start) - start, min(p[1], end) - start, p[2])
+        for p in marks or []
+        if p[1] > start and p[0] < end
+    ]
+    return Neighbour(found, speaker, text[start:end], pseudonyms, start > 0, end < len(text))
 
 
 def first_excerpt(session: Session, interview: str | None = None) -> int | None:
@@ -164,6 +238,21 @@ def last_place(session: Session, coder: str) -> int | None:
 
 def _place_key(coder: str) -> str:
     return f"reading-place:{coder}"[:64]
+
+
+def coder_setting(session: Session, coder: str, name: str) -> str | None:
+    """A coder's own setting of the workbench (such as whether context is shown)."""
+    row = session.get(ProjectMeta, f"{name}:{coder}"[:64])
+    return row.value if row is not None else None
+
+
+def set_coder_setting(session: Session, coder: str, name: str, value: str) -> None:
+    key = f"{name}:{coder}"[:64]
+    row = session.get(ProjectMeta, key)
+    if row is None:
+        session.add(ProjectMeta(key=key, value=value))
+    else:
+        row.value = value
 
 
 def _key(session: Session, excerpt_id: int) -> tuple[int, int]:

@@ -78,9 +78,14 @@ class Workbench:
             return None
         return [self.coder] if view == MINE else [view]
 
-    def excerpt(self, excerpt_id: int, view: str = MINE) -> reader.ExcerptView:
+    def excerpt(
+        self, excerpt_id: int, view: str = MINE, context: bool = True
+    ) -> reader.ExcerptView:
+        """An excerpt as the reader shows it; with context, its neighbours' end and start."""
         return self._read(
-            lambda s: reader.excerpt_view(s, excerpt_id, self.view_coders(view), self.coder_id)
+            lambda s: reader.excerpt_view(
+                s, excerpt_id, self.view_coders(view), self.coder_id, context
+            )
         )
 
     def first_excerpt(self, interview: str | None = None) -> int | None:
@@ -101,6 +106,14 @@ class Workbench:
 
     def remember_place(self, excerpt_id: int) -> None:
         self._write(lambda s: reader.remember_place(s, self.coder, excerpt_id))
+
+    def shows_context(self) -> bool:
+        """Whether this coder reads with the neighbouring excerpts shown (the default)."""
+        return self._read(lambda s: reader.coder_setting(s, self.coder, "context")) != "off"
+
+    def set_shows_context(self, shown: bool) -> None:
+        value = "on" if shown else "off"
+        self._write(lambda s: reader.set_coder_setting(s, self.coder, "context", value))
 
     def next_uncoded(self, excerpt_id: int) -> int | None:
         return self._read(lambda s: reader.next_uncoded(s, excerpt_id, self.coder_id))

@@ -8,45 +8,67 @@ from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-# (title, help, action on the coding screen)
+# (title, help, action on the coding screen); the palette adds the action's keys as they
+# are now, the user's keymap included.
 CODING_COMMANDS = [
-    ("Apply theme…", "Pick a theme for the selection (enter; or the theme's key)", "pick_theme"),
-    ("Next excerpt", "j or ↓", "step(1)"),
-    ("Previous excerpt", "k or ↑", "step(-1)"),
-    ("Next uncoded excerpt", "n: the next excerpt you have not coded", "next_uncoded"),
-    ("Go to excerpt…", ": then a number", "go_to"),
-    ("Next interview", "}", "interview(1)"),
-    ("Previous interview", "{", "interview(-1)"),
-    ("First excerpt of the interview", "g or home", "first"),
-    ("Last excerpt of the interview", "G or end", "last"),
-    ("Next coding in this excerpt", "]: focus and select it", "cycle_coding(1)"),
-    ("Previous coding in this excerpt", "[", "cycle_coding(-1)"),
-    ("Remove coding", "delete: the coding in focus", "remove_coding"),
-    ("Change theme of coding…", "C: the coding in focus", "change_coding"),
-    ("Mark coding important", "!: toggle", "toggle_important"),
-    ("Memo…", "m: on the coding in focus, else on the excerpt", "memo"),
-    ("Interview memo…", "M", "interview_memo"),
-    ("Project memo…", "A memo on the whole project", "project_memo"),
-    ("Memo list…", "L: every memo, searchable; Enter opens where it was written", "memo_list"),
-    ("Undo", "u: take back your last action (even after a restart)", "undo"),
-    ("Redo", "U", "redo"),
-    ("Search…", "/: full-text search of the excerpts", "search"),
-    ("Retrieve theme…", "R: every quote coded with a theme", "retrieve"),
+    ("Apply theme…", "pick a theme for the selection (or press the theme's key)", "pick_theme"),
+    ("Next excerpt", "", "step(1)"),
+    ("Previous excerpt", "", "step(-1)"),
+    ("Ten excerpts on", "", "step(10)"),
+    ("Ten excerpts back", "", "step(-10)"),
+    ("Next uncoded excerpt", "the next excerpt you have not coded", "next_uncoded"),
+    ("Go to excerpt…", "by its number in the interview", "go_to"),
+    ("Next interview", "", "interview(1)"),
+    ("Previous interview", "", "interview(-1)"),
+    ("First excerpt of the interview", "", "first"),
+    ("Last excerpt of the interview", "", "last"),
+    ("Next coding in this excerpt", "focus and select it", "cycle_coding(1)"),
+    ("Previous coding in this excerpt", "", "cycle_coding(-1)"),
+    ("Remove coding", "the coding in focus", "remove_coding"),
+    ("Change theme of coding…", "the coding in focus", "change_coding"),
+    ("Mark coding important", "toggle, on the coding in focus", "toggle_important"),
+    ("Memo…", "on the coding in focus, else on the excerpt", "memo"),
+    ("Interview memo…", "", "interview_memo"),
+    ("Project memo…", "a memo on the whole project", "project_memo"),
+    ("Memo list…", "every memo, searchable; Enter opens where it was written", "memo_list"),
+    ("Undo", "take back your last action (even after a restart)", "undo"),
+    ("Redo", "", "redo"),
+    ("Search…", "full-text search of the excerpts", "search"),
+    ("Retrieve theme…", "every quote coded with a theme", "retrieve"),
     (
         "Analysis",
-        "F: codings per theme, interview and coder; co-occurrence; agreement of two coders",
+        "codings per theme, interview and coder; co-occurrence; agreement of two coders",
         "analysis",
     ),
+    ("About this theme", "description, include and exclude criteria, examples", "describe_theme"),
+    ("Edit the codebook", "add, rename, move, merge, delete themes", "edit_codebook"),
+    ("Switch view", "my codings, all coders', another coder's", "cycle_view"),
     (
-        "About this theme",
-        "?: description, include and exclude criteria, examples",
-        "describe_theme",
+        "Show or hide context",
+        "the end of the excerpt before and the start of the one after, dimmed",
+        "toggle_context",
     ),
-    ("Edit the codebook", "E: add, rename, move, merge, delete themes", "edit_codebook"),
-    ("Switch view", "V: my codings, all coders', another coder's", "cycle_view"),
-    ("Select sentence", "S", "select_sentence"),
-    ("Select whole excerpt", "A", "select_all"),
+    ("Select sentence", "", "select_sentence"),
+    ("Select whole excerpt", "", "select_all"),
+    ("Unselect", "", "collapse"),
 ]
+
+
+def keys_for(screen: Screen, action: str) -> list[str]:
+    """The keys that run an action on the screen now (the user's keymap applied)."""
+    wanted = {action, f"screen.{action}"}
+    return [
+        screen.app.get_key_display(binding)
+        for _node, bindings in screen._binding_chain
+        for _key, binding in bindings
+        if binding.action in wanted
+    ]
+
+
+def _help(screen: Screen, help_text: str, action: str) -> str:
+    keys = keys_for(screen, action)
+    shown = f"key {', '.join(dict.fromkeys(keys))}" if keys else ""
+    return " · ".join(part for part in (shown, help_text) if part)
 
 
 def coding_commands(screen: Screen) -> Iterable[SystemCommand]:
@@ -56,12 +78,13 @@ def coding_commands(screen: Screen) -> Iterable[SystemCommand]:
 
     if isinstance(screen, CodingScreen):
         for title, help_text, action in CODING_COMMANDS:
-            yield SystemCommand(title, help_text, _runner(screen, action))
+            yield SystemCommand(title, _help(screen, help_text, action), _runner(screen, action))
         return
     for binding in type(screen).BINDINGS:
         if isinstance(binding, Binding) and binding.description and binding.key != "escape":
             key = binding.key.split(",")[0]
-            yield SystemCommand(binding.description, f"key {key}", _runner(screen, binding.action))
+            title = binding.tooltip or binding.description  # the footer's words may be short
+            yield SystemCommand(title, f"key {key}", _runner(screen, binding.action))
 
 
 def _runner(screen: Screen, action: str):  # noqa: ANN202

@@ -20,6 +20,7 @@ from testimony.coding.errors import CodingError
 from testimony.coding.themes import ThemeRow
 from testimony.coding.workbench import Workbench
 from testimony.counts import counted
+from testimony.tui import footer_hints
 from testimony.tui.identifier_warning import warn_of_identifiers
 from testimony.tui.keys import RESERVED_KEYS
 from testimony.tui.screens.memo import MemoEditor
@@ -33,11 +34,17 @@ TOP_LEVEL = "(top level)"
 class CodebookEditor(Screen[None]):
     CSS_PATH = "codebook_editor.tcss"
     BINDINGS = [
-        Binding("escape", "dismiss(None)", "Back"),
-        Binding("a", "add(True)", "Add sub-theme", id="editor.add-sub-theme"),
+        Binding("escape", "dismiss(None)", "Back", show=False),
+        Binding("a", "add(True)", "Add", id="editor.add-sub-theme", tooltip="Add sub-theme"),
         Binding("A", "add(False)", "Add top-level", show=False, id="editor.add-top-level"),
         Binding("r", "rename", "Rename", id="editor.rename"),
-        Binding("d", "text('description')", "Description", id="editor.description"),
+        Binding(
+            "d",
+            "text('description')",
+            "Describe",
+            id="editor.description",
+            tooltip="Edit the description",
+        ),
         Binding("i", "text('include')", "Include", show=False, id="editor.include"),
         Binding("x", "text('exclude')", "Exclude", show=False, id="editor.exclude"),
         Binding("c", "color", "Colour", show=False, id="editor.colour"),
@@ -65,8 +72,13 @@ class CodebookEditor(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#editor-tree").border_title = "Codebook"
         self.reload()
-        self.query_one(CodebookTree).focus()
-        self.say("a add, r rename, d/i/x texts, c colour, k key, m move, M merge, del, u undo")
+        tree = self.query_one(CodebookTree)
+        footer_hints.hide(tree, "describe")  # the details beside the tree say it all
+        tree.focus()
+        self.say(
+            "a add under, A at the top · r rename · d/i/x texts · c colour · k key · m move · "
+            "M merge · del delete · u undo · esc back"
+        )
 
     def reload(self) -> None:
         self.themes = self.bench.themes()

@@ -18,10 +18,13 @@ from textual.keys import _character_to_key
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from testimony.coding.autocode import hit_spans, match_pattern
 from testimony.coding.errors import CodingError
 from testimony.coding.reader import ExcerptView
+from testimony.coding.search import QueryError
 from testimony.coding.themes import ThemeRow
 from testimony.coding.workbench import ALL, MINE, Workbench
+from testimony.tui import footer_hints
 from testimony.tui.keys import RESERVED_KEYS
 from testimony.tui.screens.analysis import AnalysisScreen
 from testimony.tui.screens.codebook_editor import CodebookEditor
@@ -36,6 +39,15 @@ from testimony.tui.widgets.codebook import CodebookTree
 from testimony.tui.widgets.coding_list import CodingList
 from testimony.tui.widgets.interviews import InterviewList
 from testimony.tui.widgets.reader import Reader
+
+
+def first_match(query: str, text: str) -> tuple[int, int] | None:
+    """Where a search query first matches in an excerpt's text, to select it there."""
+    try:
+        spans = hit_spans(text, match_pattern(query), "match")
+    except QueryError:
+        return None
+    return spans[0] if spans else None
 
 
 class CodingScreen(CodingActions, Screen[None]):
@@ -77,7 +89,7 @@ class CodingScreen(CodingActions, Screen[None]):
             id="coding.prev-coding",
         ),
         Binding("delete,backspace", "remove_coding", "Remove", show=False, id="coding.remove"),
-        Binding("C", "change_coding", "Change theme", show=False, id="coding.change-theme"),
+        Binding("C", "change_coding", "Change", show=False, id="coding.change-theme"),
         Binding(
             "exclamation_mark", "toggle_important", "Important", show=False, id="coding.important"
         ),
@@ -90,6 +102,7 @@ class CodingScreen(CodingActions, Screen[None]):
         Binding("R", "retrieve", "Retrieve", id="coding.retrieve"),
         Binding("F", "analysis", "Analysis", id="coding.analysis"),
         Binding("V", "cycle_view", "View", show=False, id="coding.view"),
+        Binding("X", "toggle_context", "Context", show=False, id="coding.context"),
         Binding("E", "edit_codebook", "Codebook", show=False, id="coding.codebook"),
         Binding(
             "question_mark", "describe_theme", "About theme", show=False, id="coding.about-theme"
@@ -105,6 +118,7 @@ class CodingScreen(CodingActions, Screen[None]):
         self.themes: list[ThemeRow] = []
         self.keys: dict[str, str] = {}
         self.bound_theme_keys: list[str] = []
+        self.last_search: tuple[str, int] = ("", 0)  # the query, the hit to highlight next
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
@@ -115,7 +129,9 @@ class CodingScreen(CodingActions, Screen[None]):
                 yield Static(id="location")
                 yield Reader(id="reader")
                 yield CodingList(id="codings")
-                yield Static(id="status")
+                with Horizontal(id="status-bar"):
+                    yield Static(id="status")
+                    yield Static(id="who")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -125,9 +141,10 @@ class CodingScreen(CodingActions, Screen[None]):
         self.set_themes(self.bench.themes(with_counts=False))  # counts follow in a worker
         first = self.bench.last_place() or self.bench.first_excerpt()
         self.query_one(Reader).focus()
+        self.query_one(Reader).show_context = self.bench.shows_context()
         if first is not None:
             self.open_excerpt(first)
-            self.say("S selects a sentence, a theme key codes it; ctrl+p lists every action")
+            self.say("S then a theme's key codes a sentence")  # fits 80 columns
         else:
             self.query_one("#location", Static).update("No interviews yet")
             self.say("import transcripts first: testimony import FILE...")
@@ -141,8 +158,8 @@ class CodingScreen(CodingActions, Screen[None]):
     # --- showing ---------------------------------------------------------------------------
 
     def open_excerpt(self, excerpt_id: int, keep_selection: bool = False) -> None:
-        self.excerpt = self.bench.excerpt(excerpt_id, self.view)
         reader = self.query_one(Reader)
+        self.excerpt = self.bench.excerpt(excerpt_id, self.view, reader.show_context)
         reader.show(self.excerpt, self.bench.coder, keep_selection)
         self.query_one(InterviewList).mark_current(self.excerpt.interview)
         self.show_location()
@@ -176,6 +193,28 @@ class CodingScreen(CodingActions, Screen[None]):
             self.excerpt.codings, self.excerpt.text, reader.focused_coding, self.bench.coder
         )
         reader.refresh()
+        self.update_footer()
+
+    def update_footer(self) -> None:
+        """Show in the footer the keys for what is in front: reading, a selection, a coding
+        in focus, the codebook or the interview list."""
+        reader = self.query_one(Reader)
+        focused = self.focused
+        if isinstance(focused, CodebookTree):
+            state = footer_hints.CODEBOOK
+        elif isinstance(focused, InterviewList):
+            state = footer_hints.INTERVIEWS
+        elif reader.focused_coding is not None:
+            state = footer_hints.CODING
+        elif not reader.selection.collapsed:
+            state = footer_hints.SELECTED
+        else:
+            state = footer_hints.READING
+        if footer_hints.show_for(state, self, reader):
+            self.refresh_bindings()
+
+    def on_descendant_focus(self) -> None:
+        self.update_footer()
 
     @property
     def reserved_keys(self) -> frozenset[str] | set[str]:
@@ -200,12 +239,15 @@ class CodingScreen(CodingActions, Screen[None]):
             self.bound_theme_keys.append(key)
 
     def say(self, message: str) -> None:
-        view = {MINE: "my codings", ALL: "all coders"}.get(self.view, f"{self.view}'s codings")
-        status = Text(no_wrap=True, overflow="ellipsis")
-        status.append(f"{self.bench.coder}", style="bold")
-        status.append(f" · {view} · ", style="dim")
-        status.append(message)
-        self.query_one("#status", Static).update(status)
+        """A message in the status line; who is coding and whose codings show stay at its
+        right, so a long message is cut, not them."""
+        who = Text(no_wrap=True)
+        who.append(f" {self.bench.coder}", style="bold")
+        if self.view != MINE:  # whose codings show, when they are not only mine
+            view = "all coders" if self.view == ALL else f"{self.view}'s codings"
+            who.append(f" · {view}", style="bold")
+        self.query_one("#who", Static).update(who)
+        self.query_one("#status", Static).update(Text(message, no_wrap=True, overflow="ellipsis"))
 
     @work(exclusive=True, group="lists")
     async def refresh_lists(self, only: str | None = None) -> None:
@@ -230,8 +272,13 @@ class CodingScreen(CodingActions, Screen[None]):
     # --- moving ----------------------------------------------------------------------------
 
     def action_step(self, steps: int) -> None:
-        if self.excerpt is not None:
-            self.open_excerpt(self.bench.step(self.excerpt.id, steps))
+        if self.excerpt is None:
+            return
+        found = self.bench.step(self.excerpt.id, steps)
+        if found == self.excerpt.id:  # at either end: say so rather than do nothing
+            self.say(f"this is the {'last' if steps > 0 else 'first'} excerpt of the project")
+            return
+        self.open_excerpt(found)
 
     def action_first(self) -> None:
         if self.excerpt is not None:
@@ -300,10 +347,15 @@ class CodingScreen(CodingActions, Screen[None]):
         except CodingError as exc:
             self.say(str(exc))
             return
+        already = coding.id in {c.id for c in self.excerpt.codings}
         self.query_one(Reader).focused_coding = coding.id
         self.reload_excerpt()
         quote = " ".join(self.excerpt.text[start:end].split())
-        self.say(f"coded “{quote[:40]}{'…' if len(quote) > 40 else ''}” as {coding.theme_name}")
+        quote = f"“{quote[:40]}{'…' if len(quote) > 40 else ''}”"
+        if already:  # nothing new was saved, so u would take back an earlier action
+            self.say(f"already coded as {coding.theme_name}: {quote}")
+            return
+        self.say(f"coded as {coding.theme_name}: {quote}")
         self.refresh_current()
 
     def action_apply_theme(self, theme: str) -> None:
@@ -311,12 +363,15 @@ class CodingScreen(CodingActions, Screen[None]):
 
     def action_pick_theme(self) -> None:
         if self.excerpt is not None:
+            start, end = self.query_one(Reader).span
+            quote = " ".join(self.excerpt.text[start:end].split())
+            title = f"Apply a theme to “{quote[:50]}{'…' if len(quote) > 50 else ''}”"
 
             def picked(theme: str | None) -> None:
                 if theme:
                     self.apply(theme)
 
-            self.app.push_screen(ThemePicker(self.themes), picked)
+            self.app.push_screen(ThemePicker(self.themes, title), picked)
 
     @on(CodebookTree.Chosen)
     def _theme_chosen(self, event: CodebookTree.Chosen) -> None:
@@ -351,23 +406,52 @@ class CodingScreen(CodingActions, Screen[None]):
             narrowest = min(covering, key=lambda c: c.end - c.start, default=None)
             reader.focused_coding = narrowest.id if narrowest else None
             self.show_codings()
+        self.update_footer()
 
     # --- other screens and views -----------------------------------------------------------
 
     def action_search(self) -> None:
-        self.app.push_screen(SearchScreen(self.bench), self._jump_to_found)
+        """Search; it reopens on the last query, the hit after the one opened highlighted."""
+        query, at = self.last_search
+        screen = SearchScreen(self.bench, query, at)
+
+        def opened(found: int | None) -> None:
+            self.last_search = (screen.query_text, screen.chosen + 1 if found else screen.chosen)
+            if found:
+                self.jump_to(found)
+                assert self.excerpt is not None
+                span = first_match(screen.query_text, self.excerpt.text)
+                if span is not None:  # the matched words selected: a theme's key codes them
+                    self.query_one(Reader).select_span(*span)
+
+        self.app.push_screen(screen, opened)
 
     def action_retrieve(self) -> None:
         tree = self.query_one(CodebookTree)
         node = tree.cursor_node
         theme = node.data.id if node is not None and node.data is not None else None
-        focused = self.focused_theme()
+        if not tree.has_focus:  # in the text, the coding in focus says which theme
+            theme = self.focused_theme() or theme
 
         def retrieved(found: tuple[int, int, int] | None) -> None:
             if found:
-                self.jump_to(found[0], (found[1], found[2]))
+                self.open_quote(*found)
 
-        self.app.push_screen(RetrievalScreen(self.bench, self.themes, focused or theme), retrieved)
+        self.app.push_screen(RetrievalScreen(self.bench, self.themes, theme), retrieved)
+
+    def open_quote(self, excerpt_id: int, start: int, end: int) -> None:
+        """A quote from retrieval, in context with its coding in focus: when the coding is
+        another coder's that this view hides, every coder's codings are shown."""
+        self.jump_to(excerpt_id, (start, end))
+        assert self.excerpt is not None
+        if not any((c.start, c.end) == (start, end) for c in self.excerpt.codings):
+            self.view = ALL
+            self.reload_excerpt()
+            self.say("showing every coder's codings, the quote's among them (V changes it)")
+        coding = next((c for c in self.excerpt.codings if (c.start, c.end) == (start, end)), None)
+        if coding is not None:
+            self.query_one(Reader).focused_coding = coding.id
+            self.show_codings()
 
     def action_analysis(self) -> None:
         """Figures per theme, interview and coder, co-occurrence and agreement."""
@@ -390,6 +474,18 @@ class CodingScreen(CodingActions, Screen[None]):
         self.set_themes(self.bench.themes())
         self.reload_excerpt()
         self.refresh_lists()
+
+    def action_toggle_context(self) -> None:
+        """Show or hide the neighbouring excerpts around the one being read (remembered)."""
+        reader = self.query_one(Reader)
+        reader.show_context = not reader.show_context
+        self.bench.set_shows_context(reader.show_context)
+        self.reload_excerpt()
+        self.say(f"neighbouring excerpts {'shown' if reader.show_context else 'hidden'} (X)")
+
+    @on(Reader.ContextChosen)
+    def _context_chosen(self, event: Reader.ContextChosen) -> None:
+        self.action_step(event.step)
 
     def action_cycle_view(self) -> None:
         """Whose codings to show: mine, all coders', then each other coder's."""

@@ -18,6 +18,7 @@ from testimony.tui.screens.memo import MemoEditor
 from testimony.tui.screens.memo_list import MemoListScreen
 from testimony.tui.screens.picker import ThemePicker
 from testimony.tui.widgets.codebook import CodebookTree
+from testimony.tui.widgets.interviews import InterviewList
 from testimony.tui.widgets.reader import Reader
 
 if TYPE_CHECKING:
@@ -64,8 +65,20 @@ class CodingActions(_Host):
             return
         ids = [c.id for c in self.excerpt.codings]
         reader = self.query_one(Reader)
-        index = ids.index(reader.focused_coding) + step if reader.focused_coding in ids else 0
-        coding = self.excerpt.codings[index % len(ids)]
+        if reader.focused_coding in ids:
+            index = ids.index(reader.focused_coding) + step
+        else:  # none in focus: ] takes the first, [ the last
+            index = 0 if step > 0 else -1
+        self.focus_coding(self.excerpt.codings[index % len(ids)].id)
+
+    def focus_coding(self, coding_id: int) -> None:
+        """Select a coding's words and put it in focus, if this view shows it."""
+        shown = self.excerpt.codings if self.excerpt is not None else []
+        coding = next((c for c in shown if c.id == coding_id), None)
+        if coding is None:
+            self.say("that coding is not in this view: V shows other coders' codings")
+            return
+        reader = self.query_one(Reader)
         reader.select_span(coding.start, coding.end)
         reader.focused_coding = coding.id
         self.show_codings()
@@ -90,7 +103,8 @@ class CodingActions(_Host):
                 self.say(f"changed {coding.theme_name} to {changed.theme_name}")
                 self.refresh_current()
 
-        self.app.push_screen(ThemePicker(self.themes, "Change theme to"), change)
+        title = f"Change {coding.theme_name} to"
+        self.app.push_screen(ThemePicker(self.themes, title), change)
 
     def action_toggle_important(self) -> None:
         coding = self.coding_in_focus()
@@ -125,6 +139,13 @@ class CodingActions(_Host):
         self.app.push_screen(MemoEditor(f"the coding {coding.theme_name}", coding.memo or ""), save)
 
     def action_interview_memo(self) -> None:
+        """A memo on the interview being read, or on the one highlighted in the list."""
+        listing = self.query_one(InterviewList)
+        if listing.has_focus and listing.highlighted is not None:
+            interview = listing.get_option_at_index(listing.highlighted).id
+            if interview:
+                self.edit_memo("interview", interview, interview)
+            return
         if self.excerpt is not None:
             self.edit_memo("interview", self.excerpt.interview, self.excerpt.interview)
 
@@ -140,12 +161,19 @@ class CodingActions(_Host):
 
     def action_memo_list(self) -> None:
         def open_memo(memo: MemoRow | None) -> None:
+            """Go where the memo was written; a theme's or the project's memo opens to edit."""
             if memo is None:
                 return
             if memo.excerpt_id is not None:
                 self.jump_to(memo.excerpt_id)
+                if memo.target_type == "coding":
+                    self.focus_coding(memo.id)
             elif memo.target_type == "interview" and memo.target:
                 self.open_interview(memo.target)
+            elif memo.target_type == "theme" and memo.target:
+                self.edit_memo("theme", memo.target, memo.target)
+            elif memo.target_type == "project":
+                self.action_project_memo()
 
         self.app.push_screen(MemoListScreen(self.bench), open_memo)
 
@@ -157,6 +185,9 @@ class CodingActions(_Host):
 
     def action_select_all(self) -> None:
         self.query_one(Reader).action_select_all()
+
+    def action_collapse(self) -> None:
+        self.query_one(Reader).action_collapse()
 
     def action_undo(self) -> None:
         self._history(self.bench.undo, "undid", "nothing to undo")

@@ -1,4 +1,8 @@
-"""Writing a memo: a text area; ctrl+s keeps it, escape leaves it as it was."""
+"""Writing a memo: a text area; ctrl+s keeps it, escape leaves it as it was.
+
+Escape on a changed memo asks first (escape again discards), so a long memo is
+not lost to one key pressed by habit.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, TextArea
 
+HELP = "ctrl+s save · escape cancel · empty removes it"
+UNSAVED = "not saved: ctrl+s saves it, escape again throws the changes away"
+
 
 class MemoEditor(ModalScreen[str | None]):
     """Returns the memo's new text (empty: remove it), or None when cancelled."""
@@ -15,7 +22,7 @@ class MemoEditor(ModalScreen[str | None]):
     CSS_PATH = "memo.tcss"
     BINDINGS = [
         Binding("ctrl+s", "save", "Save memo", priority=True),
-        Binding("escape", "dismiss(None)", "Cancel"),
+        Binding("escape", "cancel", "Cancel"),
     ]
 
     def __init__(self, about: str, text: str, title: str = "Memo on") -> None:
@@ -23,17 +30,31 @@ class MemoEditor(ModalScreen[str | None]):
         self.about = about
         self.text = text
         self.title_text = title
+        self.warned = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="memo"):
             yield Label(f"{self.title_text} {self.about}", id="memo-title")
             yield TextArea(self.text, id="memo-text", soft_wrap=True)
-            yield Label("ctrl+s save · escape cancel · empty removes it", id="memo-help")
+            yield Label(HELP, id="memo-help")
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)
         area.focus()
         area.move_cursor(area.document.end)
+
+    def action_cancel(self) -> None:
+        """Leave; a changed memo is left only when escape is pressed a second time."""
+        if self.query_one(TextArea).text.strip() == self.text.strip() or self.warned:
+            self.dismiss(None)
+            return
+        self.warned = True
+        self.query_one("#memo-help", Label).update(UNSAVED)
+
+    def on_text_area_changed(self) -> None:
+        if self.warned:
+            self.warned = False
+            self.query_one("#memo-help", Label).update(HELP)
 
     def action_save(self) -> None:
         self.dismiss(self.query_one(TextArea).text.strip())

@@ -19,16 +19,21 @@ from testimony.counts import counted
 
 WHERE = {
     "project": "the project",
-    "interview": "interview {}",
-    "excerpt": "an excerpt",
-    "theme": "theme {}",
-    "coding": "a coding",
+    "interview": "interview {target}",
+    "excerpt": "excerpt {place}",
+    "theme": "theme {target}",
+    "coding": "{theme_name} · {place}",
 }
+HELP = "Memos on codings, excerpts, interviews, themes and the project · Enter opens one"
+NONE_YET = "no memos yet: m writes one on the coding in focus or the excerpt, M on the interview"
 
 
 def memo_label(memo: MemoRow) -> Text:
     label = Text()
-    label.append(WHERE[memo.target_type].format(memo.target), style="bold")
+    where = WHERE[memo.target_type].format(
+        target=memo.target, place=memo.place, theme_name=memo.theme_name
+    )
+    label.append(where, style="bold")
     label.append(f"  {memo.coder} · {memo.updated_at:%Y-%m-%d}", style="dim")
     text = " ".join(memo.text.split())
     label.append(f"\n{text[:200]}{'…' if len(text) > 200 else ''}")
@@ -40,7 +45,7 @@ class MemoListScreen(Screen[MemoRow | None]):
 
     DEFAULT_CSS = """
     #memo-list-box { padding: 0 1; }
-    #memo-count { color: $text-muted; }
+    #memo-count, #memo-help { color: $text-muted; }
     #memo-results { height: 1fr; border: none; }
     #memo-results > .option-list--option { padding: 0 0 1 0; }
     """
@@ -56,6 +61,7 @@ class MemoListScreen(Screen[MemoRow | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="memo-list-box"):
+            yield Label(HELP, id="memo-help")
             yield Input(placeholder="show memos containing…", id="memo-filter")
             yield Label("", id="memo-count")
             yield OptionList(id="memo-results")
@@ -87,4 +93,8 @@ class MemoListScreen(Screen[MemoRow | None]):
         if self.memos:
             results.highlighted = 0
         count = len(self.memos)
-        self.query_one("#memo-count", Label).update(counted(count, "memo") if count else "no memos")
+        if count:
+            message = f"{counted(count, 'memo')}, newest first"
+        else:
+            message = f"no memo holds “{contains.strip()}”" if contains.strip() else NONE_YET
+        self.query_one("#memo-count", Label).update(message)

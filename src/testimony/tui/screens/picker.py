@@ -34,12 +34,14 @@ def rank_themes(query: str, themes: list[ThemeRow]) -> list[ThemeRow]:
     return [theme for _score, _order, theme in sorted(scored)]
 
 
-def picker_label(theme: ThemeRow) -> Text:
+def picker_label(theme: ThemeRow, parent: str | None = None) -> Text:
     label = Text()
     label.append("■ ", style=Style(color=theme_style(theme.color).bgcolor))
     label.append(theme.name, style="bold")
     if theme.key:
         label.append(f"  key {theme.key}", style="dim")
+    if parent:  # themes of one name part elsewhere ("pressure to reconcile") told apart
+        label.append(f"  in {parent}", style="dim")
     about = " ".join(theme.description.split())
     label.append(f"\n  {about[:60]}{'…' if len(about) > 60 else ''}", style="dim italic")
     return label
@@ -78,7 +80,10 @@ class ThemePicker(ModalScreen[str | None]):
         self.shown = rank_themes(query, self.themes)
         options = self.query_one("#picker-options", OptionList)
         options.clear_options()
-        options.add_options(Option(picker_label(t), id=t.id) for t in self.shown)
+        names = {t.id: t.name for t in self.themes}
+        options.add_options(
+            Option(picker_label(t, names.get(t.parent or "")), id=t.id) for t in self.shown
+        )
         if self.shown:
             options.highlighted = 0
 

@@ -46,10 +46,14 @@ class SearchScreen(Screen[int | None]):
         Binding("down", "into_results", "Results", show=False),
     ]
 
-    def __init__(self, bench: Workbench, query: str = "") -> None:
+    def __init__(self, bench: Workbench, query: str = "", at: int = 0) -> None:
+        """With query, the screen opens on its results with hit number `at` highlighted
+        (the coder is back from reading one hit and goes on to the next)."""
         super().__init__()
         self.bench = bench
         self.initial = query
+        self.at = at
+        self.chosen = 0  # the index of the hit opened
         self.hits: list[tuple[SearchHit, dict]] = []
         self.query_text = ""
         self.complete = True
@@ -68,13 +72,19 @@ class SearchScreen(Screen[int | None]):
 
     @on(Input.Changed, "#search-query")
     def _changed(self, event: Input.Changed) -> None:
-        self.run_search(event.value)
+        if self.at and event.value != self.initial:
+            self.at = 0
+        self.run_search(event.value, max(FIRST, self.at + FIRST))
 
     @on(Input.Submitted, "#search-query")
     def _submitted(self) -> None:
         results = self.query_one("#search-results", OptionList)
         if self.hits:
-            self.dismiss(self.hits[results.highlighted or 0][0].excerpt_id)
+            self.open_hit(results.highlighted or 0)
+
+    def open_hit(self, index: int) -> None:
+        self.chosen = index
+        self.dismiss(self.hits[index][0].excerpt_id)
 
     def action_into_results(self) -> None:
         results = self.query_one("#search-results", OptionList)
@@ -83,7 +93,7 @@ class SearchScreen(Screen[int | None]):
 
     @on(OptionList.OptionSelected, "#search-results")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(self.hits[event.option_index][0].excerpt_id)
+        self.open_hit(event.option_index)
 
     @on(OptionList.OptionHighlighted, "#search-results")
     def _near_end(self, event: OptionList.OptionHighlighted) -> None:
@@ -118,6 +128,7 @@ class SearchScreen(Screen[int | None]):
             self.hits = []
         results.add_options(Option(hit_label(h, w)) for h, w in hits[len(self.hits) :])
         if not more and hits:
-            results.highlighted = 0
+            results.highlighted = min(self.at, len(hits) - 1)
+            self.at = 0
         self.hits, self.query_text, self.complete = hits, query, complete
         self.query_one("#search-count", Label).update(message)

@@ -3,7 +3,9 @@
 A Line API widget: it wraps the text itself so every screen cell maps back to
 a text offset (for the mouse), paints codings in their themes' colours with
 coding stripes in the right margin (one column per coding, so overlaps stay
-readable), and styles pseudonyms apart from ordinary words.
+readable), and styles pseudonyms apart from ordinary words. With context on, the
+end of the excerpt before and the start of the one after stand dimmed above and
+below the text (clicking one opens it).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from rich.cells import cell_len
 from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
@@ -22,9 +25,11 @@ from textual.strip import Strip
 from testimony.coding.codings import CodingSpan
 from testimony.coding.reader import ExcerptView
 from testimony.tui.selection import Selection
+from testimony.tui.widgets.context import context_lines
 from testimony.tui.widgets.wrap import wrap_offsets
 
 MAX_STRIPES = 6
+MEASURE = 100  # the longest line: wider text is hard to follow from one line to the next
 
 
 def theme_style(color: str | None) -> Style:
@@ -46,6 +51,7 @@ class Reader(ScrollView, can_focus=True):
         "reader--selection",
         "reader--focused-coding",
         "reader--other-coder",
+        "reader--context",
     }
     BINDINGS = [
         Binding("down", "screen.step(1)", "Next", show=False, id="reader.next"),
@@ -80,6 +86,13 @@ class Reader(ScrollView, can_focus=True):
     class SelectionChanged(Message):
         """The selection moved; the screen may show which codings it touches."""
 
+    class ContextChosen(Message):
+        """A neighbouring excerpt was clicked: step -1 (the one before) or 1 (after)."""
+
+        def __init__(self, step: int) -> None:
+            super().__init__()
+            self.step = step
+
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self.view: ExcerptView | None = None
@@ -88,6 +101,11 @@ class Reader(ScrollView, can_focus=True):
         self.focused_coding: int | None = None
         self._lines: list[tuple[int, int]] = [(0, 0)]
         self._dragging = False
+        self.show_context = False  # the coding screen turns it on; the raw text has its own
+        self._before: list[Text] = []  # context rows above the text
+        self._after: list[Text] = []  # and below it
+        self._top = 0  # rows above the text: the context before and a blank row
+        self._text_width = 8  # cells a line of text may take (the stripes come after)
 
     # --- told by the screen ----------------------------------------------------------------
 
@@ -101,6 +119,11 @@ class Reader(ScrollView, can_focus=True):
         if self.focused_coding not in {c.id for c in view.codings}:
             self.focused_coding = None
         self._rewrap()
+
+    @property
+    def text_top(self) -> int:
+        """The virtual row where the excerpt's text starts (below the context before it)."""
+        return self._top
 
     @property
     def span(self) -> tuple[int, int]:
@@ -139,6 +162,13 @@ class Reader(ScrollView, can_focus=True):
     # --- mouse: drag to select -------------------------------------------------------------
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
+        row = int(self.scroll_offset.y) + event.get_content_offset_capture(self).y
+        if self._before and row < self._top:
+            self.post_message(self.ContextChosen(-1))
+            return
+        if self._after and row > self._top + len(self._lines):
+            self.post_message(self.ContextChosen(1))
+            return
         offset = self._text_offset(event)
         if offset is None:
             return
@@ -166,7 +196,7 @@ class Reader(ScrollView, can_focus=True):
         if self.view is None:
             return None
         offset = event.get_content_offset_capture(self)
-        row = int(self.scroll_offset.y) + offset.y
+        row = int(self.scroll_offset.y) + offset.y - self._top
         row = max(0, min(row, len(self._lines) - 1))
         start, end = self._lines[row]
         column = 0
@@ -186,36 +216,72 @@ class Reader(ScrollView, can_focus=True):
 
     def _rewrap(self) -> None:
         gutter = len(self._stripes()) + 1 if self._stripes() else 0
-        width = max(8, self.scrollable_content_region.width - gutter)
+        width = max(8, min(MEASURE, self.scrollable_content_region.width - gutter))
+        self._text_width = width
         self._lines = wrap_offsets(self.view.text, width) if self.view else [(0, 0)]
-        self.virtual_size = Size(width + gutter, len(self._lines))
+        self._before, self._after = self._context_rows(width)
+        self._top = len(self._before) + 1 if self._before else 0
+        below = len(self._after) + 1 if self._after else 0
+        self.virtual_size = Size(width + gutter, self._top + len(self._lines) + below)
         self.refresh()
+
+    def _context_rows(self, width: int) -> tuple[list[Text], list[Text]]:
+        """The dimmed rows of the neighbouring excerpts (or where the interview starts or
+        ends), a few lines each: more in a tall terminal."""
+        if not self.show_context or self.view is None:
+            return [], []
+        lines = max(1, min(4, self.size.height // 7))
+        pseudonym = Style(italic=True)
+        rows = []
+        for side, neighbour in ((-1, self.view.before), (1, self.view.after)):
+            if neighbour is None:
+                edge = "start" if side < 0 else "end"
+                rows.append([Text(f"· {edge} of {self.view.interview} ·", style="italic")])
+            else:
+                rows.append(context_lines(neighbour, side, width, lines, pseudonym))
+        return rows[0], rows[1]
 
     def _selection_moved(self, scroll: bool = True) -> None:
         self.refresh()
         if scroll:
             cursor = self.selection.words[self.selection.cursor][0]
             row = next((i for i, (a, b) in enumerate(self._lines) if a <= cursor < b), 0)
-            self.scroll_to_region(Region(0, row, 1, 1), animate=False)
+            self.scroll_to_region(Region(0, row + self._top, 1, 1), animate=False)
         self.post_message(self.SelectionChanged())
 
     def render_line(self, y: int) -> Strip:
-        row = y + int(self.scroll_offset.y)
+        row = y + int(self.scroll_offset.y) - self._top
         width = self.scrollable_content_region.width
-        if self.view is None or row >= len(self._lines):
+        if self.view is None:
             return Strip.blank(width, self.rich_style)
+        if row < 0 or row >= len(self._lines):
+            return self._context_line(row, width)
         start, end = self._lines[row]
         segments = self._text_segments(start, end)
         stripes = self._stripes()
         if stripes:
             text_width = sum(seg.cell_length for seg in segments)
-            pad = max(0, width - len(stripes) - 1 - text_width)
+            pad = max(0, self._text_width - text_width)
             segments.append(Segment(" " * (pad + 1), self.rich_style))
             for coding in stripes:
                 covers = coding.start < end and coding.end > start
                 style = Style(color=theme_style(coding.color).bgcolor)
                 mark = ("▌" if coding.coder == self.coder else "┆") if covers else " "
                 segments.append(Segment(mark, self.rich_style + style))
+        return Strip(segments).crop_extend(0, width, self.rich_style)
+
+    def _context_line(self, row: int, width: int) -> Strip:
+        """A row above the text (row < 0) or below it: context, or the blank between."""
+        if row < 0:
+            index = row + self._top
+            line = self._before[index] if index < len(self._before) else None
+        else:
+            index = row - len(self._lines) - 1
+            line = self._after[index] if 0 <= index < len(self._after) else None
+        if line is None:
+            return Strip.blank(width, self.rich_style)
+        style = self.rich_style + self.get_component_rich_style("reader--context")
+        segments = Segment.apply_style(line.render(self.app.console), style)
         return Strip(segments).crop_extend(0, width, self.rich_style)
 
     def _text_segments(self, start: int, end: int) -> list[Segment]:

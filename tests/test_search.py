@@ -85,3 +85,19 @@ def test_search_command_prints_located_hits(corpus_project, run):
 
     hits = json.loads(result.stdout)
     assert hits and {"excerpt", "interview", "position", "snippet", "highlights"} <= set(hits[0])
+
+
+def test_not_and_a_leading_minus_leave_excerpts_out_and_and_is_no_word(project, texts):
+    with project.session() as s:
+        police = {h.excerpt_id for h in search_excerpts(s, "police")}
+        assert len(police) == 2
+        for query in ("police NOT laughed", "police -laughed", 'police -"officer laughed"'):
+            hits = [h.excerpt_id for h in search_excerpts(s, query)]
+            assert hits == [texts[next(t for t in texts if "home" in t)]], query
+        assert {h.excerpt_id for h in search_excerpts(s, "police AND officer")} == {
+            texts["The police officer laughed."]
+        }
+        either = search_excerpts(s, "laughed OR endure NOT mother")
+        assert [h.excerpt_id for h in either] == [texts["The police officer laughed."]]
+    with pytest.raises(QueryError, match="leave words out"):
+        parse_query("NOT police")

@@ -75,6 +75,9 @@ def _queries(project: Project) -> list[str]:
         "[PERSON-1]",
         "don't",
         "Ərlan OR Ерлан OR café",
+        "police NOT court",
+        'husband -"the police"',
+        "police AND husband OR brother -mother",
     ]
 
 

@@ -446,7 +446,7 @@ def _plain(text: str) -> Text:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @pass_ctx
 def search(obj: Context, query: str, limit: int, as_json: bool) -> None:
-    """Full-text search of the pseudonymized excerpts: words, "phrases", prefix*, OR."""
+    """Full-text search of the pseudonymized excerpts: words, "phrases", prefix*, OR, NOT."""
     from testimony.coding.excerpts import excerpt_locations
     from testimony.coding.search import QueryError, search_excerpts
 
@@ -1379,7 +1379,7 @@ def autocode(
 ) -> None:
     """Apply a theme to every search hit of QUERY, as one undoable action.
 
-    QUERY is a search query (words, "phrases", prefix*, OR), as for `search`.
+    QUERY is a search query (words, "phrases", prefix*, OR, NOT), as for `search`.
     Spans the coder already coded with the theme are left as they are. Undo it
     in `testimony code` with u, like any other action.
     """

@@ -39,33 +39,60 @@ class SearchBackend(Protocol):
         ...
 
 
-def parse_query(query: str) -> list[list[tuple[str, bool]]]:
-    """Alternatives (split at OR), each a list of (phrase, is_prefix) terms."""
-    alternatives: list[list[tuple[str, bool]]] = [[]]
+Term = tuple[str, bool]  # (phrase, is_prefix)
+
+
+def parse_query(query: str) -> list[list[Term]]:
+    """Alternatives (split at OR), each a list of (phrase, is_prefix) terms to find."""
+    return parse_full(query)[0]
+
+
+def parse_full(query: str) -> tuple[list[list[Term]], list[Term]]:
+    """The alternatives to find, and the terms no hit may contain (NOT word, -word).
+
+    AND between words is what a space means already; OR splits alternatives; NOT
+    (or a leading -) leaves out every excerpt holding the next word or phrase,
+    whichever alternative it was written in.
+    """
+    alternatives: list[list[Term]] = [[]]
+    excluded: list[Term] = []
+    negate = False
     for match in _TOKEN.finditer(query):
-        if match.group("word") == "OR":
-            alternatives.append([])
+        word = match.group("word")
+        if word in ("OR", "AND", "NOT", "-"):
+            if word == "OR":
+                alternatives.append([])
+            negate = word in ("NOT", "-")
             continue
-        raw = match.group("phrase") if match.group("phrase") is not None else match.group("word")
+        raw = match.group("phrase") if match.group("phrase") is not None else word
+        if word is not None and word.startswith("-"):
+            negate, raw = True, word[1:]
         prefix = raw.endswith("*") and match.group("phrase") is None
         words = _WORD_CHARS.findall(raw)
         if words:
-            alternatives[-1].append((" ".join(words), prefix))
+            (excluded if negate else alternatives[-1]).append((" ".join(words), prefix))
+        negate = False
     alternatives = [a for a in alternatives if a]
     if not alternatives:
-        raise QueryError("the search query has no words")
-    return alternatives
+        raise QueryError(
+            "the search query has no words to find"
+            + (" (NOT and - only leave words out)" if excluded else "")
+        )
+    return alternatives, excluded
+
+
+def _fts5_term(phrase: str, prefix: bool) -> str:
+    return '"' + phrase.replace('"', '""') + '"' + ("*" if prefix else "")
 
 
 def _fts5_query(query: str) -> str:
-    parts = []
-    for terms in parse_query(query):
-        quoted = [
-            '"' + phrase.replace('"', '""') + '"' + ("*" if prefix else "")
-            for phrase, prefix in terms
-        ]
-        parts.append("(" + " AND ".join(quoted) + ")")
-    return " OR ".join(parts)
+    alternatives, excluded = parse_full(query)
+    found = " OR ".join(
+        "(" + " AND ".join(_fts5_term(*term) for term in terms) + ")" for terms in alternatives
+    )
+    if not excluded:
+        return found
+    return f"({found}) NOT (" + " OR ".join(_fts5_term(*term) for term in excluded) + ")"
 
 
 class SqliteSearch:

@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, bindparam, func, literal_column, select, t
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.orm import Session
 
-from testimony.coding.search import SearchHit, parse_query, with_snippets
+from testimony.coding.search import SearchHit, parse_full, with_snippets
 from testimony.db.models import Excerpt
 
 CONFIG = "testimony_search"
@@ -45,20 +45,23 @@ def tsquery(query: str) -> ColumnElement:
         counter += 1
         return bindparam(f"q{counter}", value)
 
-    for terms in parse_query(query):
-        parts = []
-        for phrase, prefix in terms:
-            if not prefix:
-                parts.append(func.phraseto_tsquery(_config(), param(phrase), type_=TSQUERY))
-                continue
-            *head, last = phrase.split(" ")
-            tail = func.to_tsquery(_config(), param(_lexeme(last) + ":*"), type_=TSQUERY)
-            if head:
-                head_query = func.phraseto_tsquery(_config(), param(" ".join(head)), type_=TSQUERY)
-                tail = func.tsquery_phrase(head_query, tail, type_=TSQUERY)
-            parts.append(tail)
-        alternatives.append(_combine(parts, "&&"))
-    return _combine(alternatives, "||")
+    def term(phrase: str, prefix: bool) -> ColumnElement:
+        if not prefix:
+            return func.phraseto_tsquery(_config(), param(phrase), type_=TSQUERY)
+        *head, last = phrase.split(" ")
+        tail = func.to_tsquery(_config(), param(_lexeme(last) + ":*"), type_=TSQUERY)
+        if head:
+            head_query = func.phraseto_tsquery(_config(), param(" ".join(head)), type_=TSQUERY)
+            tail = func.tsquery_phrase(head_query, tail, type_=TSQUERY)
+        return tail
+
+    found, excluded = parse_full(query)
+    for terms in found:
+        alternatives.append(_combine([term(*t) for t in terms], "&&"))
+    combined = _combine(alternatives, "||")
+    for t in excluded:  # && !!term: tsquery_not is the function behind the !! operator
+        combined = combined.op("&&", return_type=TSQUERY)(func.tsquery_not(term(*t), type_=TSQUERY))
+    return combined
 
 
 def _combine(parts: Sequence[ColumnElement], operator: str) -> ColumnElement:

@@ -60,7 +60,9 @@ class SearchScreen(Screen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box"):
-            yield Label('Search: words, "phrases", prefix*, OR', id="search-help")
+            yield Label(
+                'Search: words, "phrases", prefix*, OR, NOT word (or -word)', id="search-help"
+            )
             yield Input(value=self.initial, placeholder="search the excerpts…", id="search-query")
             yield Label("", id="search-count")
             yield OptionList(id="search-results")

@@ -544,3 +544,90 @@ def test_usernames_joined_by_underscores_or_named_as_accounts_are_handles():
     assert found("My username was dinka88 back then") == ["dinka88"]
     assert found("We all had covid19 that winter") == []  # letters and digits, no account
     assert found("I paid 5_000 tenge") == []  # digits only
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("2. Age: 52\n3. City: Rudny", "52"),
+        ("P1 (F, 45): I will. In our aul", "45"),
+        ("Participant (60, M): no", "60"),
+        ("He says write only 'a Uyghur man, 41'.", "41"),
+        ("anonymous, male, approx. 60\tSays his son", "60"),
+        ("partner, Rustem Abilov (approx. 40, works as a guard)", "40"),
+        ('Nazgul Serikkyzy (hereafter "N."), 34, was seen on five occasions', "34"),
+        ("Children: Kirill, 5; Timur, 8", "5"),
+        ("three children (Erasyl, 12; Ayaru, 9; Merey, 4)", "9"),
+        ("Person referred: Aigul Kasymova, 31 (citizen of Kyrgyzstan)", "31"),
+        ("Perpetrator name: Maksim Sergeyevich Voronin (son), 27", "27"),
+        ("Zhanna (did not give surname), 33, Kostanay", "33"),
+        ("One boy, Nursultan, maybe eighteen, a student", "eighteen"),
+        ("q: how old are you\n[00:02:42] respondent: forty four i was born", "forty four"),
+    ],
+)
+def test_ages_in_forms_notes_and_lists(text, age):
+    from testimony.redact.detectors.ages import find_record_ages
+
+    assert age in found(find_record_ages, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In Almaty, 29 people came.",
+        "Abay, 12 is the address",
+        "Article 8, 5 and 6 of the Convention",
+        "on days 12, 14, 30, was it",
+        "Table (F, 450)",
+        "how old are you\nrespondent: five years in that house",
+        "The Law on Courts, 12",
+    ],
+)
+def test_numbers_in_records_that_are_not_ages(text):
+    from testimony.redact.detectors.ages import find_record_ages
+
+    assert found(find_record_ages, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("he calls from eight seven seven five four one two three three nine one i", "PHONE"),
+        ("my phone is plus nine nine eight nine zero one two three four five six seven", "PHONE"),
+        ("a lada priora number seven seven seven a b c one four and drove", "ID"),
+        ("after the wedding in october two thousand twelve first he", "DATE"),
+        ("at night on the fifth of march two thousand nineteen and we went", "DATE"),
+        ("they took me on the twenty third of january from the bazaar", "DATE"),
+        ("i was born in nineteen eighty", "DATE"),
+        ("i came to almaty in twenty eighteen from", "DATE"),
+        ("12 jan. Ayan didnt come home", "DATE"),
+        ("Court date is 22 march.", "DATE"),
+    ],
+)
+def test_numbers_and_dates_said_in_words(text, said):
+    from testimony.redact.detectors.spoken import find_spoken_numbers
+
+    labels = {d.label for d in find_spoken_numbers(text)}
+    assert said in labels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "one two three four five six, here we go",
+        "we were nineteen twenty people in the room",
+        "there were twenty eighteen-year-olds",
+        "I may 12 go",
+        "He scored 3 mar goals",
+        "it was two thousand tenge",
+    ],
+)
+def test_words_that_are_not_spoken_numbers_or_dates(text):
+    from testimony.redact.detectors.spoken import find_spoken_numbers
+
+    assert found(find_spoken_numbers, text) == []
+
+
+def test_media_timestamps_are_not_times_of_day():
+    text = "[00:01:27] respondent: yes at 23:40 he came"
+    assert found(find_dates, text) == ["23:40"]

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from testimony.ingest.labels import is_role_word
 from testimony.redact.common import DROP_AT, is_common
 from testimony.redact.detectors.addresses import find_addresses
+from testimony.redact.detectors.ages import find_record_ages
 from testimony.redact.detectors.base import Detection
 from testimony.redact.detectors.contact import find_emails, find_links, find_phones
 from testimony.redact.detectors.context import (
@@ -29,6 +30,7 @@ from testimony.redact.detectors.numbers import find_numbers
 from testimony.redact.detectors.places import find_places, is_listed_place
 from testimony.redact.detectors.public import country_words, is_public_body
 from testimony.redact.detectors.quantities import find_occupations, find_quantities
+from testimony.redact.detectors.spoken import find_spoken_numbers
 from testimony.redact.forms import is_name_word
 from testimony.redact.known import KnownForms, Token, tokenize
 from testimony.redact.nlp import load_nlp
@@ -202,10 +204,12 @@ class RedactionPipeline:
             find_addresses,
             find_quantities,
             find_occupations,
+            find_spoken_numbers,
         ):
             spans.extend(finder(text))
         spans.extend(find_places(text, tokens))
         spans.extend(find_ages(text, previous))
+        spans.extend(find_record_ages(text, self.lexicon))
         spans.extend(find_names_in_context(text, self.lexicon))
         spans.extend(find_names_in_lists(text, self.lexicon))
         spans.extend(find_surname_shapes(text))

@@ -631,3 +631,10 @@ def test_words_that_are_not_spoken_numbers_or_dates(text):
 def test_media_timestamps_are_not_times_of_day():
     text = "[00:01:27] respondent: yes at 23:40 he came"
     assert found(find_dates, text) == ["23:40"]
+
+
+def test_a_month_after_its_day_is_not_read_again_with_the_next_word():
+    from testimony.redact.detectors.spoken import find_spoken_numbers
+
+    assert found(find_spoken_numbers, "On 30 April the Fourth Section decided") == []
+    assert found(find_spoken_numbers, "it was april the fourth i think") == ["april the fourth"]

@@ -40,8 +40,8 @@ YEAR_CONTEXT = (
 ANY_MONTH = rf"(?:{MONTHS}|{ANY_CASE_MONTHS})"
 SPOKEN_DATE = re.compile(
     rf"(?:(?i:the)\s+)?(?<![\w-]){SPELLED_DAY}\s+(?i:of)\s+{ANY_MONTH}(?:,?\s+{SPOKEN_YEAR})?\b"
-    rf"|\b{ANY_MONTH}\s+(?:(?i:the)\s+)?{SPELLED_DAY}\b(?:,?\s+{SPOKEN_YEAR})?"
-    rf"|\b{ANY_MONTH}\s+{SPOKEN_YEAR}"
+    rf"|(?<!\d\s)\b{ANY_MONTH}\s+(?:(?i:the)\s+)?{SPELLED_DAY}\b(?:,?\s+{SPOKEN_YEAR})?"
+    rf"|(?<!\d\s)\b{ANY_MONTH}\s+{SPOKEN_YEAR}"
 )
 YEAR_SAID = re.compile(rf"\b{YEAR_CONTEXT}\s+(?P<year>{SPOKEN_YEAR})")
 _DATE_HINT = re.compile(rf"{ANY_MONTH}|(?i:thousand|nineteen|twenty)")

@@ -638,3 +638,49 @@ def test_a_month_after_its_day_is_not_read_again_with_the_next_word():
 
     assert found(find_spoken_numbers, "On 30 April the Fourth Section decided") == []
     assert found(find_spoken_numbers, "it was april the fourth i think") == ["april the fourth"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("her father-in-law is Toktogul-ata, he is a retired teacher", "Toktogul-ata"),
+        ("at the house of an old man, Ismail-aka, on the street", "Ismail-aka"),
+        ("My husband's family name is Ten, Ten Vyacheslav.", "Ten Vyacheslav"),
+        ("Ten Ok-sun. Everyone calls her Olga Ivanovna", "Ten Ok-sun"),
+        ("the patrol crew (Sergeant KUANYSHEV B., Private", "KUANYSHEV B."),
+        ("I am writing to refer Ms H.S. and two children", "H.S."),
+        ("Follow-up log, client M.K. (file 2023/114)", "M.K."),
+        ("in the room there was major oralbekov he was the chief", "oralbekov"),
+        ("my boss is korean woman missis pak she is good", "pak"),
+        ("with my husband, Will, he teaches at the school", "Will"),
+        ("There was a girl, Hope — that was her English name", "Hope"),
+    ],
+)
+def test_names_in_shapes_of_other_cultures_and_records(text, name):
+    from testimony.redact.detectors.name_forms import find_name_forms
+
+    assert name in found(find_name_forms, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kara-Suu and Ust-Kamenogorsk are towns; a well-known anti-war group",
+        "The Ten Commandments, and Kim said nothing",
+        "He will come, and I hope so; my husband will not",
+        "THE A. and USA I. are not names",
+        "the doctor said that the major problem was the judge",
+        "my husband, Then, nothing happened",
+    ],
+)
+def test_words_near_those_shapes_that_are_not_names(text):
+    from testimony.redact.detectors.name_forms import find_name_forms
+
+    assert found(find_name_forms, text) == []
+
+
+def test_initials_of_two_letters_go_with_the_surname():
+    text = "in flat 33, Seitkali Ye.M., being intoxicated, and Sh. Dzhumagulov"
+    names = found(find_names_in_context, text)
+    assert "Seitkali Ye.M" in names  # the closing full stop may stay
+    assert "Sh. Dzhumagulov" in names

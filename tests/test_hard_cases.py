@@ -117,3 +117,13 @@ def test_a_name_in_a_speaker_label_and_in_a_file_name_never_reaches_project_db(p
     assert "interviewer" in dump  # the role word stays: the test looks where labels are
     for raw in ("madina", "kassymova", "interview-madina"):
         assert raw not in dump
+
+
+def test_a_name_that_is_a_common_word_spreads_only_as_written():
+    text = (
+        "There was a girl, Hope, nineteen. Her real name means hope. "
+        "I still see Hope. My husband, Will, said he will come."
+    )
+    found = redacted(text)
+    assert found.get("Hope") == "PERSON" and found.get("Will") == "PERSON"
+    assert "hope" not in found and "will" not in found

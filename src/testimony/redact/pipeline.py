@@ -25,6 +25,7 @@ from testimony.redact.detectors.context import (
 )
 from testimony.redact.detectors.dates import find_ages, find_dates
 from testimony.redact.detectors.extents import widened
+from testimony.redact.detectors.name_forms import find_name_forms
 from testimony.redact.detectors.names import lexicon
 from testimony.redact.detectors.numbers import find_numbers
 from testimony.redact.detectors.places import find_places, is_listed_place
@@ -211,6 +212,7 @@ class RedactionPipeline:
         spans.extend(find_ages(text, previous))
         spans.extend(find_record_ages(text, self.lexicon))
         spans.extend(find_names_in_context(text, self.lexicon))
+        spans.extend(find_name_forms(text, self.lexicon))
         spans.extend(find_names_in_lists(text, self.lexicon))
         spans.extend(find_surname_shapes(text))
         spans.extend(find_named_institutions(text, self.lexicon))

@@ -65,12 +65,13 @@ HONORIFIC_TITLE = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx|Dr)\b")
 TITLE_NAME = re.compile(rf"\b(?:{TITLES})\.?\s+(?P<name>{WORD}(?:\s+{WORD}){{0,3}})")
 NAME_HONORIFIC = re.compile(rf"\b(?P<name>{WORD})\s+(?i:{HONORIFICS_AFTER})\b")
 HONORIFIC_HINT = re.compile(rf"\s(?i:{HONORIFICS_AFTER})\b")
-INITIAL = rf"[{UPPER}]\.(?:-[{UPPER}]\.)?"  # "A.", "C.-H."
+# "A.", "C.-H.", and the two letters transliteration gives one Cyrillic letter: "Zh.", "Ye."
+INITIAL = rf"(?:Dzh|Zh|Sh|Ch|Kh|Ts|Ye|Yu|Ya|Yo|[{UPPER}])\.(?:-[{UPPER}]\.)?"
 INITIALS_BEFORE = re.compile(rf"(?<![\w.])(?P<name>(?:{INITIAL}\s?){{1,3}}{WORD})")
 INITIALS_AFTER = re.compile(
-    rf"\b(?!(?:{TITLES})\b)(?P<name>{WORD}\s+(?:[{UPPER}]\.\s?){{1,2}})(?=[\s,;:)]|$)"
+    rf"\b(?!(?:{TITLES})\b)(?P<name>{WORD}\s+(?:{INITIAL}\s?){{1,2}})(?=[\s,;:)]|$)"
 )
-INITIAL_HINT = re.compile(rf"\s[{UPPER}]\.")
+INITIAL_HINT = re.compile(rf"\s(?:Dzh|Zh|Sh|Ch|Kh|Ts|Ye|Yu|Ya|Yo|[{UPPER}])\.")
 VOCATIVE = re.compile(
     rf"[\"«“„]\s*(?P<name>{NAME})\s*[,!]"
     rf"|,\s*(?P<name2>{NAME})\s*[!?.]?\s*[\"»”]"

@@ -1,0 +1,100 @@
+"""Shapes of names that the context rules (detectors.context) do not see.
+
+- an honorific joined by a hyphen: "Toktogul-ata", "Ismail-aka", "Kanykei-eje";
+- a Korean surname before the given name, as Koryo-saram documents write it:
+  "Ten Vyacheslav", "Ten Ok-sun", "Kim Yong-hee" ("Ten" and "Kim" alone are words
+  or too common to take);
+- a surname in capitals with initials, as police reports write it: "KUANYSHEV B.";
+  a title with initials only: "Ms H.S.", "client M.K.";
+- a title or rank in an automatic transcript, lower case: "major oralbekov",
+  "missis pak";
+- a given name that is also an English word after a person word and a comma:
+  "my husband, Will, teaches", "a girl, Hope — that was her name";
+- a lowercase surname shaped like a Central Asian or Slavic one and unknown to
+  English: "oralbekov".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from testimony.redact.common import zipf
+from testimony.redact.detectors.base import Detection
+from testimony.redact.detectors.context import INITIAL, LOWER, RELATIONS, UPPER
+from testimony.redact.detectors.names import NameLexicon, lexicon
+
+JOINED_HONORIFICS = (
+    r"ata|aka|apa|apai|aga|agai|eje|aje|ake|opa|khanum|hanum|khanym|jan|jon|zhan|bey|hanim"
+)
+JOINED_HONORIFIC = re.compile(
+    rf"(?<![\w-])(?P<name>[{UPPER}][{LOWER}]{{2,}})-(?i:{JOINED_HONORIFICS})(?![\w-])"
+)
+KOREAN_SURNAMES = (
+    r"Kim|Pak|Park|Li|Lee|Tsoi|Choi|Ten|Tyan|Ni|Khan|Kan|Kang|Ogai|Tsai|Khegai|Kogai|Nam|"
+    r"Shin|Sin|Yugai|Ugai|Dyugai|Khvan|Hwang|Tskhai|Pen|Em|Yan|Mun|Son|Yun|Cho|Jang|Lim|Jeong|"
+    r"Ko|Seo|Yu|Kwon|Hong|Song|Bae|Baek|Oh|Jung|Han|An|Ahn|Cha|Chon|Chen|Den|Kvon|Tkhai"
+)
+# "Ok-sun", "Yong-hee", "Jae-won": a Korean given name with its two syllables joined.
+KOREAN_GIVEN = rf"[{UPPER}][{LOWER}]{{1,5}}-[{LOWER}]{{2,5}}"
+KOREAN_ORDER = re.compile(
+    rf"\b(?P<surname>{KOREAN_SURNAMES})\s+(?P<given>{KOREAN_GIVEN}|[{UPPER}][{LOWER}]{{2,}})"
+    rf"(?:\s+(?P<patronymic>[{UPPER}][{LOWER}]+(?:ovich|evich|ovna|evna|ichna)))?\b"
+)
+CAPS_SURNAME_INITIALS = re.compile(
+    rf"(?<![\w.])(?P<name>[{UPPER}]{{3,}}\s+(?:{INITIAL}\s?){{1,2}})(?=[\s,;:)]|$)"
+)
+TITLE_INITIALS = re.compile(
+    rf"\b(?i:Mr|Mrs|Ms|Miss|Dr|client|applicant|victim|witness|minor)\.?\s+"
+    rf"(?P<name>(?:{INITIAL}\s?){{1,3}})(?=[\s,;:)]|$)"
+)
+LOWER_TITLE = re.compile(
+    r"\b(?:mr|mrs|ms|missis|missus|mister|miss|dr|doctor|major|captain|lieutenant|sergeant|"
+    r"inspector|judge|colonel|general|investigator|prosecutor|aunt|auntie|uncle|apa|aga)\s+"
+    r"(?P<name>[a-z][a-z'-]{2,})\b"
+)
+PERSON_WORDS = rf"{RELATIONS}|girl|boy|man|woman|guy|lady|kid|student|volunteer"
+WORDLIKE_NAME = re.compile(
+    rf"\b(?i:{PERSON_WORDS}),\s+(?P<name>[{UPPER}][{LOWER}]+)(?=\s*(?:[,;:(]|\s[—–-]\s|$))",
+    re.MULTILINE,
+)
+LOWER_SURNAME = re.compile(
+    r"\b[a-z]{3,}(?:ov|ova|ev|eva|yev|yeva|enko|uly|kyzy|bayev|bayeva|bekov|bekova|"
+    r"ovich|ovna|evich|evna)\b"
+)
+
+
+def find_name_forms(text: str, lex: NameLexicon | None = None) -> Iterator[Detection]:
+    """PERSON candidates from honorific suffixes, Korean order, initials, lowercase titles."""
+    lex = lex or lexicon()
+    if "-" in text:
+        for match in JOINED_HONORIFIC.finditer(text):
+            if zipf(match.group("name")) < 4.0:
+                yield Detection(match.start(), match.end(), "PERSON", "context", 0.8)
+    for match in KOREAN_ORDER.finditer(text):
+        given = match.group("given")
+        if "-" in given or lex.is_safe_name(given) or match.group("patronymic"):
+            yield Detection(match.start(), match.end(), "PERSON", "context", 0.8)
+    for pattern in (CAPS_SURNAME_INITIALS, TITLE_INITIALS):
+        for match in pattern.finditer(text):
+            name = match.group("name").rstrip()
+            if pattern is CAPS_SURNAME_INITIALS and zipf(name.split()[0]) >= 3.0:
+                continue  # "THE A." or "USA I.": a word or an acronym, not a surname
+            yield Detection(
+                match.start("name"), match.start("name") + len(name), "PERSON", "context", 0.8
+            )
+    for match in LOWER_TITLE.finditer(text):
+        word = match.group("name")
+        if word in STOP_WORDS:
+            continue
+        if zipf(word) < 2.0 or (lex.is_safe_name(word) and zipf(word) < 4.5):
+            yield Detection(match.start("name"), match.end("name"), "PERSON", "context", 0.7)
+    for match in WORDLIKE_NAME.finditer(text):
+        word = match.group("name")
+        if lex.is_name(word):
+            yield Detection(match.start("name"), match.end("name"), "PERSON", "context", 0.7)
+    for match in LOWER_SURNAME.finditer(text):
+        if zipf(match.group()) == 0 and len(match.group()) >= 7:
+            yield Detection(match.start(), match.end(), "PERSON", "name-list", 0.5)

@@ -684,3 +684,96 @@ def test_initials_of_two_letters_go_with_the_surname():
     names = found(find_names_in_context, text)
     assert "Seitkali Ye.M" in names  # the closing full stop may stay
     assert "Sh. Dzhumagulov" in names
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("resident of 5 Toraigyrov street, flat 19, tel.", "5 Toraigyrov street, flat 19"),
+        ("The house on Lenin street, number 7, it was", "Lenin street, number 7"),
+        ("on abai street house number fourteen and his", "abai street house number fourteen"),
+        ("the district police department on tauelsizdik street", "tauelsizdik street"),
+        ("near the Magnum, flat thirty-six. Him and", "flat thirty-six"),
+        ("registered at: Temirtau, 8th microdistrict, building 12, flat 33,", "8th microdistrict"),
+        ("a clinic in the 14th microdistrict. She", "14th microdistrict"),
+    ],
+)
+def test_addresses_with_the_number_first_said_in_words_or_lowercase(text, address):
+    assert any(address in a for a in found(find_addresses, text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In 2019 he walked down the street",
+        "we lived in the main street for years",
+        "the house one of us owned",
+        "I left the flat at ten",
+        "From 12 to 14 March",
+    ],
+)
+def test_not_addresses_in_speech(text):
+    assert found(find_addresses, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("a report, badge No. 0347, says", "0347"),
+        ("registered under KUI No. 2331 by the inspector", "2331"),
+        ("CONCLUSION OF THE FORENSIC MEDICAL EXAMINATION No. 1142", "1142"),
+    ],
+)
+def test_numbers_of_records_about_one_person(text, number):
+    assert number in found(find_numbers, text)
+
+
+def test_a_document_number_that_only_orders_a_case_file_is_kept():
+    assert found(find_numbers, "by its judgment (Judgment no. 2) the court") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("I was going to my shift at the Arbat pharmacy. They", "Arbat pharmacy"),
+        ("from her work at the Bogatyr coal mine.", "Bogatyr coal mine"),
+    ],
+)
+def test_workplaces_named_by_a_proper_word(text, place):
+    from testimony.redact.detectors.workplaces import find_workplaces
+
+    assert place in found(find_workplaces, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Maria went to the shop.",
+        "Serik owns shops in town.",
+        "Aigerim opened a salon.",
+        "the Kazakh hospital and the Central market",
+        "The pharmacy was closed.",
+    ],
+)
+def test_not_workplaces(text):
+    from testimony.redact.detectors.workplaces import find_workplaces
+
+    assert found(find_workplaces, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("She was in the City Clinical Hospital No. 7 for a week", "City Clinical Hospital No. 7"),
+        ("Sonya goes to gymnasium number forty-one.", "gymnasium number forty-one"),
+        ('I work in a café near the river, "Kofeinya na Gorkogo". The', "Kofeinya na Gorkogo"),
+    ],
+)
+def test_numbered_and_quoted_places(text, place):
+    assert place in found(find_places_in_context, text)
+
+
+def test_a_nickname_after_calls_him_and_a_filler_in_a_transcript():
+    text = "his name is bahodir everybody calls him uh boka he was working"
+    assert "boka" in found(find_names_in_context, text)
+    assert found(find_names_in_context, "everybody calls him every day") == []

@@ -127,3 +127,15 @@ def test_a_name_that_is_a_common_word_spreads_only_as_written():
     found = redacted(text)
     assert found.get("Hope") == "PERSON" and found.get("Will") == "PERSON"
     assert "hope" not in found and "will" not in found
+
+
+def test_a_lowercase_place_where_a_place_is_expected():
+    found = redacted("uh so i came to almaty in twenty eighteen and almaty was big")
+    assert found.get("almaty") == "GPE"
+    assert found.get("twenty eighteen") == "DATE"
+
+
+def test_one_name_cut_two_ways_is_redacted_whole():
+    text = "She was treated in the City Clinical Hospital No. 7 for a week."
+    (spans,) = pipeline().detect([text], remember=False)
+    assert [text[s.start : s.end] for s in spans] == ["the City Clinical Hospital No. 7"]

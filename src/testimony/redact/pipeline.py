@@ -32,6 +32,7 @@ from testimony.redact.detectors.places import find_places, is_listed_place
 from testimony.redact.detectors.public import country_words, is_public_body
 from testimony.redact.detectors.quantities import find_occupations, find_quantities
 from testimony.redact.detectors.spoken import find_spoken_numbers
+from testimony.redact.detectors.workplaces import find_workplaces
 from testimony.redact.forms import is_name_word
 from testimony.redact.known import KnownForms, Token, tokenize
 from testimony.redact.nlp import load_nlp
@@ -213,6 +214,7 @@ class RedactionPipeline:
         spans.extend(find_record_ages(text, self.lexicon))
         spans.extend(find_names_in_context(text, self.lexicon))
         spans.extend(find_name_forms(text, self.lexicon))
+        spans.extend(find_workplaces(text, self.lexicon))
         spans.extend(find_names_in_lists(text, self.lexicon))
         spans.extend(find_surname_shapes(text))
         spans.extend(find_named_institutions(text, self.lexicon))
@@ -268,9 +270,29 @@ class RedactionPipeline:
         kept.sort(key=lambda s: (-(s.end - s.start), -DETECTOR_RANK.get(s.detector, 0), s.start))
         taken: list[Detection] = []
         for span in kept:
-            if all(span.end <= t.start or span.start >= t.end for t in taken):
+            overlapping = [t for t in taken if span.start < t.end and t.start < span.end]
+            if not overlapping:
                 taken.append(span)
+            elif len(overlapping) == 1 and _same_kind(span, overlapping[0]):
+                # "the City Clinical Hospital No." and "Hospital No. 7": one name, cut twice
+                winner = overlapping[0]
+                if span.start < winner.start or span.end > winner.end:
+                    taken[taken.index(winner)] = Detection(
+                        min(span.start, winner.start),
+                        max(span.end, winner.end),
+                        winner.label,
+                        winner.detector,
+                        winner.score,
+                    )
         return sorted(taken, key=lambda s: s.start)
+
+
+PLACE_KINDS = {"ORG", "FAC", "GPE", "LOC", "ADDRESS"}
+
+
+def _same_kind(a: Detection, b: Detection) -> bool:
+    """Two finds of one thing, cut differently: the same type, or both kinds of place."""
+    return a.label == b.label or (a.label in PLACE_KINDS and b.label in PLACE_KINDS)
 
 
 def _propagates(text: str, span: Detection) -> bool:

@@ -6,19 +6,36 @@ import re
 from collections.abc import Iterator
 
 from testimony.redact.detectors.base import Detection
+from testimony.redact.detectors.dates import NUMBER as SPOKEN
 
 CAP = r"[A-ZА-ЯЁ][\w'’.-]*"
 STREET_NAME = rf"{CAP}(?:\s+(?:{CAP}|bi|batyr|ata|uly|kyzy|khan|be)){{0,2}}"
 NUMBER = r"\d+[A-Za-zА-Яа-я]?(?:\s?[-/]\s?\d+[A-Za-z]?)?"
+# In automatic transcripts house and flat numbers are words: "house number fourteen",
+# "flat thirty-six"; a lone "house one" is too often "the house one of us owned".
+SPOKEN_TENS = (
+    r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+    r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
+    r"|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
+)
+SAID_NUMBER = rf"(?i:(?:number\s+)?{SPOKEN})"
 UNIT = (
     rf"(?:,?\s*(?i:house|building|bldg\.?|block|dom|d\.|entrance|floor|flat|apartment|apt\.?|"
-    rf"kv\.?|room|office)\s*(?:No\.?\s*)?{NUMBER})"
+    rf"kv\.?|room|office)\s*(?:(?:(?i:No\.?|number)\s*)?{NUMBER}|{SAID_NUMBER}\b))"
 )
 STREET_WORD = (
     r"street|st\.|str\.|avenue|ave\.|prospekt|prospect|pr\.|boulevard|blvd\.?|lane|road|rd\.|"
     r"square|highway|embankment|alley|passage|ulitsa|köshesi|koshesi|dangyly"
 )
-AFTER = re.compile(rf"\b{STREET_NAME}\s+(?i:{STREET_WORD})(?:,?\s*(?:No\.?\s*)?{NUMBER})?{UNIT}*")
+HOUSE_FIRST = r"(?:(?<![\d.,:/-])\d{1,3}[A-Za-z]?\s+)?"  # "5 Toraigyrov street"
+AFTER = re.compile(
+    rf"{HOUSE_FIRST}\b{STREET_NAME}\s+(?i:{STREET_WORD})"
+    rf"(?:,?\s*(?:(?i:No\.?|number)\s*)?{NUMBER}(?![\d.:]\d))?{UNIT}*"
+)
+# "abai street house number fourteen", "on tauelsizdik street": lowercase transcripts.
+LOWER_AFTER = re.compile(
+    rf"\b(?P<name>[a-z][a-z'-]{{3,}})\s+(?:street|avenue|prospekt|prospect|boulevard)\b{UNIT}*"
+)
 BEFORE = re.compile(
     rf"\b(?i:ul\.|ulitsa|street|st\.|avenue|prospekt|pr\.|per\.|pereulok)\s*{STREET_NAME}"
     rf"(?:,?\s*(?:No\.?\s*)?{NUMBER})?{UNIT}*"
@@ -28,17 +45,24 @@ MICRO = re.compile(
     rf"[\"«]?{CAP}(?:[\s-]?\d+)?[\"»]?(?:,?\s*{NUMBER})?{UNIT}*"
     rf"|\b{CAP}(?:[\s-]?\d+)?\s+(?i:microdistrict|micro-district|mikrorayon|mkr)\b{UNIT}*"
     rf"|\b(?i:microdistrict|micro-district|mkr\.?|mikrorayon)\s+\d+[A-Za-z]?\b{UNIT}*"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th|-?y|-?i)?\s+(?i:microdistrict|micro-district|mikrorayon|mkr)\b"
+    rf"{UNIT}*"
 )
 UNIT_ALONE = re.compile(
     r"\b(?i:house|flat|apartment|apt\.?|kv\.|fl\.)\s*(?:No\.?\s*)?\d+[A-Za-z]?\b"
+    rf"|\b(?i:house|flat|apartment)\s+(?i:number\s+{SPOKEN}|{SPOKEN_TENS})(?![\w-])"
 )
 
 
 def find_addresses(text: str) -> Iterator[Detection]:
+    from testimony.redact.common import zipf
+    from testimony.redact.detectors.places import is_listed_place
+
+    for match in LOWER_AFTER.finditer(text):
+        name = match.group("name")
+        if zipf(name) < 2.5 or is_listed_place(name):
+            yield Detection(match.start(), match.end(), "ADDRESS", "address", 0.8)
     for pattern, score in ((AFTER, 0.9), (BEFORE, 0.9), (MICRO, 0.9), (UNIT_ALONE, 0.7)):
         for match in pattern.finditer(text):
             value = match.group().rstrip(" ,.")
-            if any(ch.isdigit() for ch in value) or pattern is not UNIT_ALONE:
-                yield Detection(
-                    match.start(), match.start() + len(value), "ADDRESS", "address", score
-                )
+            yield Detection(match.start(), match.start() + len(value), "ADDRESS", "address", score)

@@ -139,3 +139,15 @@ def test_one_name_cut_two_ways_is_redacted_whole():
     text = "She was treated in the City Clinical Hospital No. 7 for a week."
     (spans,) = pipeline().detect([text], remember=False)
     assert [text[s.start : s.end] for s in spans] == ["the City Clinical Hospital No. 7"]
+
+
+def test_a_common_word_opening_a_line_is_not_taken_for_a_name():
+    text = (
+        "CASE NOTE\nClient came to the office alone. Client said that she was fine.\n"
+        "1. Caller name: Yelena\nNARRATOR: Yes, we are Korean.\n"
+        "Background. Aigerim grew up in Talgar. Baker said nothing."
+    )
+    found = redacted(text)
+    assert not {"Client", "Caller", "NARRATOR", "Background"} & set(found)
+    assert found.get("Yelena") == "PERSON" and found.get("Aigerim") == "PERSON"
+    assert found.get("Baker") == "PERSON"  # a listed surname stays a name where it opens

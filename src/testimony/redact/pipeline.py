@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from testimony.ingest.labels import is_role_word
-from testimony.redact.common import DROP_AT, is_common
+from testimony.redact.common import DROP_AT, is_common, zipf
 from testimony.redact.detectors.addresses import find_addresses
 from testimony.redact.detectors.ages import find_record_ages
 from testimony.redact.detectors.base import Detection
@@ -353,6 +353,8 @@ def _trimmed(text: str, start: int, end: int, label: str) -> Detection | None:
         return None  # "every day", "Friday", "two years": not a date that points anywhere
     if label in WORDLIKE_LABELS and is_common(stripped, DROP_AT if label == "PERSON" else 4.3):
         return None  # a lone very common word ("God", "Time", "FACTS") is not a name
+    if label != "NORP" and _word_opening_a_line(text, start, stripped):
+        return None  # "Client said", "CW:", "Background.": a heading or a label, not a name
     if label in NOT_PERSON and _given_name_not_place(stripped):
         label = "PERSON"  # "I'm Oksana." taken for a place: the name lists know better
     if label in {"GPE", "LOC"} and _lowercase_word(stripped):
@@ -363,6 +365,20 @@ def _trimmed(text: str, start: int, end: int, label: str) -> Detection | None:
 
 
 NOT_PERSON = {"GPE", "LOC", "ORG", "FAC", "NORP"}
+_OPENING = re.compile(r"(?:^|[.!?:;\n]|\.\.\.)[\s\"'«“„(\[—–-]*(?:\d{1,2}[.)]\s*)?$")
+
+
+def _word_opening_a_line(text: str, start: int, word: str) -> bool:
+    """A lone common English word first in its sentence, line or field ("Client came",
+    "1. Caller name:", "NARRATOR:") that no list knows as a name or a place: where the
+    small model takes headings, labels and ordinary nouns for names."""
+    if " " in word or zipf(word) < 3.5 or not _OPENING.search(text[max(0, start - 16) : start]):
+        return False
+    return (
+        not lexicon().is_name(word)
+        and not is_listed_place(word)
+        and word.casefold() not in country_words()
+    )
 
 
 def _lowercase_word(surface: str) -> bool:

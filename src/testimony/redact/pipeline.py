@@ -206,14 +206,14 @@ class RedactionPipeline:
             find_addresses,
             find_quantities,
             find_occupations,
-            find_spoken_numbers,
         ):
             spans.extend(finder(text))
         spans.extend(find_places(text, tokens))
+        spans.extend(find_spoken_numbers(text, tokens))
         spans.extend(find_ages(text, previous))
         spans.extend(find_record_ages(text, self.lexicon))
         spans.extend(find_names_in_context(text, self.lexicon))
-        spans.extend(find_name_forms(text, self.lexicon))
+        spans.extend(find_name_forms(text, self.lexicon, tokens))
         spans.extend(find_workplaces(text, self.lexicon))
         spans.extend(find_names_in_lists(text, self.lexicon))
         spans.extend(find_surname_shapes(text))

@@ -27,15 +27,14 @@ STREET_WORD = (
     r"street|st\.|str\.|avenue|ave\.|prospekt|prospect|pr\.|boulevard|blvd\.?|lane|road|rd\.|"
     r"square|highway|embankment|alley|passage|ulitsa|köshesi|koshesi|dangyly"
 )
-HOUSE_FIRST = r"(?:(?<![\d.,:/-])\d{1,3}[A-Za-z]?\s+)?"  # "5 Toraigyrov street"
+HOUSE_FIRST = re.compile(r"(?<![\d.,:/-])\d{1,3}[A-Za-z]?\s+$")  # "5 Toraigyrov street"
 AFTER = re.compile(
-    rf"{HOUSE_FIRST}\b{STREET_NAME}\s+(?i:{STREET_WORD})"
+    rf"\b{STREET_NAME}\s+(?i:{STREET_WORD})"
     rf"(?:,?\s*(?:(?i:No\.?|number)\s*)?{NUMBER}(?![\d.:]\d))?{UNIT}*"
 )
 # "abai street house number fourteen", "on tauelsizdik street": lowercase transcripts.
-LOWER_AFTER = re.compile(
-    rf"\b(?P<name>[a-z][a-z'-]{{3,}})\s+(?:street|avenue|prospekt|prospect|boulevard)\b{UNIT}*"
-)
+LOWER_STREET = re.compile(rf"\s(?:street|avenue|prospekt|prospect|boulevard)\b{UNIT}*")
+LOWER_NAME_BEFORE = re.compile(r"\b[a-z][a-z'-]{3,}$")
 BEFORE = re.compile(
     rf"\b(?i:ul\.|ulitsa|street|st\.|avenue|prospekt|pr\.|per\.|pereulok)\s*{STREET_NAME}"
     rf"(?:,?\s*(?:No\.?\s*)?{NUMBER})?{UNIT}*"
@@ -58,11 +57,14 @@ def find_addresses(text: str) -> Iterator[Detection]:
     from testimony.redact.common import zipf
     from testimony.redact.detectors.places import is_listed_place
 
-    for match in LOWER_AFTER.finditer(text):
-        name = match.group("name")
-        if zipf(name) < 2.5 or is_listed_place(name):
-            yield Detection(match.start(), match.end(), "ADDRESS", "address", 0.8)
+    for match in LOWER_STREET.finditer(text):
+        name = LOWER_NAME_BEFORE.search(text, max(0, match.start() - 40), match.start())
+        if name and (zipf(name.group()) < 2.5 or is_listed_place(name.group())):
+            yield Detection(name.start(), match.end(), "ADDRESS", "address", 0.8)
     for pattern, score in ((AFTER, 0.9), (BEFORE, 0.9), (MICRO, 0.9), (UNIT_ALONE, 0.7)):
         for match in pattern.finditer(text):
-            value = match.group().rstrip(" ,.")
-            yield Detection(match.start(), match.start() + len(value), "ADDRESS", "address", score)
+            start = match.start()
+            if pattern is AFTER and (house := HOUSE_FIRST.search(text, max(0, start - 6), start)):
+                start = house.start()
+            value = text[start : match.end()].rstrip(" ,.")
+            yield Detection(start, start + len(value), "ADDRESS", "address", score)

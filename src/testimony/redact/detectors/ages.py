@@ -20,6 +20,7 @@ from testimony.redact.detectors.dates import ADULT, NOT_AN_AGE, NUMBER
 from testimony.redact.detectors.names import NameLexicon, lexicon
 
 YEARS = r"(?:1[0-1]\d|[1-9]\d?)"
+DIGIT = re.compile(r"\d")
 FIELD = re.compile(rf"\b(?i:age|aged|возраст)\s*[:=]\s*(?P<n>{YEARS})\b(?![.,]\d)")
 # "(F, 45)", "(male, 60)", "(45, F)": a participant described by sex and age.
 SEX = r"(?:[FMfmЖМ]|(?i:female|male|woman|man|f\.|m\.))"
@@ -32,9 +33,9 @@ PERSON_WORDS = (
     r"grandson|granddaughter|child|baby|teenager|grandmother|grandfather|sister|brother"
 )
 ABOUT = r"(?:(?i:approx\.?|approximately|about|around|c\.|ca\.|aged?)\s*)"
-AFTER_PERSON_WORD = re.compile(
-    rf"\b(?i:{PERSON_WORDS}),\s*{ABOUT}?(?P<n>{YEARS})(?=\t|\s*(?:[.,;:)\"”'’]|$))", re.MULTILINE
-)
+COMMA_AGE = re.compile(rf",\s*{ABOUT}?(?P<n>{YEARS})(?=\t|\s*(?:[.,;:)\"”'’]|$))", re.MULTILINE)
+PERSON_WORD_BEFORE = re.compile(rf"\b(?i:{PERSON_WORDS})$")
+# "a Uyghur man, 41", "anonymous, male, approx. 60": found from the comma, then the word.
 # "(approx. 40, works as a guard)", "(about 30)", "(aged 41)".
 ABOUT_IN_BRACKETS = re.compile(
     rf"\(\s*{ABOUT}(?P<n>{YEARS})\b"
@@ -76,15 +77,23 @@ GUESSED = re.compile(
 def find_record_ages(text: str, lex: NameLexicon | None = None) -> Iterator[Detection]:
     """Ages in forms, notes and lists, and answers to 'how old' on the next line."""
     lex = lex or lexicon()
-    if not any(ch.isdigit() for ch in text) and "old" not in text and "," not in text:
-        return
+    for match in GUESSED.finditer(text):
+        yield Detection(match.start("n"), match.end("n"), "AGE", "age", 0.7)
+    for question in OLD_QUESTION.finditer(text):
+        turn = TURN_START.match(text, question.end())
+        answer = ANSWER.match(text, turn.end()) if turn else None
+        if answer:
+            yield Detection(answer.start("n"), answer.end("n"), "AGE", "age", 0.8)
+    if not DIGIT.search(text):
+        return  # every other shape gives the age in figures
+    for match in COMMA_AGE.finditer(text):
+        if PERSON_WORD_BEFORE.search(text[max(0, match.start() - 16) : match.start()]):
+            yield Detection(match.start("n"), match.end("n"), "AGE", "age", 0.8)
     for pattern, score in (
         (FIELD, 0.9),
         (DEMOGRAPHIC, 0.9),
-        (AFTER_PERSON_WORD, 0.8),
         (ABOUT_IN_BRACKETS, 0.7),
         (APPOSITION, 0.7),
-        (GUESSED, 0.7),
     ):
         for match in pattern.finditer(text):
             group = "n" if match.group("n") else "m"
@@ -100,8 +109,3 @@ def find_record_ages(text: str, lex: NameLexicon | None = None) -> Iterator[Dete
     for match in FULL_NAME_THEN_AGE.finditer(text):
         if zipf(match.group("w")) < 3.0:
             yield Detection(match.start("n"), match.end("n"), "AGE", "age", 0.7)
-    for question in OLD_QUESTION.finditer(text):
-        turn = TURN_START.match(text, question.end())
-        answer = ANSWER.match(text, turn.end()) if turn else None
-        if answer:
-            yield Detection(answer.start("n"), answer.end("n"), "AGE", "age", 0.8)

@@ -23,8 +23,9 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from testimony.redact.common import zipf
 from testimony.redact.detectors.base import Detection
-from testimony.redact.detectors.context import INITIAL, LOWER, RELATIONS, UPPER
+from testimony.redact.detectors.context import INITIAL, INITIAL_HINT, LOWER, RELATIONS, UPPER
 from testimony.redact.detectors.names import NameLexicon, lexicon
+from testimony.redact.known import Token, tokenize
 
 JOINED_HONORIFICS = (
     r"ata|aka|apa|apai|aga|agai|eje|aje|ake|opa|khanum|hanum|khanym|jan|jon|zhan|bey|hanim"
@@ -50,51 +51,82 @@ TITLE_INITIALS = re.compile(
     rf"\b(?i:Mr|Mrs|Ms|Miss|Dr|client|applicant|victim|witness|minor)\.?\s+"
     rf"(?P<name>(?:{INITIAL}\s?){{1,3}})(?=[\s,;:)]|$)"
 )
-LOWER_TITLE = re.compile(
-    r"\b(?:mr|mrs|ms|missis|missus|mister|miss|dr|doctor|major|captain|lieutenant|sergeant|"
-    r"inspector|judge|colonel|general|investigator|prosecutor|aunt|auntie|uncle|apa|aga)\s+"
-    r"(?P<name>[a-z][a-z'-]{2,})\b"
+LOWER_TITLES = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "missis",
+        "missus",
+        "mister",
+        "miss",
+        "dr",
+        "doctor",
+        "major",
+        "captain",
+        "lieutenant",
+        "sergeant",
+        "inspector",
+        "judge",
+        "colonel",
+        "general",
+        "investigator",
+        "prosecutor",
+        "aunt",
+        "auntie",
+        "uncle",
+        "apa",
+        "aga",
+    ]
 )
+LOWER_TITLE = re.compile(rf"\b(?:{'|'.join(LOWER_TITLES)})\s+(?P<name>[a-z][a-z'-]{{2,}})\b")
 PERSON_WORDS = rf"{RELATIONS}|girl|boy|man|woman|guy|lady|kid|student|volunteer"
-WORDLIKE_NAME = re.compile(
-    rf"\b(?i:{PERSON_WORDS}),\s+(?P<name>[{UPPER}][{LOWER}]+)(?=\s*(?:[,;:(]|\s[—–-]\s|$))",
-    re.MULTILINE,
+COMMA_NAME = re.compile(
+    rf",\s+(?P<name>[{UPPER}][{LOWER}]+)(?=\s*(?:[,;:(]|\s[—–-]\s|$))", re.MULTILINE
 )
-LOWER_SURNAME = re.compile(
-    r"\b[a-z]{3,}(?:ov|ova|ev|eva|yev|yeva|enko|uly|kyzy|bayev|bayeva|bekov|bekova|"
-    r"ovich|ovna|evich|evna)\b"
-)
+PERSON_WORD_BEFORE = re.compile(rf"\b(?i:{PERSON_WORDS})$")
+SURNAME_ENDINGS = ("ov", "ova", "ev", "eva", "enko", "uly", "kyzy", "ovich", "ovna", "evich")
+KOREAN_SURNAME_WORDS = frozenset(w.casefold() for w in KOREAN_SURNAMES.split("|"))
 
 
-def find_name_forms(text: str, lex: NameLexicon | None = None) -> Iterator[Detection]:
-    """PERSON candidates from honorific suffixes, Korean order, initials, lowercase titles."""
+def find_name_forms(
+    text: str, lex: NameLexicon | None = None, tokens: list[Token] | None = None
+) -> Iterator[Detection]:
+    """PERSON candidates from honorific suffixes, Korean order, initials, lowercase titles.
+    tokens are the text's words as known.tokenize cuts them, if already cut."""
     lex = lex or lexicon()
+    tokens = tokens if tokens is not None else tokenize(text)
     if "-" in text:
         for match in JOINED_HONORIFIC.finditer(text):
             if zipf(match.group("name")) < 4.0:
                 yield Detection(match.start(), match.end(), "PERSON", "context", 0.8)
-    for match in KOREAN_ORDER.finditer(text):
-        given = match.group("given")
-        if "-" in given or lex.is_safe_name(given) or match.group("patronymic"):
-            yield Detection(match.start(), match.end(), "PERSON", "context", 0.8)
-    for pattern in (CAPS_SURNAME_INITIALS, TITLE_INITIALS):
-        for match in pattern.finditer(text):
-            name = match.group("name").rstrip()
-            if pattern is CAPS_SURNAME_INITIALS and zipf(name.split()[0]) >= 3.0:
-                continue  # "THE A." or "USA I.": a word or an acronym, not a surname
-            yield Detection(
-                match.start("name"), match.start("name") + len(name), "PERSON", "context", 0.8
-            )
-    for match in LOWER_TITLE.finditer(text):
+    words = {word for _start, _end, word in tokens}
+    if words & KOREAN_SURNAME_WORDS:
+        for match in KOREAN_ORDER.finditer(text):
+            given = match.group("given")
+            if "-" in given or lex.is_safe_name(given) or match.group("patronymic"):
+                yield Detection(match.start(), match.end(), "PERSON", "context", 0.8)
+    if INITIAL_HINT.search(text):
+        for pattern in (CAPS_SURNAME_INITIALS, TITLE_INITIALS):
+            for match in pattern.finditer(text):
+                name = match.group("name").rstrip()
+                if pattern is CAPS_SURNAME_INITIALS and zipf(name.split()[0]) >= 3.0:
+                    continue  # "THE A." or "USA I.": a word or an acronym, not a surname
+                start = match.start("name")
+                yield Detection(start, start + len(name), "PERSON", "context", 0.8)
+    if words & LOWER_TITLES:
+        for match in LOWER_TITLE.finditer(text):
+            word = match.group("name")
+            if word in STOP_WORDS:
+                continue
+            if zipf(word) < 2.0 or (lex.is_safe_name(word) and zipf(word) < 4.5):
+                yield Detection(match.start("name"), match.end("name"), "PERSON", "context", 0.7)
+    for match in COMMA_NAME.finditer(text):
         word = match.group("name")
-        if word in STOP_WORDS:
-            continue
-        if zipf(word) < 2.0 or (lex.is_safe_name(word) and zipf(word) < 4.5):
+        before = text[max(0, match.start() - 24) : match.start()]
+        if lex.is_name(word) and PERSON_WORD_BEFORE.search(before):
             yield Detection(match.start("name"), match.end("name"), "PERSON", "context", 0.7)
-    for match in WORDLIKE_NAME.finditer(text):
-        word = match.group("name")
-        if lex.is_name(word):
-            yield Detection(match.start("name"), match.end("name"), "PERSON", "context", 0.7)
-    for match in LOWER_SURNAME.finditer(text):
-        if zipf(match.group()) == 0 and len(match.group()) >= 7:
-            yield Detection(match.start(), match.end(), "PERSON", "name-list", 0.5)
+    for start, end, word in tokens:
+        shaped = end - start >= 7 and word.endswith(SURNAME_ENDINGS)
+        if shaped and text[start].islower() and zipf(word) == 0:
+            yield Detection(start, end, "PERSON", "name-list", 0.5)

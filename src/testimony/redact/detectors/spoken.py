@@ -12,13 +12,35 @@ from collections.abc import Iterator
 
 from testimony.redact.detectors.base import Detection
 from testimony.redact.detectors.dates import ANY_CASE_MONTHS, MONTHS, SPELLED_DAY
+from testimony.redact.known import Token, tokenize
 
 DIGIT = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
 DIGIT_RUN = re.compile(
     rf"(?i:\b(?:plus\s+)?(?:(?:double|triple)\s+)?{DIGIT}"
     rf"(?:[\s,-]+(?:(?:double|triple)\s+)?{DIGIT}){{6,}}\b)"
 )
-_DIGIT_HINT = re.compile(r"(?i)\b(?:zero|one|two|three|four|five|six|seven|eight|nine)\b")
+DIGIT_WORDS = frozenset(
+    ["zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+)
+DATE_WORDS = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "thousand",
+        "nineteen",
+        "twenty",
+    ]
+)
 # A Kazakh plate said aloud: three digits, two or three letters, two digits.
 PLATE = re.compile(
     rf"(?i:\b{DIGIT}\s+{DIGIT}\s+{DIGIT}\s+[a-z]\s+[a-z](?:\s+[a-z])?\s+{DIGIT}\s+{DIGIT}\b)"
@@ -38,13 +60,22 @@ YEAR_CONTEXT = (
     r"fall|winter)"
 )
 ANY_MONTH = rf"(?:{MONTHS}|{ANY_CASE_MONTHS})"
+LOWER_MONTHS = (
+    r"\b(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december)\b"
+)
 SPOKEN_DATE = re.compile(
     rf"(?:(?i:the)\s+)?(?<![\w-]){SPELLED_DAY}\s+(?i:of)\s+{ANY_MONTH}(?:,?\s+{SPOKEN_YEAR})?\b"
     rf"|(?<!\d\s)\b{ANY_MONTH}\s+(?:(?i:the)\s+)?{SPELLED_DAY}\b(?:,?\s+{SPOKEN_YEAR})?"
     rf"|(?<!\d\s)\b{ANY_MONTH}\s+{SPOKEN_YEAR}"
 )
 YEAR_SAID = re.compile(rf"\b{YEAR_CONTEXT}\s+(?P<year>{SPOKEN_YEAR})")
-_DATE_HINT = re.compile(rf"{ANY_MONTH}|(?i:thousand|nineteen|twenty)")
+# Capitalised months with a day in figures or words are dates.py's; these need a month in
+# lower case or a year in words.
+_DATE_HINT = re.compile(
+    rf"{LOWER_MONTHS}|(?i:\bthousand\b|\b(?:nineteen|twenty)\s+(?:oh|[a-z]+teen|twenty|thirty|"
+    r"forty|fifty|sixty|seventy|eighty|ninety|ten|eleven|twelve)\b)"
+)
 # "12 jan.", "3 feb,", "1 march 2023": a day and a month in lower case, as diaries write
 # them; at the end of a clause, so that "3 mar goals" is not one.
 SHORT_MONTH = r"(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?"
@@ -57,14 +88,17 @@ INFORMAL_DATE = re.compile(
 )
 
 
-def find_spoken_numbers(text: str) -> Iterator[Detection]:
-    """Phone numbers, plates and dates said in words, and lowercase short dates."""
-    if _DIGIT_HINT.search(text):
+def find_spoken_numbers(text: str, tokens: list[Token] | None = None) -> Iterator[Detection]:
+    """Phone numbers, plates and dates said in words, and lowercase short dates.
+    tokens are the text's words as known.tokenize cuts them, if already cut."""
+    tokens = tokens if tokens is not None else tokenize(text)
+    words = [word for _start, _end, word in tokens]
+    if sum(word in DIGIT_WORDS for word in words) >= 5:
         for match in DIGIT_RUN.finditer(text):
             yield Detection(match.start(), match.end(), "PHONE", "phone", 0.8)
         for match in PLATE.finditer(text):
             yield Detection(match.start(), match.end(), "ID", "plate", 0.8)
-    if _DATE_HINT.search(text):
+    if not DATE_WORDS.isdisjoint(words) and _DATE_HINT.search(text):
         for match in SPOKEN_DATE.finditer(text):
             yield Detection(match.start(), match.end(), "DATE", "date", 0.8)
         for match in YEAR_SAID.finditer(text):

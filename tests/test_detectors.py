@@ -777,3 +777,36 @@ def test_a_nickname_after_calls_him_and_a_filler_in_a_transcript():
     text = "his name is bahodir everybody calls him uh boka he was working"
     assert "boka" in found(find_names_in_context, text)
     assert found(find_names_in_context, "everybody calls him every day") == []
+
+
+def test_a_listed_street_before_its_house_number_is_an_address():
+    from testimony.redact.detectors.places import find_places
+
+    text = "I know where he lives, Zhibek Zholy 50, tell him. She rents on Tole bi 188, flat 4."
+    assert found(find_places, text) == ["Zhibek Zholy 50", "Tole bi 188, flat 4"]
+    assert found(find_places, "Zhibek Zholy 25 years ago was a village") == ["Zhibek Zholy"]
+
+
+def test_a_postcode_after_a_listed_town():
+    assert "120014" in found(find_addresses, "Oral Ospanov street 18, Kyzylorda 120014\ntel.")
+    assert found(find_addresses, "In 2019, 120014 people") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ('it said: "Galiya you are nothing without me"', "Galiya"),
+        ('he shouted "Aigerim, open the door"', "Aigerim"),
+        ("«Nurbek please stop»", "Nurbek"),
+    ],
+)
+def test_a_name_spoken_to_first_in_a_quotation(text, name):
+    from testimony.redact.detectors.name_forms import find_name_forms
+
+    assert name in found(find_name_forms, text) + found(find_names_in_context, text)
+
+
+def test_a_word_first_in_a_quotation_is_not_a_name():
+    from testimony.redact.detectors.name_forms import find_name_forms
+
+    assert found(find_name_forms, 'he said "Thank you" and "Please come"') == []

@@ -53,6 +53,10 @@ UNIT_ALONE = re.compile(
 )
 
 
+# "Kyzylorda 120014": a six-digit Kazakh postcode after a town in an address line.
+POSTCODE = re.compile(r"\b(?P<town>[A-ZА-ЯЁ][\w-]+),?\s+(?P<code>\d{6})\b(?![\d.,-]\d)")
+
+
 def find_addresses(text: str) -> Iterator[Detection]:
     from testimony.redact.common import zipf
     from testimony.redact.detectors.places import is_listed_place
@@ -61,6 +65,9 @@ def find_addresses(text: str) -> Iterator[Detection]:
         name = LOWER_NAME_BEFORE.search(text, max(0, match.start() - 40), match.start())
         if name and (zipf(name.group()) < 2.5 or is_listed_place(name.group())):
             yield Detection(name.start(), match.end(), "ADDRESS", "address", 0.8)
+    for match in POSTCODE.finditer(text):
+        if is_listed_place(match.group("town")):
+            yield Detection(match.start("code"), match.end("code"), "ADDRESS", "address", 0.8)
     for pattern, score in ((AFTER, 0.9), (BEFORE, 0.9), (MICRO, 0.9), (UNIT_ALONE, 0.7)):
         for match in pattern.finditer(text):
             start = match.start()

@@ -11,7 +11,8 @@
 - a given name that is also an English word after a person word and a comma:
   "my husband, Will, teaches", "a girl, Hope — that was her name";
 - a lowercase surname shaped like a Central Asian or Slavic one and unknown to
-  English: "oralbekov".
+  English: "oralbekov";
+- a name first in a quotation, spoken to: '"Galiya you are nothing"'.
 """
 
 from __future__ import annotations
@@ -89,6 +90,13 @@ SURNAME_ENDINGS = ("ov", "ova", "ev", "eva", "enko", "uly", "kyzy", "ovich", "ov
 KOREAN_SURNAME_WORDS = frozenset(w.casefold() for w in KOREAN_SURNAMES.split("|"))
 
 
+# '"Galiya you are nothing without me"': a name first in a quotation, spoken to.
+QUOTED_ADDRESS = re.compile(
+    rf"[\"«“]\s*(?P<name>[{UPPER}][{LOWER}]{{2,}})\s+(?=(?i:you|your|you're|listen|please|come|"
+    r"don't|dont|why|where|what|stop|leave|give|tell|open|answer)\b)"
+)
+
+
 def find_name_forms(
     text: str, lex: NameLexicon | None = None, tokens: list[Token] | None = None
 ) -> Iterator[Detection]:
@@ -121,6 +129,10 @@ def find_name_forms(
                 continue
             if zipf(word) < 2.0 or (lex.is_safe_name(word) and zipf(word) < 4.5):
                 yield Detection(match.start("name"), match.end("name"), "PERSON", "context", 0.7)
+    for match in QUOTED_ADDRESS.finditer(text):
+        name = match.group("name")
+        if zipf(name) < 3.0 or lex.is_safe_name(name):
+            yield Detection(match.start("name"), match.end("name"), "PERSON", "context", 0.7)
     for match in COMMA_NAME.finditer(text):
         word = match.group("name")
         before = text[max(0, match.start() - 24) : match.start()]

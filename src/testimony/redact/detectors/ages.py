@@ -33,9 +33,9 @@ PERSON_WORDS = (
     r"grandson|granddaughter|child|baby|teenager|grandmother|grandfather|sister|brother"
 )
 ABOUT = r"(?:(?i:approx\.?|approximately|about|around|c\.|ca\.|aged?)\s*)"
+# "a Uyghur man, 41", "anonymous, male, approx. 60": found from the comma, then the word.
 COMMA_AGE = re.compile(rf",\s*{ABOUT}?(?P<n>{YEARS})(?=\t|\s*(?:[.,;:)\"”'’]|$))", re.MULTILINE)
 PERSON_WORD_BEFORE = re.compile(rf"\b(?i:{PERSON_WORDS})$")
-# "a Uyghur man, 41", "anonymous, male, approx. 60": found from the comma, then the word.
 # "(approx. 40, works as a guard)", "(about 30)", "(aged 41)".
 ABOUT_IN_BRACKETS = re.compile(
     rf"\(\s*{ABOUT}(?P<n>{YEARS})\b"

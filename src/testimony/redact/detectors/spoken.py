@@ -14,33 +14,17 @@ from testimony.redact.detectors.base import Detection
 from testimony.redact.detectors.dates import ANY_CASE_MONTHS, MONTHS, SPELLED_DAY
 from testimony.redact.known import Token, tokenize
 
-DIGIT = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
+DIGIT_NAMES = "zero|oh|one|two|three|four|five|six|seven|eight|nine"
+DIGIT = rf"(?:{DIGIT_NAMES})"
 DIGIT_RUN = re.compile(
     rf"(?i:\b(?:plus\s+)?(?:(?:double|triple)\s+)?{DIGIT}"
     rf"(?:[\s,-]+(?:(?:double|triple)\s+)?{DIGIT}){{6,}}\b)"
 )
-DIGIT_WORDS = frozenset(
-    ["zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+DIGIT_WORDS = frozenset(DIGIT_NAMES.split("|"))
+MONTH_NAMES = (
+    "january|february|march|april|may|june|july|august|september|october|november|december"
 )
-DATE_WORDS = frozenset(
-    [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "thousand",
-        "nineteen",
-        "twenty",
-    ]
-)
+DATE_WORDS = frozenset(MONTH_NAMES.split("|")) | {"thousand", "nineteen", "twenty"}
 # A Kazakh plate said aloud: three digits, two or three letters, two digits.
 PLATE = re.compile(
     rf"(?i:\b{DIGIT}\s+{DIGIT}\s+{DIGIT}\s+[a-z]\s+[a-z](?:\s+[a-z])?\s+{DIGIT}\s+{DIGIT}\b)"
@@ -60,10 +44,7 @@ YEAR_CONTEXT = (
     r"fall|winter)"
 )
 ANY_MONTH = rf"(?:{MONTHS}|{ANY_CASE_MONTHS})"
-LOWER_MONTHS = (
-    r"\b(?:january|february|march|april|may|june|july|august|september|october|november|"
-    r"december)\b"
-)
+LOWER_MONTHS = rf"\b(?:{MONTH_NAMES})\b"
 SPOKEN_DATE = re.compile(
     rf"(?:(?i:the)\s+)?(?<![\w-]){SPELLED_DAY}\s+(?i:of)\s+{ANY_MONTH}(?:,?\s+{SPOKEN_YEAR})?\b"
     rf"|(?<!\d\s)\b{ANY_MONTH}\s+(?:(?i:the)\s+)?{SPELLED_DAY}\b(?:,?\s+{SPOKEN_YEAR})?"

@@ -810,3 +810,10 @@ def test_a_word_first_in_a_quotation_is_not_a_name():
     from testimony.redact.detectors.name_forms import find_name_forms
 
     assert found(find_name_forms, 'he said "Thank you" and "Please come"') == []
+
+
+def test_an_age_given_through_an_interpreter_after_how_old():
+    from testimony.redact.detectors.ages import find_record_ages
+
+    text = "R: How old is she?\nI: She says forty-one.\nR: And the children?\nI: She says two."
+    assert found(find_record_ages, text) == ["forty-one"]

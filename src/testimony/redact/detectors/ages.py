@@ -60,11 +60,13 @@ FULL_NAME_THEN_AGE = re.compile(
 NAME_BRACKET_AGE = re.compile(
     rf"{NAME}\s*\([^()\n]{{1,40}}\),\s*(?P<n>{YEARS})(?=\s*(?:[.,;]|$))", re.MULTILINE
 )
-# The answer on the next line to "How old are you": "respondent: forty four i was born".
+# The answer on the next line to "How old are you": "respondent: forty four i was born",
+# or through an interpreter, "I: She says forty-one."
 OLD_QUESTION = re.compile(r"(?i)\bhow\s+old\b[^\n]*\n")
 TURN_START = re.compile(
     r"[ \t]*(?:[\[(][\d:.,]+[\])]\s*)?(?:[^\W\d][\w .'-]{0,30}?\s*\d{0,2}\s*:)?[ \t]*"
-    r"(?:(?i:uh|um|er|erm|well|i\s+am|i'm|im)[,\s]+)*"
+    r"(?:(?i:uh|um|er|erm|well|i\s+am|i'm|im|(?:she|he)\s+says(?:\s+that)?|"
+    r"(?:she|he)\s+is|she's|he's)[,\s]+)*"
 )
 ANSWER = re.compile(rf"(?P<n>(?i:{NUMBER}))(?![\w-]){NOT_AN_AGE}")
 # ", maybe eighteen, a student": a guessed adult age between commas.

@@ -151,3 +151,13 @@ def test_a_common_word_opening_a_line_is_not_taken_for_a_name():
     assert not {"Client", "Caller", "NARRATOR", "Background"} & set(found)
     assert found.get("Yelena") == "PERSON" and found.get("Aigerim") == "PERSON"
     assert found.get("Baker") == "PERSON"  # a listed surname stays a name where it opens
+
+
+def test_a_known_form_from_the_vault_is_found_in_any_case():
+    from testimony.redact.known import KnownForms
+
+    forms = KnownForms()
+    forms.add("lucky", "PERSON")  # the vault keeps forms case-folded
+    forms.add("Hope", "PERSON")  # learnt capitalised from the text
+    text = "Lucky came. I was lucky. Hope came. I hope so."
+    assert [text[m.start : m.end] for m in forms.find(text)] == ["Lucky", "lucky", "Hope"]

@@ -5,8 +5,8 @@ possessive ("Gaukhar's"), hyphenated ("Vostok-5", "Ukrainian-origin") and
 lowercase ("yerlan") forms alike; a Cyrillic one in its Latin spelling too
 («Луч» and "Luch"). Lookup is by n-grams of those runs in a dict,
 so the cost grows with the text, not with the number of known identifiers.
-A one-word form that is also a common English word ("Hope", "Will") is found
-only as it was written, capitalised or not, so that "he will" stays.
+A one-word form that is also a common English word and was learnt capitalised
+("Hope", "Will") is found only capitalised, so that "he will" stays.
 """
 
 from __future__ import annotations
@@ -34,7 +34,9 @@ class KnownForms:
 
     def __init__(self) -> None:
         self.forms: dict[tuple[str, ...], tuple[str, str]] = {}
-        self.capitalised: dict[str, bool] = {}  # one-word forms: how they were written
+        # One-word forms learnt capitalised; a lowercase form (as the vault stores
+        # them, or from an automatic transcript) is found in any case.
+        self.capitalised: dict[str, bool] = {}
         self.firsts: set[str] = set()
         self.longest = 1
 
@@ -50,8 +52,8 @@ class KnownForms:
         if not key or len(key) > MAX_WORDS or key in self.forms:
             return False
         self._put(key, label, detector)
-        if len(key) == 1:
-            self.capitalised[key[0]] = surface.strip()[:1].isupper()
+        if len(key) == 1 and surface.strip()[:1].isupper():
+            self.capitalised[key[0]] = True
         if not surface.isascii():  # «Луч» is also "Luch" when the speaker spells it out
             latin_key = tuple(latin(word) for word in key)
             if latin_key != key and latin_key not in self.forms and all(latin_key):
@@ -88,13 +90,13 @@ class KnownForms:
         return found
 
     def _as_written(self, text: str, token: Token, detector: str) -> bool:
-        """A common word found as a name is found again only in the case it was written:
+        """A common word learnt capitalised as a name is found again only capitalised:
         "Hope" learnt from "a girl, Hope," leaves "it means hope"; a deny-list entry
         is found in any case."""
         word = token[2]
         if detector == "list" or word not in self.capitalised or not is_common(word):
             return True
-        return text[token[0]].isupper() == self.capitalised[word]
+        return text[token[0]].isupper()
 
 
 Token = tuple[int, int, str]  # start, end, case-folded word

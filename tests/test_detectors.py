@@ -544,3 +544,276 @@ def test_usernames_joined_by_underscores_or_named_as_accounts_are_handles():
     assert found("My username was dinka88 back then") == ["dinka88"]
     assert found("We all had covid19 that winter") == []  # letters and digits, no account
     assert found("I paid 5_000 tenge") == []  # digits only
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("2. Age: 52\n3. City: Rudny", "52"),
+        ("P1 (F, 45): I will. In our aul", "45"),
+        ("Participant (60, M): no", "60"),
+        ("He says write only 'a Uyghur man, 41'.", "41"),
+        ("anonymous, male, approx. 60\tSays his son", "60"),
+        ("partner, Rustem Abilov (approx. 40, works as a guard)", "40"),
+        ('Nazgul Serikkyzy (hereafter "N."), 34, was seen on five occasions', "34"),
+        ("Children: Kirill, 5; Timur, 8", "5"),
+        ("three children (Erasyl, 12; Ayaru, 9; Merey, 4)", "9"),
+        ("Person referred: Aigul Kasymova, 31 (citizen of Kyrgyzstan)", "31"),
+        ("Perpetrator name: Maksim Sergeyevich Voronin (son), 27", "27"),
+        ("Zhanna (did not give surname), 33, Kostanay", "33"),
+        ("One boy, Nursultan, maybe eighteen, a student", "eighteen"),
+        ("q: how old are you\n[00:02:42] respondent: forty four i was born", "forty four"),
+    ],
+)
+def test_ages_in_forms_notes_and_lists(text, age):
+    from testimony.redact.detectors.ages import find_record_ages
+
+    assert age in found(find_record_ages, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In Almaty, 29 people came.",
+        "Abay, 12 is the address",
+        "Article 8, 5 and 6 of the Convention",
+        "on days 12, 14, 30, was it",
+        "Table (F, 450)",
+        "how old are you\nrespondent: five years in that house",
+        "The Law on Courts, 12",
+    ],
+)
+def test_numbers_in_records_that_are_not_ages(text):
+    from testimony.redact.detectors.ages import find_record_ages
+
+    assert found(find_record_ages, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("he calls from eight seven seven five four one two three three nine one i", "PHONE"),
+        ("my phone is plus nine nine eight nine zero one two three four five six seven", "PHONE"),
+        ("a lada priora number seven seven seven a b c one four and drove", "ID"),
+        ("after the wedding in october two thousand twelve first he", "DATE"),
+        ("at night on the fifth of march two thousand nineteen and we went", "DATE"),
+        ("they took me on the twenty third of january from the bazaar", "DATE"),
+        ("i was born in nineteen eighty", "DATE"),
+        ("i came to almaty in twenty eighteen from", "DATE"),
+        ("12 jan. Ayan didnt come home", "DATE"),
+        ("Court date is 22 march.", "DATE"),
+    ],
+)
+def test_numbers_and_dates_said_in_words(text, said):
+    from testimony.redact.detectors.spoken import find_spoken_numbers
+
+    labels = {d.label for d in find_spoken_numbers(text)}
+    assert said in labels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "one two three four five six, here we go",
+        "we were nineteen twenty people in the room",
+        "there were twenty eighteen-year-olds",
+        "I may 12 go",
+        "He scored 3 mar goals",
+        "it was two thousand tenge",
+    ],
+)
+def test_words_that_are_not_spoken_numbers_or_dates(text):
+    from testimony.redact.detectors.spoken import find_spoken_numbers
+
+    assert found(find_spoken_numbers, text) == []
+
+
+def test_media_timestamps_are_not_times_of_day():
+    text = "[00:01:27] respondent: yes at 23:40 he came"
+    assert found(find_dates, text) == ["23:40"]
+
+
+def test_a_month_after_its_day_is_not_read_again_with_the_next_word():
+    from testimony.redact.detectors.spoken import find_spoken_numbers
+
+    assert found(find_spoken_numbers, "On 30 April the Fourth Section decided") == []
+    assert found(find_spoken_numbers, "it was april the fourth i think") == ["april the fourth"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("her father-in-law is Toktogul-ata, he is a retired teacher", "Toktogul-ata"),
+        ("at the house of an old man, Ismail-aka, on the street", "Ismail-aka"),
+        ("My husband's family name is Ten, Ten Vyacheslav.", "Ten Vyacheslav"),
+        ("Ten Ok-sun. Everyone calls her Olga Ivanovna", "Ten Ok-sun"),
+        ("the patrol crew (Sergeant KUANYSHEV B., Private", "KUANYSHEV B."),
+        ("I am writing to refer Ms H.S. and two children", "H.S."),
+        ("Follow-up log, client M.K. (file 2023/114)", "M.K."),
+        ("in the room there was major oralbekov he was the chief", "oralbekov"),
+        ("my boss is korean woman missis pak she is good", "pak"),
+        ("with my husband, Will, he teaches at the school", "Will"),
+        ("There was a girl, Hope — that was her English name", "Hope"),
+    ],
+)
+def test_names_in_shapes_of_other_cultures_and_records(text, name):
+    from testimony.redact.detectors.name_forms import find_name_forms
+
+    assert name in found(find_name_forms, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kara-Suu and Ust-Kamenogorsk are towns; a well-known anti-war group",
+        "The Ten Commandments, and Kim said nothing",
+        "He will come, and I hope so; my husband will not",
+        "THE A. and USA I. are not names",
+        "the doctor said that the major problem was the judge",
+        "my husband, Then, nothing happened",
+    ],
+)
+def test_words_near_those_shapes_that_are_not_names(text):
+    from testimony.redact.detectors.name_forms import find_name_forms
+
+    assert found(find_name_forms, text) == []
+
+
+def test_initials_of_two_letters_go_with_the_surname():
+    text = "in flat 33, Seitkali Ye.M., being intoxicated, and Sh. Dzhumagulov"
+    names = found(find_names_in_context, text)
+    assert "Seitkali Ye.M" in names  # the closing full stop may stay
+    assert "Sh. Dzhumagulov" in names
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("resident of 5 Toraigyrov street, flat 19, tel.", "5 Toraigyrov street, flat 19"),
+        ("The house on Lenin street, number 7, it was", "Lenin street, number 7"),
+        ("on abai street house number fourteen and his", "abai street house number fourteen"),
+        ("the district police department on tauelsizdik street", "tauelsizdik street"),
+        ("near the Magnum, flat thirty-six. Him and", "flat thirty-six"),
+        ("registered at: Temirtau, 8th microdistrict, building 12, flat 33,", "8th microdistrict"),
+        ("a clinic in the 14th microdistrict. She", "14th microdistrict"),
+    ],
+)
+def test_addresses_with_the_number_first_said_in_words_or_lowercase(text, address):
+    assert any(address in a for a in found(find_addresses, text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In 2019 he walked down the street",
+        "we lived in the main street for years",
+        "the house one of us owned",
+        "I left the flat at ten",
+        "From 12 to 14 March",
+    ],
+)
+def test_not_addresses_in_speech(text):
+    assert found(find_addresses, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("a report, badge No. 0347, says", "0347"),
+        ("registered under KUI No. 2331 by the inspector", "2331"),
+        ("CONCLUSION OF THE FORENSIC MEDICAL EXAMINATION No. 1142", "1142"),
+    ],
+)
+def test_numbers_of_records_about_one_person(text, number):
+    assert number in found(find_numbers, text)
+
+
+def test_a_document_number_that_only_orders_a_case_file_is_kept():
+    assert found(find_numbers, "by its judgment (Judgment no. 2) the court") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("I was going to my shift at the Arbat pharmacy. They", "Arbat pharmacy"),
+        ("from her work at the Bogatyr coal mine.", "Bogatyr coal mine"),
+    ],
+)
+def test_workplaces_named_by_a_proper_word(text, place):
+    from testimony.redact.detectors.workplaces import find_workplaces
+
+    assert place in found(find_workplaces, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Maria went to the shop.",
+        "Serik owns shops in town.",
+        "Aigerim opened a salon.",
+        "the Kazakh hospital and the Central market",
+        "The pharmacy was closed.",
+    ],
+)
+def test_not_workplaces(text):
+    from testimony.redact.detectors.workplaces import find_workplaces
+
+    assert found(find_workplaces, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("She was in the City Clinical Hospital No. 7 for a week", "City Clinical Hospital No. 7"),
+        ("Sonya goes to gymnasium number forty-one.", "gymnasium number forty-one"),
+        ('I work in a café near the river, "Kofeinya na Gorkogo". The', "Kofeinya na Gorkogo"),
+    ],
+)
+def test_numbered_and_quoted_places(text, place):
+    assert place in found(find_places_in_context, text)
+
+
+def test_a_nickname_after_calls_him_and_a_filler_in_a_transcript():
+    text = "his name is bahodir everybody calls him uh boka he was working"
+    assert "boka" in found(find_names_in_context, text)
+    assert found(find_names_in_context, "everybody calls him every day") == []
+
+
+def test_a_listed_street_before_its_house_number_is_an_address():
+    from testimony.redact.detectors.places import find_places
+
+    text = "I know where he lives, Zhibek Zholy 50, tell him. She rents on Tole bi 188, flat 4."
+    assert found(find_places, text) == ["Zhibek Zholy 50", "Tole bi 188, flat 4"]
+    assert found(find_places, "Zhibek Zholy 25 years ago was a village") == ["Zhibek Zholy"]
+
+
+def test_a_postcode_after_a_listed_town():
+    assert "120014" in found(find_addresses, "Oral Ospanov street 18, Kyzylorda 120014\ntel.")
+    assert found(find_addresses, "In 2019, 120014 people") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ('it said: "Galiya you are nothing without me"', "Galiya"),
+        ('he shouted "Aigerim, open the door"', "Aigerim"),
+        ("«Nurbek please stop»", "Nurbek"),
+    ],
+)
+def test_a_name_spoken_to_first_in_a_quotation(text, name):
+    from testimony.redact.detectors.name_forms import find_name_forms
+
+    assert name in found(find_name_forms, text) + found(find_names_in_context, text)
+
+
+def test_a_word_first_in_a_quotation_is_not_a_name():
+    from testimony.redact.detectors.name_forms import find_name_forms
+
+    assert found(find_name_forms, 'he said "Thank you" and "Please come"') == []
+
+
+def test_an_age_given_through_an_interpreter_after_how_old():
+    from testimony.redact.detectors.ages import find_record_ages
+
+    text = "R: How old is she?\nI: She says forty-one.\nR: And the children?\nI: She says two."
+    assert found(find_record_ages, text) == ["forty-one"]

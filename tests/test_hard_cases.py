@@ -117,3 +117,47 @@ def test_a_name_in_a_speaker_label_and_in_a_file_name_never_reaches_project_db(p
     assert "interviewer" in dump  # the role word stays: the test looks where labels are
     for raw in ("madina", "kassymova", "interview-madina"):
         assert raw not in dump
+
+
+def test_a_name_that_is_a_common_word_spreads_only_as_written():
+    text = (
+        "There was a girl, Hope, nineteen. Her real name means hope. "
+        "I still see Hope. My husband, Will, said he will come."
+    )
+    found = redacted(text)
+    assert found.get("Hope") == "PERSON" and found.get("Will") == "PERSON"
+    assert "hope" not in found and "will" not in found
+
+
+def test_a_lowercase_place_where_a_place_is_expected():
+    found = redacted("uh so i came to almaty in twenty eighteen and almaty was big")
+    assert found.get("almaty") == "GPE"
+    assert found.get("twenty eighteen") == "DATE"
+
+
+def test_one_name_cut_two_ways_is_redacted_whole():
+    text = "She was treated in the City Clinical Hospital No. 7 for a week."
+    (spans,) = pipeline().detect([text], remember=False)
+    assert [text[s.start : s.end] for s in spans] == ["the City Clinical Hospital No. 7"]
+
+
+def test_a_common_word_opening_a_line_is_not_taken_for_a_name():
+    text = (
+        "CASE NOTE\nClient came to the office alone. Client said that she was fine.\n"
+        "1. Caller name: Yelena\nNARRATOR: Yes, we are Korean.\n"
+        "Background. Aigerim grew up in Talgar. Baker said nothing."
+    )
+    found = redacted(text)
+    assert not {"Client", "Caller", "NARRATOR", "Background"} & set(found)
+    assert found.get("Yelena") == "PERSON" and found.get("Aigerim") == "PERSON"
+    assert found.get("Baker") == "PERSON"  # a listed surname stays a name where it opens
+
+
+def test_a_known_form_from_the_vault_is_found_in_any_case():
+    from testimony.redact.known import KnownForms
+
+    forms = KnownForms()
+    forms.add("lucky", "PERSON")  # the vault keeps forms case-folded
+    forms.add("Hope", "PERSON")  # learnt capitalised from the text
+    text = "Lucky came. I was lucky. Hope came. I hope so."
+    assert [text[m.start : m.end] for m in forms.find(text)] == ["Lucky", "lucky", "Hope"]

@@ -5,6 +5,8 @@ possessive ("Gaukhar's"), hyphenated ("Vostok-5", "Ukrainian-origin") and
 lowercase ("yerlan") forms alike; a Cyrillic one in its Latin spelling too
 («Луч» and "Luch"). Lookup is by n-grams of those runs in a dict,
 so the cost grows with the text, not with the number of known identifiers.
+A one-word form that is also a common English word and was learnt capitalised
+("Hope", "Will") is found only capitalised, so that "he will" stays.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from testimony.redact.common import is_common
 from testimony.redact.detectors.names import latin
 
 WORD = re.compile(r"[^\W_]+")
@@ -31,6 +34,9 @@ class KnownForms:
 
     def __init__(self) -> None:
         self.forms: dict[tuple[str, ...], tuple[str, str]] = {}
+        # One-word forms learnt capitalised; a lowercase form (as the vault stores
+        # them, or from an automatic transcript) is found in any case.
+        self.capitalised: dict[str, bool] = {}
         self.firsts: set[str] = set()
         self.longest = 1
 
@@ -46,6 +52,8 @@ class KnownForms:
         if not key or len(key) > MAX_WORDS or key in self.forms:
             return False
         self._put(key, label, detector)
+        if len(key) == 1 and surface.strip()[:1].isupper():
+            self.capitalised[key[0]] = True
         if not surface.isascii():  # «Луч» is also "Luch" when the speaker spells it out
             latin_key = tuple(latin(word) for word in key)
             if latin_key != key and latin_key not in self.forms and all(latin_key):
@@ -71,6 +79,8 @@ class KnownForms:
                 continue
             for n in range(min(self.longest, len(tokens) - i), 0, -1):
                 hit = self.forms.get(tuple(words[i : i + n]))
+                if hit and n == 1 and not self._as_written(text, tokens[i], hit[1]):
+                    hit = None
                 if hit:
                     found.append(KnownMatch(tokens[i][0], tokens[i + n - 1][1], *hit))
                     i += n
@@ -78,6 +88,15 @@ class KnownForms:
             else:
                 i += 1
         return found
+
+    def _as_written(self, text: str, token: Token, detector: str) -> bool:
+        """A common word learnt capitalised as a name is found again only capitalised:
+        "Hope" learnt from "a girl, Hope," leaves "it means hope"; a deny-list entry
+        is found in any case."""
+        word = token[2]
+        if detector == "list" or word not in self.capitalised or not is_common(word):
+            return True
+        return text[token[0]].isupper()
 
 
 Token = tuple[int, int, str]  # start, end, case-folded word

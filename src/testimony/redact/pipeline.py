@@ -10,8 +10,9 @@ import re
 from collections.abc import Iterable, Sequence
 
 from testimony.ingest.labels import is_role_word
-from testimony.redact.common import DROP_AT, is_common
+from testimony.redact.common import DROP_AT, is_common, zipf
 from testimony.redact.detectors.addresses import find_addresses
+from testimony.redact.detectors.ages import find_record_ages
 from testimony.redact.detectors.base import Detection
 from testimony.redact.detectors.contact import find_emails, find_links, find_phones
 from testimony.redact.detectors.context import (
@@ -24,11 +25,14 @@ from testimony.redact.detectors.context import (
 )
 from testimony.redact.detectors.dates import find_ages, find_dates
 from testimony.redact.detectors.extents import widened
+from testimony.redact.detectors.name_forms import find_name_forms
 from testimony.redact.detectors.names import lexicon
 from testimony.redact.detectors.numbers import find_numbers
 from testimony.redact.detectors.places import find_places, is_listed_place
 from testimony.redact.detectors.public import country_words, is_public_body
 from testimony.redact.detectors.quantities import find_occupations, find_quantities
+from testimony.redact.detectors.spoken import find_spoken_numbers
+from testimony.redact.detectors.workplaces import find_workplaces
 from testimony.redact.forms import is_name_word
 from testimony.redact.known import KnownForms, Token, tokenize
 from testimony.redact.nlp import load_nlp
@@ -205,8 +209,12 @@ class RedactionPipeline:
         ):
             spans.extend(finder(text))
         spans.extend(find_places(text, tokens))
+        spans.extend(find_spoken_numbers(text, tokens))
         spans.extend(find_ages(text, previous))
+        spans.extend(find_record_ages(text, self.lexicon))
         spans.extend(find_names_in_context(text, self.lexicon))
+        spans.extend(find_name_forms(text, self.lexicon, tokens))
+        spans.extend(find_workplaces(text, self.lexicon))
         spans.extend(find_names_in_lists(text, self.lexicon))
         spans.extend(find_surname_shapes(text))
         spans.extend(find_named_institutions(text, self.lexicon))
@@ -262,9 +270,29 @@ class RedactionPipeline:
         kept.sort(key=lambda s: (-(s.end - s.start), -DETECTOR_RANK.get(s.detector, 0), s.start))
         taken: list[Detection] = []
         for span in kept:
-            if all(span.end <= t.start or span.start >= t.end for t in taken):
+            overlapping = [t for t in taken if span.start < t.end and t.start < span.end]
+            if not overlapping:
                 taken.append(span)
+            elif len(overlapping) == 1 and _same_kind(span, overlapping[0]):
+                # "the City Clinical Hospital No." and "Hospital No. 7": one name, cut twice
+                winner = overlapping[0]
+                if span.start < winner.start or span.end > winner.end:
+                    taken[taken.index(winner)] = Detection(
+                        min(span.start, winner.start),
+                        max(span.end, winner.end),
+                        winner.label,
+                        winner.detector,
+                        winner.score,
+                    )
         return sorted(taken, key=lambda s: s.start)
+
+
+PLACE_KINDS = {"ORG", "FAC", "GPE", "LOC", "ADDRESS"}
+
+
+def _same_kind(a: Detection, b: Detection) -> bool:
+    """Two finds of one thing, cut differently: the same type, or both kinds of place."""
+    return a.label == b.label or (a.label in PLACE_KINDS and b.label in PLACE_KINDS)
 
 
 def _propagates(text: str, span: Detection) -> bool:
@@ -325,6 +353,8 @@ def _trimmed(text: str, start: int, end: int, label: str) -> Detection | None:
         return None  # "every day", "Friday", "two years": not a date that points anywhere
     if label in WORDLIKE_LABELS and is_common(stripped, DROP_AT if label == "PERSON" else 4.3):
         return None  # a lone very common word ("God", "Time", "FACTS") is not a name
+    if label != "NORP" and _word_opening_a_line(text, start, stripped):
+        return None  # "Client said", "CW:", "Background.": a heading or a label, not a name
     if label in NOT_PERSON and _given_name_not_place(stripped):
         label = "PERSON"  # "I'm Oksana." taken for a place: the name lists know better
     if label in {"GPE", "LOC"} and _lowercase_word(stripped):
@@ -335,6 +365,20 @@ def _trimmed(text: str, start: int, end: int, label: str) -> Detection | None:
 
 
 NOT_PERSON = {"GPE", "LOC", "ORG", "FAC", "NORP"}
+_OPENING = re.compile(r"(?:^|[.!?:;\n]|\.\.\.)[\s\"'«“„(\[—–-]*(?:\d{1,2}[.)]\s*)?$")
+
+
+def _word_opening_a_line(text: str, start: int, word: str) -> bool:
+    """A lone common English word first in its sentence, line or field ("Client came",
+    "1. Caller name:", "NARRATOR:") that no list knows as a name or a place: where the
+    small model takes headings, labels and ordinary nouns for names."""
+    if " " in word or zipf(word) < 3.5 or not _OPENING.search(text[max(0, start - 16) : start]):
+        return False
+    return (
+        not lexicon().is_name(word)
+        and not is_listed_place(word)
+        and word.casefold() not in country_words()
+    )
 
 
 def _lowercase_word(surface: str) -> bool:

@@ -44,8 +44,10 @@ NAMING = (
     r"called|named|name\s+is|name\s+was|name's|names\s+are|names\s+were|nicknamed|"
     r"known\s+as|surname\s+is|surname\s+was|goes\s+by|introduced\s+himself\s+as|"
     r"introduced\s+herself\s+as|call\s+her|call\s+him|called\s+her|called\s+him|"
-    r"whose\s+name\s+is|whose\s+name\s+was"
+    r"whose\s+name\s+is|whose\s+name\s+was|calls\s+him|calls\s+her|call\s+me|calls\s+me|"
+    r"called\s+me"
 )
+FILLER = r"(?:(?:uh|um|er|erm|like)[,\s]+)?"
 PLACE_AFTER = r"village|aul|settlement|town|city|district|region|oblast|raion|rayon|province"
 PLACE_BEFORE = r"village|aul|settlement|town|city|district|region|oblast"
 NUMBERED_PLACE = (
@@ -58,19 +60,21 @@ RELATION_NAME = re.compile(
     rf"\b(?i:{RELATIONS})\b[,]?\s+(?:(?P<name>{NAME})|(?P<low>{LOWER_WORD})\b)"
 )
 NAMING_NAME = re.compile(
-    rf"\b(?i:{NAMING})\s+(?:(?:was|is)\s+)?[\"«“]?(?:(?P<name>{NAME})|(?P<low>{LOWER_WORD})\b)"
+    rf"\b(?i:{NAMING})\s+(?:(?:was|is)\s+)?{FILLER}[\"«“]?"
+    rf"(?:(?P<name>{NAME})|(?P<low>{LOWER_WORD})\b)"
 )
 # After a title a name may be long: "Mr Mehmet Acar Serdar Çakmak".
 HONORIFIC_TITLE = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx|Dr)\b")
 TITLE_NAME = re.compile(rf"\b(?:{TITLES})\.?\s+(?P<name>{WORD}(?:\s+{WORD}){{0,3}})")
 NAME_HONORIFIC = re.compile(rf"\b(?P<name>{WORD})\s+(?i:{HONORIFICS_AFTER})\b")
 HONORIFIC_HINT = re.compile(rf"\s(?i:{HONORIFICS_AFTER})\b")
-INITIAL = rf"[{UPPER}]\.(?:-[{UPPER}]\.)?"  # "A.", "C.-H."
+# "A.", "C.-H.", and the two letters transliteration gives one Cyrillic letter: "Zh.", "Ye."
+INITIAL = rf"(?:Dzh|Zh|Sh|Ch|Kh|Ts|Ye|Yu|Ya|Yo|[{UPPER}])\.(?:-[{UPPER}]\.)?"
 INITIALS_BEFORE = re.compile(rf"(?<![\w.])(?P<name>(?:{INITIAL}\s?){{1,3}}{WORD})")
 INITIALS_AFTER = re.compile(
-    rf"\b(?!(?:{TITLES})\b)(?P<name>{WORD}\s+(?:[{UPPER}]\.\s?){{1,2}})(?=[\s,;:)]|$)"
+    rf"\b(?!(?:{TITLES})\b)(?P<name>{WORD}\s+(?:{INITIAL}\s?){{1,2}})(?=[\s,;:)]|$)"
 )
-INITIAL_HINT = re.compile(rf"\s[{UPPER}]\.")
+INITIAL_HINT = re.compile(rf"\s(?:Dzh|Zh|Sh|Ch|Kh|Ts|Ye|Yu|Ya|Yo|[{UPPER}])\.")
 VOCATIVE = re.compile(
     rf"[\"«“„]\s*(?P<name>{NAME})\s*[,!]"
     rf"|,\s*(?P<name2>{NAME})\s*[!?.]?\s*[\"»”]"
@@ -85,10 +89,17 @@ PATRONYMIC = re.compile(
 PLACE_NAME_AFTER = re.compile(rf"\b(?P<name>{NAME})\s+(?i:{PLACE_AFTER})\b")
 PLACE_NAME_BEFORE = re.compile(rf"\b(?i:{PLACE_BEFORE})\s+(?:of\s+)?(?P<name>{NAME})")
 NUMBER_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+NUMBER_WORDS = (
+    rf"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:{NUMBER_WORDS}))?|"
+    rf"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|{NUMBER_WORDS}"
+)
+# "City Clinical Hospital No. 7": the capitalised words before belong to the name.
+NAMED_BEFORE = rf"(?:(?!The\b|In\b|At\b|To\b|From\b)[{UPPER}][{LOWER}]+\s+){{0,3}}"
 NUMBERED = re.compile(
-    rf"\b(?i:{NUMBERED_PLACE}|courtroom|room|ward|cell|block|barracks|route|bus|tram|"
-    rf"trolleybus|minibus|marshrutka)\s+"
-    rf"(?:(?:(?i:No\.?|number|nr\.?|#|№)\s*)?\d+[A-Za-z]?\b|(?i:number\s+(?:{NUMBER_WORDS}))\b)"
+    rf"(?<![\w-]){NAMED_BEFORE}(?i:{NUMBERED_PLACE}|courtroom|room|ward|cell|block|barracks|"
+    rf"route|bus|tram|trolleybus|minibus|marshrutka)\s+"
+    rf"(?:(?:(?i:No\.?|number|nr\.?|#|№)\s*)?\d+[A-Za-z]?\b"
+    rf"|(?i:number\s+(?:{NUMBER_WORDS}))(?![\w-]))"
 )
 # A half of a city split by a river: "we live on the left bank".
 CITY_BANK = re.compile(r"\b(?i:on|at|to|from|in)\s+the\s+(?P<name>(?i:left|right)\s+bank)\b")
@@ -110,7 +121,9 @@ ORG_NOUNS = (
     r"organisation|organization|association|cooperative|farm|brigade|taxi|bank"
 )
 QUOTED_NAME = re.compile(
-    rf"[\"«“](?P<name>[{UPPER}][\w'’.-]*(?:\s+[{UPPER}\d][\w'’.-]*){{0,2}})[\"»”]"
+    rf"[\"«“](?P<name>[{UPPER}][\w'’.-]*"
+    rf"(?:\s+(?:[{UPPER}\d][\w'’.-]*|(?:na|de|la|le|du|di|da|del|of|the|and|i|va|u|y)(?=\s)))"
+    rf"{{0,3}})[\"»”]"
 )
 ORG_NOUN_BEFORE = re.compile(rf"(?i:\b(?:{ORG_NOUNS})\b)[^.!?]{{0,40}}$")
 # '"Gornyak" dacha society', '"Yesil Audit" LLP': the kind of body after its quoted name.
@@ -201,7 +214,9 @@ def find_names_in_context(text: str, lex: NameLexicon | None = None) -> Iterator
                 if span and not re.fullmatch(rf"(?i:{RELATIONS})", text[span[0] : span[1]]):
                     yield Detection(*span, "PERSON", "context", score)
             elif (low := match.group("low")) and (
-                _lower_name(low, lex) or _name_also_a_word(low, lex)
+                _lower_name(low, lex)
+                or _name_also_a_word(low, lex)
+                or (pattern is NAMING_NAME and low not in STOP_WORDS and zipf(low) < 2.0)
             ):
                 yield Detection(match.start("low"), match.end("low"), "PERSON", "context", 0.8)
     patterns = [TITLE_NAME, POSSESSIVE]

@@ -51,7 +51,7 @@ DAY_RANGE = re.compile(
     rf"\b{DAY}(?:\s*(?:and|-|–|to)\s*{DAY})+\s+(?:of\s+)?{MONTHS}(?:,?\s+{YEAR})?\b"
 )
 TIME = re.compile(
-    r"(?<![\d.:])(?:[01]?\d|2[0-3]):[0-5]\d(?:\s?(?i:a\.m\.|p\.m\.|am|pm|h|hrs))?(?![\d])"
+    r"(?<![\d.:])(?:[01]?\d|2[0-3]):[0-5]\d(?:\s?(?i:a\.m\.|p\.m\.|(?:am|pm|h|hrs)\b))?(?![\d]|:\d)"
     r"|(?<![\d.:])(?:[01]?\d|2[0-3])\.[0-5]\d\s?(?i:a\.m\.|p\.m\.|am\b|pm\b|h\b|hrs\b)"
     r"|\b(?:1[0-2]|0?[1-9])\s?(?i:a\.m\.|p\.m\.|am\b|pm\b|o'clock)|\b12\s+(?i:noon|midnight)\b"
 )

@@ -35,7 +35,8 @@ INSTITUTION_AFTER = re.compile(
     r"(?:court|courts|prosecutor|prosecutor's\s+office|police(?:\s+(?:department|station))?|"
     r"hospital|polyclinic|clinic|prison|cemetery|municipality|council|akimat|school|lyceum|"
     r"university|college|bar|mosque|church|market|bazaar|station|airport|mine|plant|factory|"
-    r"refinery|mall)\b"
+    r"refinery|mall|smelter|dispensary|pharmacy|canteen|depot|warehouse|salon|restaurant|"
+    r"supermarket|hotel)\b"
 )
 # A gloss in brackets after an organisation: its acronym or its name in its own language,
 # "(EWE)", "(Högsta domstolen)", "(Revolutionary People’s Liberation Party-Front)".

@@ -32,6 +32,13 @@ CASE = re.compile(
     r"criminal case|ticket|record)s?\s+(?:no\.?|nos\.?|number|nr\.?|№|#)\s*)"
     r"(?P<number>[\w]*\d[\w]*(?:[-/.][\w]*\d[\w]*)*)"
 )
+# The numbers of records about one person: "badge No. 0347", "KUI No. 2331", "conclusion of
+# the forensic examination No. 1142". "Judgment no. 2" only orders a case's documents.
+RECORD = re.compile(
+    r"(?i:\b(?:badge|examination|expertise|conclusion|report|statement|resolution|warrant|"
+    r"certificate|KUI|ERDR|referral|ref\.?|reference)s?\s+(?:no\.?|number|nr\.?|№|#)\s*)"
+    r"(?P<number>[\w]*\d{3}[\w]*(?:[-/.][\w]*\d[\w]*)*)"
+)
 # Land and property records: "plots nos. 260, 268 and 425", "plot no. 937 of block C",
 # "sheet/plan 33/21.2.3", "registration no. D-4840". A plot number finds one owner.
 _CODE = r"(?:[A-Z]-?)?\d\w*(?:[-/.:]\w*\d\w*)*"
@@ -104,8 +111,9 @@ def find_numbers(text: str) -> Iterator[Detection]:
         yield Detection(match.start(), match.end(), "ID", "document", 0.8)
     for match in PLATE.finditer(text):
         yield Detection(match.start(), match.end(), "ID", "plate", 0.8)
-    for match in CASE.finditer(text):
-        yield Detection(match.start("number"), match.end("number"), "ID", "case-number")
+    for pattern in (CASE, RECORD):
+        for match in pattern.finditer(text):
+            yield Detection(match.start("number"), match.end("number"), "ID", "case-number")
     for match in PROPERTY.finditer(text):
         yield Detection(match.start("number"), match.end("number"), "ID", "property")
     for match in SLASHED.finditer(text):

@@ -24,6 +24,12 @@ PLACE_CONTEXT = re.compile(
     r"(?i:\b(?:in|from|to|near|at|of|into|around|towards|outside)\s+(?:the\s+)?)$"
 )
 STREET_CONTEXT = re.compile(r"(?i:\b(?:on|at|along|off|corner\s+of|and|near)\s+(?:the\s+)?)$")
+# "Zhibek Zholy 50", "Tole bi 188, flat 4": a listed street with its house number.
+HOUSE_AFTER = re.compile(
+    r",?\s+\d{1,3}(?!\d)[A-Za-z]?(?:\s?[-/]\s?\d{1,3})?"
+    r"(?![\d.:,]\d|\s*(?i:years?|people|tenge|%))"
+    r"(?:,?\s*(?i:flat|apt\.?|apartment|kv\.?)\s*\d{1,4})?"
+)
 FILES = {
     "settlements.txt": "GPE",
     "districts.txt": "GPE",
@@ -59,6 +65,15 @@ def gazetteer() -> tuple[dict[tuple[str, ...], Place], int]:
 
 
 @lru_cache(maxsize=1)
+def _street_keys() -> frozenset[tuple[str, ...]]:
+    """Street names, also those the gazetteer lists first as a village or district."""
+    return frozenset(
+        tuple(WORD.findall(_plain(line.split("\t")[0])))
+        for line in data_lines("places", "streets.txt")
+    )
+
+
+@lru_cache(maxsize=1)
 def _first_words() -> frozenset[str]:
     return frozenset(key[0] for key in gazetteer()[0])
 
@@ -89,6 +104,12 @@ def find_places(text: str, tokens: list[tuple[int, int, str]] | None = None) -> 
                 continue
             start, end = tokens[i][0], tokens[i + n - 1][1]
             surface = text[start:end]
+            key = tuple(words[i : i + n])
+            house = HOUSE_AFTER.match(text, end) if key in _street_keys() else None
+            if house and surface[:1].isupper():
+                yield Detection(start, house.end(), "ADDRESS", "gazetteer", 0.8)
+                i += n
+                break
             if _acceptable(text, start, surface, place):
                 yield Detection(start, end, place.label, "gazetteer", 0.8)
                 i += n
@@ -106,4 +127,7 @@ def _acceptable(text: str, start: int, surface: str, place: Place) -> bool:
         return surface[:1].isupper() and bool(PLACE_CONTEXT.search(before))
     if surface[:1].isupper():
         return surface.isupper() is False or len(surface) > 3
-    return zipf(surface) < 2.5  # "taldy korgan" in an automatic transcript
+    if zipf(surface) < 2.5:
+        return True  # "taldy korgan" in an automatic transcript
+    # "i came to almaty": a better-known place, lowercase, where a place is expected
+    return zipf(surface) < 3.5 and bool(PLACE_CONTEXT.search(before))

@@ -234,9 +234,13 @@ class _KnownSoFar:
     later files through the vault or not at all.
     """
 
-    def __init__(self, pipeline: RedactionPipeline, seen: set[str]) -> None:
+    def __init__(
+        self, pipeline: RedactionPipeline, seen: tuple[set[str], set[tuple[int, str]]]
+    ) -> None:
         self.base = pipeline.known.copy()
-        self._seen = seen  # vault forms already in base (or left out of it on purpose)
+        # Vault forms (project-wide, and scoped to an interview) already in base, or left
+        # out of it on purpose.
+        self._seen, self._seen_scoped = seen
 
     def start_file(self, pipeline: RedactionPipeline) -> None:
         pipeline.known = self.base.copy()
@@ -245,9 +249,13 @@ class _KnownSoFar:
         """Add the forms the vault gained from the file just written, as known_forms would."""
         new = [(f, eid) for f, eid in resolver.forms.items() if f not in self._seen]
         self._seen.update(f for f, _eid in new)
+        scoped = [(k, eid) for k, eid in resolver.scoped.items() if k not in self._seen_scoped]
+        self._seen_scoped.update(k for k, _eid in scoped)
         scratch, pipeline.known = pipeline.known, self.base
         try:
             for form, label in resolver.known_forms_of(new):
+                pipeline.add_known(form, label)
+            for form, label in resolver.known_scoped_of([(k[1], e) for k, e in scoped]):
                 pipeline.add_known(form, label)
         finally:
             pipeline.known = scratch
@@ -479,14 +487,16 @@ def _pipeline(project: Project) -> RedactionPipeline:
     return project_pipeline(project)
 
 
-def _seed_known_forms(project: Project, pipeline: RedactionPipeline) -> set[str]:
+def _seed_known_forms(
+    project: Project, pipeline: RedactionPipeline
+) -> tuple[set[str], set[tuple[int, str]]]:
     """Identifiers already in the vault are found in every new file (propagation).
-    Returns every form the vault held, seeded or not."""
+    Returns every form the vault held, project-wide and scoped, seeded or not."""
     with project.vault_session() as vs:
         resolver = EntityResolver(vs)
         for form, label in resolver.known_forms():
             pipeline.add_known(form, label)
-        return set(resolver.forms)
+        return set(resolver.forms), set(resolver.scoped_seen)
 
 
 def _prepare(doc: ParsedDocument, path: Path, lessons: _Lessons) -> _Interview:

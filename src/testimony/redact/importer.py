@@ -177,8 +177,10 @@ def _import_files(
                     report.results.append(FileResult(path, "unchanged"))
                     continue
                 ahead.parse(staged)
+                seeded = ahead.pipeline
+                assert ahead.known is not None, "made with the pipeline"
                 result = _import_parsed(
-                    project, ahead.pipeline, resolver, staged, old or [], actor, ahead.known
+                    project, seeded, resolver, staged, old or [], actor, ahead.known
                 )
                 report.results.append(result)
             except ImportRefused as refused:

@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -133,3 +134,65 @@ def test_a_backup_taken_while_a_coder_works_is_consistent(shell_project, tmp_pat
         ids = sorted(r[0] for r in rows)
         assert ids == list(range(ids[0], ids[0] + len(ids))) if ids else True  # no gaps
     assert len(copies[0]) <= len(copies[1]) <= len(copies[2])
+
+
+def _move_out(project, tmp_path, setting: str, file: str) -> Path:
+    """Move one of the project's databases to a folder outside it and point the settings there."""
+    from testimony.project import set_setting
+
+    project.close()
+    outside = tmp_path / "elsewhere" / f"moved-{file}"
+    outside.parent.mkdir(exist_ok=True)
+    os.replace(project.root / file, outside)
+    set_setting(
+        project.root, setting, f"sqlite:///{outside}" if setting == "database_url" else str(outside)
+    )
+    return outside
+
+
+def _digest(path) -> str:
+    connection = sqlite3.connect(path)
+    try:
+        return "\n".join(connection.iterdump())
+    finally:
+        connection.close()
+
+
+def test_a_coding_database_outside_the_folder_is_copied_into_the_backup(
+    shell_project, tmp_path, run
+):
+    _code_some(shell_project, 3)
+    shell_project.close()
+    before = project_state(shell_project.root)
+    outside = _move_out(shell_project, tmp_path, "database_url", "project.db")
+    dest = tmp_path / "copy"
+    result = run("--project", shell_project.root, "backup", dest, "--json")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert [r["setting"] for r in report["relocated"]] == ["database_url"]
+    assert (dest / "project.db").is_file()
+    settings = (dest / "testimony.yaml").read_text()
+    assert "database_url: null" in settings and str(outside) not in settings
+    # The copy is the project as it was, and changing it leaves the live database alone.
+    assert project_state(dest) == before
+    live = _digest(outside)
+    assert run("--project", dest, "review", "add", "--text", "Lucky").exit_code == 0
+    assert _digest(outside) == live
+    assert run("--project", dest, "audit", "verify").exit_code == 0
+    assert check_project(dest) == []
+
+
+def test_a_vault_outside_the_folder_is_copied_into_the_backup(shell_project, tmp_path, run):
+    outside = _move_out(shell_project, tmp_path, "vault", "vault.db")
+    dest = tmp_path / "copy"
+    result = run("--project", shell_project.root, "backup", dest)
+    assert result.exit_code == 0, result.stderr
+    assert "vault" in result.stdout and str(outside) not in result.stdout
+    assert os.stat(dest / "vault.db").st_mode & 0o077 == 0
+    assert not (tmp_path / "elsewhere" / "vault.db").exists()  # nothing written beside it
+    settings = (dest / "testimony.yaml").read_text()
+    assert 'vault: "vault.db"' in settings and str(outside) not in settings
+    live = _digest(outside)
+    assert run("--project", dest, "review", "add", "--text", "Lucky").exit_code == 0
+    assert _digest(outside) == live
+    assert check_project(dest) == []

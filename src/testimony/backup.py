@@ -8,6 +8,11 @@ databases pass `PRAGMA integrity_check` and the audit chain verifies, so a
 failed or killed backup never leaves a half-made DEST. A coder's project has
 no vault: the backup says so and copies the rest. For a coding database on
 PostgreSQL it prints the `pg_dump` command to run (never the password).
+
+A backup is one self-contained folder: a SQLite coding database or a vault that
+testimony.yaml names outside the project folder (or under another name) is
+copied in as project.db or vault.db, and the copy's testimony.yaml points at
+those copies, never back at the live files.
 """
 
 from __future__ import annotations
@@ -23,8 +28,10 @@ from sqlalchemy.engine import make_url
 from testimony import leftovers
 from testimony.db import audit
 from testimony.errors import TestimonyError
-from testimony.project import PROJECT_DB, Project
+from testimony.project import PROJECT_DB, Project, set_setting
 from testimony.settings import SETTINGS_FILE
+
+DEFAULT_VAULT = "vault.db"
 
 
 class BackupError(TestimonyError):
@@ -38,6 +45,8 @@ class BackupReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, why)
     pg_dump: str | None = None  # the command to run when project.db is on PostgreSQL
     leftovers_removed: list[str] = field(default_factory=list)  # of backups killed earlier
+    # Databases the settings name elsewhere, copied in: (setting, where it was, copy's name).
+    relocated: list[tuple[str, str, str]] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
@@ -46,6 +55,7 @@ class BackupReport:
             "skipped": [{"file": f, "reason": r} for f, r in self.skipped],
             "pg_dump": self.pg_dump,
             "leftovers_removed": self.leftovers_removed,
+            "relocated": [{"setting": k, "from": frm, "to": to} for k, frm, to in self.relocated],
         }
 
 
@@ -60,13 +70,17 @@ def backup_project(
     staging, held = leftovers.temp_folder(dest)
     try:
         if project.db_url.startswith("sqlite"):
-            _copy_database(_sqlite_file(project.db_url), staging / PROJECT_DB, 0o644)
+            database = _sqlite_file(project.db_url)
+            _copy_database(database, staging / PROJECT_DB, 0o644)
             report.copied.append(PROJECT_DB)
+            if database != (project.root / PROJECT_DB).resolve():
+                report.relocated.append(("database_url", str(database), PROJECT_DB))
         else:
             report.pg_dump = pg_dump_command(project.db_url, dest / "project.dump")
             report.skipped.append(("project.db", "on PostgreSQL: run the pg_dump command below"))
         _copy_vault(project, staging, report)
         _copy_files(project, staging, report)
+        _point_settings_at_copies(staging, report)
         _verify(staging, report)
         if dest.exists():  # overwrite was asked for: the old copy goes only now
             shutil.rmtree(dest) if dest.is_dir() else dest.unlink()
@@ -104,10 +118,11 @@ def pg_dump_command(url: str, output: Path) -> str:
 
 
 def _sqlite_file(url: str) -> Path:
+    """The coding database's file, wherever the URL puts it."""
     database = make_url(url).database
-    if not database:
+    if not database or database == ":memory:":
         raise BackupError(f"{url}: an in-memory database has nothing to back up")
-    return Path(database)
+    return Path(database).expanduser().resolve()
 
 
 def _check_destination(project: Project, dest: Path, overwrite: bool) -> None:
@@ -154,10 +169,25 @@ def _copy_vault(project: Project, staging: Path, report: BackupReport) -> None:
     elif not os.access(vault, os.R_OK):
         report.skipped.append((name, "not readable by you (reviewers hold it)"))
     else:
-        target = staging / name
+        root = project.root.resolve()
+        inside = root in vault.resolve().parents
+        # A vault outside the folder is copied in under the default name; inside, where it is.
+        copy_name = str(vault.resolve().relative_to(root)) if inside else DEFAULT_VAULT
+        target = staging / copy_name
         target.parent.mkdir(parents=True, exist_ok=True)
         _copy_database(vault, target, 0o600)
-        report.copied.append(name)
+        report.copied.append(copy_name)
+        if not inside:
+            report.relocated.append(("vault", str(vault.resolve()), copy_name))
+
+
+def _point_settings_at_copies(staging: Path, report: BackupReport) -> None:
+    """The copy's testimony.yaml names the copied databases, never the live ones."""
+    if not (staging / SETTINGS_FILE).is_file():
+        return
+    for setting, _was, copy_name in report.relocated:
+        # database_url: null is project.db beside testimony.yaml.
+        set_setting(staging, setting, None if setting == "database_url" else copy_name)
 
 
 def _copy_files(project: Project, staging: Path, report: BackupReport) -> None:

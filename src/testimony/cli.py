@@ -653,8 +653,10 @@ def backup_cmd(obj: Context, dest: Path, force: bool, as_json: bool) -> None:
     project.db and vault.db are copied with SQLite's online backup API (the vault
     only where you hold it: a coder's copy has none), with testimony.yaml and the
     allow and deny files. The copy is checked (integrity, audit chain) before it
-    takes DEST's name, and the backup is written to the audit log. For a coding
-    database on PostgreSQL the pg_dump command to run is printed.
+    takes DEST's name, and the backup is written to the audit log. A SQLite
+    coding database or a vault kept outside the project folder is copied in too,
+    and the backup's testimony.yaml points at the copies. For a coding database
+    on PostgreSQL the pg_dump command to run is printed.
     """
     from testimony.backup import backup_project
 
@@ -666,6 +668,11 @@ def backup_cmd(obj: Context, dest: Path, force: bool, as_json: bool) -> None:
     click.echo(f"backed up to {report.dest}: {', '.join(report.copied)}")
     for name, why in report.skipped:
         click.echo(f"not copied: {name}: {why}")
+    for setting, _was, copy_name in report.relocated:
+        click.echo(
+            f"{setting} named a database outside the project folder: copied in as "
+            f"{copy_name}, and the backup's testimony.yaml points at the copy"
+        )
     if report.pg_dump:
         click.echo("the coding database is on PostgreSQL; back it up with (asks the password):")
         click.echo(f"  {report.pg_dump}")

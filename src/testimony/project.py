@@ -217,12 +217,17 @@ def _check_new_database(url: str) -> None:
 
 def set_database_url(folder: Path, url: str | None) -> None:
     """Point testimony.yaml's database_url at url (None: project.db), keeping its comments."""
+    set_setting(folder, "database_url", url)
+
+
+def set_setting(folder: Path, key: str, value: str | None) -> None:
+    """Set one top-level key of testimony.yaml, keeping its comments."""
     path = folder / SETTINGS_FILE
     text = path.read_text(encoding="utf-8")
-    value = json.dumps(url)  # a double-quoted YAML scalar: '#', ':' or '?' in a URL stay as typed
-    line = re.compile(r"^database_url:.*$", re.MULTILINE)
+    shown = json.dumps(value)  # a double-quoted YAML scalar: '#', ':' or '?' stay as typed
+    line = re.compile(rf"^{re.escape(key)}:.*$", re.MULTILINE)
     if line.search(text):
-        text = line.sub(lambda _m: f"database_url: {value}", text, count=1)
+        text = line.sub(lambda _m: f"{key}: {shown}", text, count=1)
     else:
-        text = text.rstrip("\n") + f"\ndatabase_url: {value}\n"
+        text = text.rstrip("\n") + f"\n{key}: {shown}\n"
     path.write_text(text, encoding="utf-8")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 BUSY_TIMEOUT_MS = 30_000
+PING_AFTER_IDLE_S = 10.0  # a pooled server connection idle this long is tried before use
 
 
 def sqlite_url(path: Path) -> str:
@@ -38,7 +40,34 @@ def make_engine(url: str) -> Engine:
         return engine
     # Timestamps come back in UTC whatever the server's time zone (unless the URL sets options).
     options = {} if "options" in make_url(url).query else {"options": "-c timezone=UTC"}
-    return create_engine(url, pool_pre_ping=True, hide_parameters=True, connect_args=options)
+    engine = create_engine(url, hide_parameters=True, connect_args=options)
+    event.listen(engine, "checkin", _note_idle_since)
+    event.listen(engine, "checkout", _ping_if_idle(engine))
+    return engine
+
+
+def _note_idle_since(_dbapi_connection, record) -> None:  # noqa: ANN001
+    record.info["idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(engine: Engine):  # noqa: ANN202
+    """A checkout hook: a pooled server connection idle for a while may have been closed (a
+    server restart, a firewall's timeout), so it is tried first and replaced if dead.
+    Pinging on every checkout (pool_pre_ping) cost a round trip per coding action."""
+    from sqlalchemy.exc import DisconnectionError
+
+    def checkout(dbapi_connection, record, _proxy) -> None:  # noqa: ANN001
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_S:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:  # noqa: BLE001 - any failure: use another connection
+            raise DisconnectionError(str(error)) from None
+        if not alive:
+            raise DisconnectionError("the server closed an idle connection")
+
+    return checkout
 
 
 def describe_url(url: str) -> str:

@@ -24,6 +24,9 @@ from testimony.redact.pseudonyms import (
 from testimony.redact.words import corpus_word_form
 from testimony.vault.models import CorpusWord, Entity, EntityForm, ScopedForm
 
+# Types that identify only where they are said of someone ("one" as an age, "March" as a
+# date, "nurse"): the pipeline never spreads them to other texts, and neither does the vault.
+IN_CONTEXT_ONLY = {"AGE", "DATE", "QUANTITY", "OCCUPATION"}
 NAME_WORD_AT = 3.5  # Zipf frequency from which a word the name lists lack is no name alone
 _NUMBERED = re.compile(r"^\[(?P<label>[A-Z]+)-(?P<n>\d+)\]$")
 
@@ -60,6 +63,7 @@ class EntityResolver:
         self.counters: dict[str, int] = defaultdict(int)
         self.used_words: set[str] = set()
         self.added_forms: list[tuple[str, str]] = []  # (form, label) new in this transaction
+        self.scoped_seen: set[tuple[int, str]] = set()  # scoped forms known_forms read
         self._corpus_words: set[str | bytes] | None = None  # as stored (maybe keyed hashes)
         self._stored: Callable[[str], str | bytes] | None = None
         self._parts: dict[str, list[tuple[int, NameParts]]] | None = None
@@ -80,27 +84,50 @@ class EntityResolver:
         for form in session.scalars(select(EntityForm)):
             self.forms.setdefault(form.form, form.entity_id)
 
-    def known_forms(self) -> list[tuple[str, str]]:
-        """Every project-wide (form, label) the vault knows, to seed propagation; not the
-        forms of entities a reviewer said are no identifiers. A given name alone links only
-        within its interview, but one a reviewer accepted (or added) is still an identifier
-        in the next file: it is found there too, and gets an entity of that file's own."""
-        known = [
+    def known_forms_of(self, forms: list[tuple[str, int]]) -> list[tuple[str, str]]:
+        """Of these (form, entity) pairs, the ones known_forms gives, with their labels."""
+        return [
             (form, self.entities[eid].label)
-            for form, eid in self.forms.items()
+            for form, eid in forms
             if self.entities[eid].status != "rejected"
+            and self.entities[eid].label not in IN_CONTEXT_ONLY
         ]
-        accepted = [eid for eid, info in self.entities.items() if info.status == "accepted"]
-        if accepted:
-            seen = {form for form, _label in known}
-            for form, eid in self.session.execute(
-                select(ScopedForm.form, ScopedForm.entity_id).where(
-                    ScopedForm.entity_id.in_(accepted)
+
+    def known_scoped_of(self, forms: list[tuple[str, int]]) -> list[tuple[str, str]]:
+        """Of these interview-scoped (form, entity) pairs, the names to look for in other
+        interviews: a given name found with confidence in one interview is found in the
+        next too (and gets an entity of that interview's own), unless it is also a common
+        word no name list knows ("Stupid"), or a reviewer rejected it."""
+        known = []
+        for form, eid in forms:
+            info = self.entities.get(eid)
+            if info is None or info.status == "rejected" or info.label in IN_CONTEXT_ONLY:
+                continue
+            wordlike = is_common(form) and not lexicon().is_safe_name(form)
+            if info.status == "accepted" or not wordlike:
+                known.append((form, info.label))
+        return known
+
+    def known_forms(self) -> list[tuple[str, str]]:
+        """Every (form, label) the vault knows, to seed propagation: project-wide forms, and
+        given names said alone (known_scoped_of); not the forms of entities a reviewer said
+        are no identifiers, nor ages, dates and the like. The scoped forms read are kept in
+        scoped_seen."""
+        known = self.known_forms_of(list(self.forms.items()))
+        rows = [
+            (scope, form, eid)
+            for scope, form, eid in self.session.execute(
+                select(ScopedForm.scope, ScopedForm.form, ScopedForm.entity_id).order_by(
+                    ScopedForm.id
                 )
-            ):
-                if form not in seen:
-                    seen.add(form)
-                    known.append((form, self.entities[eid].label))
+            )
+        ]
+        self.scoped_seen = {(scope, form) for scope, form, _eid in rows}
+        seen = {form for form, _label in known}
+        for form, label in self.known_scoped_of([(form, eid) for _s, form, eid in rows]):
+            if form not in seen:
+                seen.add(form)
+                known.append((form, label))
         return known
 
     def resolve(self, surface: str, label: str, scope: int | None = None) -> tuple[int, str]:
@@ -177,6 +204,17 @@ class EntityResolver:
         entity = self.session.get_one(Entity, entity_id)
         info.details = self._choose_name(entity_id, surface_hint or entity.canonical, salt=1)
         self._store(entity_id)
+
+    def as_if_made_now(self) -> None:
+        """Know what a resolver made from the vault now would, and no more: the words of
+        every realistic name (a rename takes its old words out even where another entity
+        still uses one), and people's names as their canonical forms (not every way a
+        mention said them), read again on first need. Reused from file to file, the
+        resolver then links and names as a new command's would."""
+        self.used_words = {
+            w.casefold() for info in self.entities.values() for w in pseudonym_words(info.details)
+        }
+        self._parts = None
 
     def forget_corpus_words(self) -> None:
         """Words were added to the corpus: read them again before the next choice."""

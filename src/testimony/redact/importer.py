@@ -41,6 +41,7 @@ from testimony.db.models import (
     InterviewAttribute,
     Speaker,
 )
+from testimony.db.retry import retrying
 from testimony.errors import ImportRefused
 from testimony.ingest.files import import_limits, read_checked
 from testimony.ingest.labels import is_role_word, role_of
@@ -58,6 +59,7 @@ from testimony.redact.engine import project_pipeline, resolver_for
 from testimony.redact.entities import NAME_WORD_AT, EntityResolver
 from testimony.redact.fingerprint import fingerprint, fingerprint_form, first_word_digest
 from testimony.redact.forms import is_name_word, split_title
+from testimony.redact.interview_codes import allocate_codes, guess_codes
 from testimony.redact.mentions import finds_in_text, link_mentions, whole_field_finds
 from testimony.redact.parallel import (
     BYTES_PER_WORD,
@@ -175,7 +177,11 @@ def _import_files(
                     report.results.append(FileResult(path, "unchanged"))
                     continue
                 ahead.parse(staged)
-                result = _import_parsed(project, ahead.pipeline, resolver, staged, old or [], actor)
+                seeded = ahead.pipeline
+                assert ahead.known is not None, "made with the pipeline"
+                result = _import_parsed(
+                    project, seeded, resolver, staged, old or [], actor, ahead.known
+                )
                 report.results.append(result)
             except ImportRefused as refused:
                 report.results.append(FileResult(path, "refused", reason=refused.reason))
@@ -208,13 +214,53 @@ def import_documents(
     recover_pending(project)
     finish_renders(project)
     pipeline = _pipeline(project)
-    _seed_known_forms(project, pipeline)
+    known = _KnownSoFar(pipeline, _seed_known_forms(project, pipeline))
     staged = _Staged(path, digest=digest, size=path.stat().st_size, file_format=file_format)
     staged.read = read
     staged.prepared = [_prepare(d, path, staged.lessons) for d in read.documents]
     staged.pending = _texts_to_detect(staged.prepared)
     staged.detections = InProcessDetection(pipeline).submit([t.raw for t in staged.pending])
-    return _import_parsed(project, pipeline, _SharedResolver(), staged, [], actor, on_project)
+    return _import_parsed(
+        project, pipeline, _SharedResolver(), staged, [], actor, known, on_project
+    )
+
+
+class _KnownSoFar:
+    """What a new command would seed the pipeline with before the next file: the deny list
+    and every identifier form the vault holds by then.
+
+    Each file starts from exactly that, plus its own lessons, and what the pipeline
+    learns while detecting in it stays with it; the forms the file gave the vault
+    join once it is written. So one command importing N files redacts each as N
+    commands, one file each, would (tests/test_import_batches.py): a lesson reaches
+    later files through the vault or not at all.
+    """
+
+    def __init__(
+        self, pipeline: RedactionPipeline, seen: tuple[set[str], set[tuple[int, str]]]
+    ) -> None:
+        self.base = pipeline.known.copy()
+        # Vault forms (project-wide, and scoped to an interview) already in base, or left
+        # out of it on purpose.
+        self._seen, self._seen_scoped = seen
+
+    def start_file(self, pipeline: RedactionPipeline) -> None:
+        pipeline.known = self.base.copy()
+
+    def file_written(self, pipeline: RedactionPipeline, resolver: EntityResolver) -> None:
+        """Add the forms the vault gained from the file just written, as known_forms would."""
+        new = [(f, eid) for f, eid in resolver.forms.items() if f not in self._seen]
+        self._seen.update(f for f, _eid in new)
+        scoped = [(k, eid) for k, eid in resolver.scoped.items() if k not in self._seen_scoped]
+        self._seen_scoped.update(k for k, _eid in scoped)
+        scratch, pipeline.known = pipeline.known, self.base
+        try:
+            for form, label in resolver.known_forms_of(new):
+                pipeline.add_known(form, label)
+            for form, label in resolver.known_scoped_of([(k[1], e) for k, e in scoped]):
+                pipeline.add_known(form, label)
+        finally:
+            pipeline.known = scratch
 
 
 class _Lessons:
@@ -269,6 +315,7 @@ class _FilesAhead:
     ) -> None:
         self.project, self.paths, self.replace, self.options = project, paths, replace, options
         self._pipeline, self._seeded = pipeline, False
+        self.known: _KnownSoFar | None = None  # made with the pipeline
         self.processes = processes_for(project.settings.processes, _estimated_words(paths))
         self._detection: InProcessDetection | DetectionPool | None = None
         self._staged: deque[_Staged] = deque()
@@ -279,7 +326,7 @@ class _FilesAhead:
         """Made when a file first needs it, and taught what the vault already knows."""
         pipeline = self._pipeline or _pipeline(self.project)
         if not self._seeded:
-            _seed_known_forms(self.project, pipeline)
+            self.known = _KnownSoFar(pipeline, _seed_known_forms(self.project, pipeline))
             self._seeded = True
         self._pipeline = pipeline
         return pipeline
@@ -365,6 +412,8 @@ class _SharedResolver:
         """The resolver for this vault transaction."""
         if self._resolver is None or self._seen is None or self._seen != _entity_marks(vs):
             self._resolver = resolver_for(vs, settings)
+        else:  # each file redacted as by a command of its own
+            self._resolver.as_if_made_now()
         self._resolver.session = vs
         self._resolver.added_forms = []  # this file's forms, for its fingerprints
         self._seen = None  # until this transaction's entities are flushed
@@ -440,11 +489,16 @@ def _pipeline(project: Project) -> RedactionPipeline:
     return project_pipeline(project)
 
 
-def _seed_known_forms(project: Project, pipeline: RedactionPipeline) -> None:
-    """Identifiers already in the vault are found in every new file (propagation)."""
+def _seed_known_forms(
+    project: Project, pipeline: RedactionPipeline
+) -> tuple[set[str], set[tuple[int, str]]]:
+    """Identifiers already in the vault are found in every new file (propagation).
+    Returns every form the vault held, project-wide and scoped, seeded or not."""
     with project.vault_session() as vs:
-        for form, label in EntityResolver(vs).known_forms():
+        resolver = EntityResolver(vs)
+        for form, label in resolver.known_forms():
             pipeline.add_known(form, label)
+        return set(resolver.forms), set(resolver.scoped_seen)
 
 
 def _prepare(doc: ParsedDocument, path: Path, lessons: _Lessons) -> _Interview:
@@ -491,20 +545,25 @@ def _import_parsed(
     staged: _Staged,
     old_sources: list[Source],
     actor: str | None,
+    known: _KnownSoFar,
     on_project: ProjectHook | None = None,
 ) -> FileResult:
     path, digest, size = staged.path, staged.digest, staged.size
     file_format, read, detections = staged.file_format, staged.read, staged.detections
     assert read is not None and detections is not None, "the file is parsed before its turn"
+    known.start_file(pipeline)
     staged.lessons.teach(pipeline)
     prepared, pending = staged.prepared, staged.pending
     found = pipeline.detect([t.raw for t in pending], found=detections.result())
     for text, spans in zip(pending, found, strict=True):
         text.detections = spans
 
-    # 1. vault: everything raw, marked pending.
-    old_by_key = {s.interview_key: s for s in old_sources}
-    codes = _interview_codes(project, [old_by_key.get(item.doc.key) for item in prepared])
+    # 1. vault: everything raw, marked pending (with the codes the interviews will likely get;
+    # the coding database settles them in step 2).
+    old_by_key = {s.interview_key: s.interview_code for s in old_sources}
+    kept = [old_by_key.get(item.doc.key) for item in prepared]
+    with project.session() as s:
+        codes = guess_codes(s, kept)
     rows: list[_Rendered] = []
     with project.vault_session() as vs, vs.begin():
         key = fingerprint_key(vs)
@@ -541,9 +600,9 @@ def _import_parsed(
         shared_resolver.flushed(vs)
 
     # 2. project: pseudonymized text only.
-    try:
-        with project.session() as s, s.begin():
-            hold_interview_writes(s)
+    def write_project() -> list[str]:
+        with project.write_session() as s, s.begin():
+            hold_interview_writes(s)  # codes and excerpt ids: one importer at a time
             if old_sources:
                 s.execute(
                     delete(Interview).where(
@@ -551,6 +610,7 @@ def _import_parsed(
                     )
                 )
                 s.flush()
+            codes = allocate_codes(s, kept)  # other importers wait until this commits
             for row, code in zip(rows, codes, strict=True):
                 _write_interview(s, row, code, file_format)
             _add_fingerprints(s, key, new_forms)
@@ -567,12 +627,19 @@ def _import_parsed(
                     words=row.words,
                     identifiers=row.mentions,
                 )
+            return codes
+
+    try:
+        # A lost race (deadlock, busy database) is run again; a caller's rows only once, as
+        # its hook may count what it wrote.
+        codes = retrying(write_project) if on_project is None else write_project()
     except Exception:
         _rollback_vault(project, source_ids, [o.id for o in old_sources])
         raise
 
-    # 3. vault: done.
-    _mark_done(project, source_ids, [o.id for o in old_sources])
+    # 3. vault: done, under the codes step 2 settled.
+    _mark_done(project, dict(zip(source_ids, codes, strict=True)), [o.id for o in old_sources])
+    known.file_written(pipeline, resolver)
     if renamed:  # other interviews showed a pseudonym this file uses as a real word
         finish_renders(project)
     return FileResult(
@@ -583,21 +650,6 @@ def _import_parsed(
         words=sum(r.words for r in rows),
         identifiers=sum(r.mentions for r in rows),
     )
-
-
-def _interview_codes(project: Project, olds: list[Source | None]) -> list[str]:
-    with project.session() as s:
-        existing = list(s.scalars(select(Interview.code)))
-    numbers = [int(c.split("-")[-1]) for c in existing if c.split("-")[-1].isdigit()]
-    next_number = max(numbers, default=0) + 1
-    codes = []
-    for old in olds:
-        if old is not None:
-            codes.append(old.interview_code)
-        else:
-            codes.append(f"INT-{next_number:03d}")
-            next_number += 1
-    return codes
 
 
 @dataclass
@@ -757,9 +809,15 @@ def _present(s, column, values: list[str]) -> set[str]:  # noqa: ANN001
     return found
 
 
-def _mark_done(project: Project, source_ids: list[int], replaced_ids: list[int]) -> None:
+def _mark_done(project: Project, codes: dict[int, str], replaced_ids: list[int]) -> None:
+    """Step 3: the new sources are done, each under its interview's code."""
     with project.vault_session() as vs, vs.begin():
-        vs.execute(update(Source).where(Source.id.in_(source_ids)).values(status="done"))
+        for source_id, code in codes.items():
+            vs.execute(
+                update(Source)
+                .where(Source.id == source_id)
+                .values(status="done", interview_code=code)
+            )
         if replaced_ids:
             vs.execute(delete(Source).where(Source.id.in_(replaced_ids)))
 
@@ -807,14 +865,20 @@ def recover_pending(project: Project) -> tuple[int, int]:
     if not unfinished:
         return 0, 0
     with project.session() as s:
-        present = set(s.scalars(select(Interview.vault_source_id)))
+        present = {
+            sid: code for sid, code in s.execute(select(Interview.vault_source_id, Interview.code))
+        }
     completed = rolled_back = 0
     with project.vault_session() as vs, vs.begin():
         for source in unfinished:
             in_project = source.id in present
             if source.status == "pending":
-                if in_project:
-                    vs.execute(update(Source).where(Source.id == source.id).values(status="done"))
+                if in_project:  # under the code the coding database gave it
+                    vs.execute(
+                        update(Source)
+                        .where(Source.id == source.id)
+                        .values(status="done", interview_code=present[source.id])
+                    )
                     completed += 1
                 else:
                     _delete_sources(vs, [source.id])

@@ -40,6 +40,12 @@ class KnownForms:
         self.firsts: set[str] = set()
         self.longest = 1
 
+    def copy(self) -> KnownForms:
+        """Another set holding the same forms, to add to without changing this one."""
+        other = KnownForms()
+        other.forms, other.firsts, other.longest = dict(self.forms), set(self.firsts), self.longest
+        return other
+
     def __contains__(self, surface: str) -> bool:
         return words_of(surface) in self.forms
 

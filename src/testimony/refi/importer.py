@@ -37,6 +37,7 @@ from testimony.ingest.limits import check_documents, check_text
 from testimony.ingest.model import ParsedDocument, ReadResult
 from testimony.ingest.readers.errors import ReadError
 from testimony.ingest.segment import excerpts_from_turns, turns_from_lines
+from testimony.lock import vault_writer
 from testimony.project import Project
 from testimony.redact.importer import import_documents, recover_pending
 from testimony.redact.remap import from_raw
@@ -107,7 +108,16 @@ class _Plan:
 
 
 def import_qdpx(project: Project, path: Path, actor: str | None = None) -> QdpxReport:
-    """Import a .qdpx whole, or refuse it with ImportRefused and change nothing."""
+    """Import a .qdpx whole, or refuse it with ImportRefused and change nothing.
+
+    Holds the project's writer lock, as `testimony import` does: the two write the
+    vault and the coding database in the same steps and must not interleave.
+    """
+    with vault_writer(project.root, "importing into"):
+        return _import_qdpx(project, path, actor)
+
+
+def _import_qdpx(project: Project, path: Path, actor: str | None) -> QdpxReport:
     data = _read_file(project, path)
     digest = hashlib.sha256(data).hexdigest()
     recover_pending(project)

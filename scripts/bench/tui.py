@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import resource
 import shutil
 import statistics
@@ -99,6 +100,8 @@ async def one_run(folder: Path, theme: str, times: dict[str, list[float]]) -> No
         await app.push_screen(search)
         await until(lambda: search.query_one("#search-query").has_focus)
         times["open the search screen"].append(time.perf_counter() - started)
+        if os.environ.get("SETTLE"):
+            await asyncio.sleep(float(os.environ["SETTLE"]))
         started = time.perf_counter()
         search.query_one("#search-query").value = "police fine*"
         await until(lambda: bool(search.hits))

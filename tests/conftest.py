@@ -160,3 +160,20 @@ def shell_project(project, tmp_path, run):
     path.write_text(SHELL_STORY)
     assert run("--project", project.root, "import", path).exit_code == 0
     return project
+
+
+@pytest.fixture
+def anyio_backend():
+    """The TUI tests run Textual's pilot on asyncio."""
+    return "asyncio"
+
+
+@pytest.fixture
+def excerpts(project):
+    """INT-001 (the coding helpers' texts) and a short INT-002; the ids of INT-001's excerpts.
+    Modules with excerpts of their own define this fixture again."""
+    from .coding_helpers import add_interview
+
+    ids = add_interview(project)
+    add_interview(project, "INT-002", ["Second interview, first turn.", "He left."])
+    return ids

@@ -16,11 +16,6 @@ from .test_tui import SIZE, settle, stored_codings
 pytestmark = pytest.mark.anyio
 
 
-@pytest.fixture
-def anyio_backend():
-    return "asyncio"
-
-
 def test_every_action_id_is_unique_and_named():
     ids = [a.id for a in all_actions()]
     assert len(ids) == len(set(ids))

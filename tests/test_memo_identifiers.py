@@ -14,11 +14,6 @@ pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture
-def anyio_backend():
-    return "asyncio"
-
-
-@pytest.fixture
 def key_file(shell_project, run, tmp_path):
     key = tmp_path / "editor.key"
     assert run("--project", shell_project.root, "key", "export", key).exit_code == 0

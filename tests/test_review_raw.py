@@ -23,11 +23,6 @@ from .test_review_tui import settle
 pytestmark = pytest.mark.anyio
 
 
-@pytest.fixture
-def anyio_backend():
-    return "asyncio"
-
-
 def _interview(project) -> str:  # noqa: ANN001
     return review.review_progress(project)[0].interview
 

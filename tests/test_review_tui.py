@@ -16,11 +16,6 @@ from .test_rerender import _texts
 pytestmark = [pytest.mark.anyio, pytest.mark.sqlite_only]
 
 
-@pytest.fixture
-def anyio_backend():
-    return "asyncio"
-
-
 async def settle(pilot) -> None:  # noqa: ANN001
     """Let the workers finish (a newer load cancels an older one) and the screen catch up."""
     for _ in range(4):

@@ -15,23 +15,11 @@ from testimony.project import Project
 from testimony.tui.app import CodingApp
 from testimony.tui.widgets.reader import Reader
 
-from .coding_helpers import TEXTS, add_interview
+from .coding_helpers import TEXTS
 
 SIZE = (100, 30)
 # The TUI works through the same services on either backend; those run on both elsewhere.
 pytestmark = [pytest.mark.anyio, pytest.mark.sqlite_only]
-
-
-@pytest.fixture
-def anyio_backend():
-    return "asyncio"
-
-
-@pytest.fixture
-def excerpts(project):
-    ids = add_interview(project)
-    add_interview(project, "INT-002", ["Second interview, first turn.", "He left."])
-    return ids
 
 
 def stored_codings(project) -> list[tuple[int, int, int, str, str, bool, str | None]]:

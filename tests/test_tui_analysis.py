@@ -20,11 +20,6 @@ SIZE = (80, 24)
 
 
 @pytest.fixture
-def anyio_backend():
-    return "asyncio"
-
-
-@pytest.fixture
 def coded(project):
     """Two interviews coded by ana and ben; they agree on one quote and differ on others."""
     ids = add_interview(project, attributes={"role": "survivor"})

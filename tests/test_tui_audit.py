@@ -16,18 +16,6 @@ pytestmark = [pytest.mark.anyio, pytest.mark.sqlite_only]
 SMALL = (80, 24)
 
 
-@pytest.fixture
-def anyio_backend():
-    return "asyncio"
-
-
-@pytest.fixture
-def excerpts(project):
-    ids = add_interview(project)
-    add_interview(project, "INT-002", ["Second interview, first turn.", "He left."])
-    return ids
-
-
 async def settle(pilot) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()

@@ -15,18 +15,6 @@ from .coding_helpers import TEXTS, add_interview
 SIZE = (100, 30)
 
 
-@pytest.fixture
-def anyio_backend():
-    return "asyncio"
-
-
-@pytest.fixture
-def excerpts(project):
-    ids = add_interview(project)
-    add_interview(project, "INT-002", ["Second interview, first turn.", "He left."])
-    return ids
-
-
 def test_an_excerpt_comes_with_its_neighbours_in_the_interview(project, excerpts):
     view = Workbench(project, "ana").excerpt(excerpts[2])
     assert (view.before.position, view.before.text, view.before.speaker) == (

@@ -30,12 +30,14 @@ import time
 from pathlib import Path
 
 SIZE = (120, 40)
+QUERY = "police fine*"
 TARGETS = {  # the limits on the big project, in ms (memory in MB)
     "open to first usable screen": 1500,
     "next excerpt": 50,
     "apply a theme (shown and committed)": 50,
     "search results (query typed in the open screen)": 100,
     "open the search screen": None,
+    "search screen reopened on the last query": None,
     "retrieval, first rows": 300,
     "resident memory (MB)": 400,
 }
@@ -100,14 +102,27 @@ async def one_run(folder: Path, theme: str, times: dict[str, list[float]]) -> No
         await app.push_screen(search)
         await until(lambda: search.query_one("#search-query").has_focus)
         times["open the search screen"].append(time.perf_counter() - started)
+        # The coder types into a screen that is open: drawn, and the work the last
+        # coding action set off done (a person takes a second to type a query; set
+        # the instant the input has focus, the timing measured that race instead).
+        await pilot.pause()
         if os.environ.get("SETTLE"):
             await asyncio.sleep(float(os.environ["SETTLE"]))
         started = time.perf_counter()
-        search.query_one("#search-query").value = "police fine*"
+        search.query_one("#search-query").value = QUERY
         await until(lambda: bool(search.hits))
         times["search results (query typed in the open screen)"].append(
             time.perf_counter() - started
         )
+        await pilot.press("escape")
+        await pilot.pause()
+
+        # `/` after reading a hit: the screen opens on the last query, searching at once.
+        started = time.perf_counter()
+        search = SearchScreen(app.bench, QUERY, at=1)
+        await app.push_screen(search)
+        await until(lambda: bool(search.hits))
+        times["search screen reopened on the last query"].append(time.perf_counter() - started)
         await pilot.press("escape")
         await pilot.pause()
 

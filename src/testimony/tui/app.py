@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from testimony.coding.workbench import Workbench
 from testimony.project import Project
 from testimony.redact.memo_check import MemoCheck
+from testimony.tui.base import TestimonyApp
 from testimony.tui.commands import coding_commands
 from testimony.tui.keymap import load_keymap, single_keys
 from testimony.tui.keys import RESERVED_KEYS
 from testimony.tui.screens.coding import CodingScreen
 
 
-class CodingApp(App[int]):
+class CodingApp(TestimonyApp[int]):
     """`testimony code`: one coder's workbench on one project."""
 
     TITLE = "testimony"

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from textual.app import App
 from textual.binding import Binding
 
 from testimony.project import Project
+from testimony.tui.base import TestimonyApp
 from testimony.tui.keymap import load_keymap
 from testimony.tui.screens.review import ReviewScreen
 
 
-class ReviewApp(App[int]):
+class ReviewApp(TestimonyApp[int]):
     """`testimony review`: decide on proposed redactions, add what was missed."""
 
     TITLE = "testimony review"

@@ -17,7 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from testimony.analysis.agreement import AgreementReport, Disagreement
 from testimony.analysis.frequencies import Frequencies
@@ -26,6 +26,7 @@ from testimony.coding.workbench import Workbench
 from testimony.counts import counted
 from testimony.errors import TestimonyError
 from testimony.tui.widgets.charts import bar_text, heat_cell
+from testimony.tui.widgets.footer import Footer
 
 VIEWS = ("themes", "interviews", "coders", "cooccurrence", "agreement")  # panes: view-NAME
 NAME_WIDTH = 30

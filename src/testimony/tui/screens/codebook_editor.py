@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from testimony.coding.errors import CodingError
 from testimony.coding.themes import ThemeRow
@@ -27,6 +27,7 @@ from testimony.tui.screens.memo import MemoEditor
 from testimony.tui.screens.picker import ThemePicker
 from testimony.tui.screens.prompt import Prompt
 from testimony.tui.widgets.codebook import CodebookTree
+from testimony.tui.widgets.footer import Footer
 
 TOP_LEVEL = "(top level)"
 

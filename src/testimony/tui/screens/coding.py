@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.keys import _character_to_key
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from testimony.coding.autocode import hit_spans, match_pattern
 from testimony.coding.errors import CodingError
@@ -37,6 +37,7 @@ from testimony.tui.screens.theme_info import ThemeInfo
 from testimony.tui.timecode import timecode
 from testimony.tui.widgets.codebook import CodebookTree
 from testimony.tui.widgets.coding_list import CodingList
+from testimony.tui.widgets.footer import Footer
 from testimony.tui.widgets.interviews import InterviewList
 from testimony.tui.widgets.reader import Reader
 

@@ -10,12 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, OptionList
+from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from testimony.coding.memos import MemoRow
 from testimony.coding.workbench import Workbench
 from testimony.counts import counted
+from testimony.tui.widgets.footer import Footer
 
 WHERE = {
     "project": "the project",

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from testimony.coding.reader import ExcerptView, Pseudonym
 from testimony.counts import counted
@@ -25,6 +25,7 @@ from testimony.project import Project
 from testimony.redact import review
 from testimony.tui.screens.prompt import Prompt
 from testimony.tui.timecode import timecode
+from testimony.tui.widgets.footer import Footer
 from testimony.tui.widgets.reader import Reader
 
 STATE_MARK = {"reviewed": "●", "in-review": "◐", "unreviewed": "○"}

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, OptionList
+from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from testimony.coding.errors import CodingError
@@ -19,6 +19,7 @@ from testimony.coding.themes import ThemeRow
 from testimony.coding.workbench import Workbench
 from testimony.tui.screens.picker import ThemePicker
 from testimony.tui.timecode import timecode
+from testimony.tui.widgets.footer import Footer
 from testimony.tui.widgets.reader import theme_style
 
 FIRST_PAGE = 25  # what fills a screen; later pages are bigger

@@ -14,13 +14,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from testimony.counts import counted
 from testimony.errors import TestimonyError
 from testimony.project import Project
 from testimony.redact import review
 from testimony.tui.screens.prompt import Prompt
+from testimony.tui.widgets.footer import Footer
 
 STATUS_STYLE = {"accepted": "green", "rejected": "red", "proposed": "yellow"}
 

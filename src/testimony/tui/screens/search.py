@@ -10,11 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, OptionList
+from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from testimony.coding.search import QueryError, SearchHit
 from testimony.coding.workbench import Workbench
+from testimony.tui.widgets.footer import Footer
 
 FIRST = 20  # what fills a screen; more are fetched as the coder scrolls down
 MORE = 40

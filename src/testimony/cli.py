@@ -1303,7 +1303,7 @@ def codings(
         try:
             wanted = resolve_attributes(known_attributes(s), parse_attribute_pairs(attributes))
         except AttributeFilterError as exc:
-            raise click.BadParameter(str(exc), param_hint="--attribute") from None
+            raise AttributeFilterError(f"--attribute: {exc}") from None
         where = QuoteFilter(
             themes=list(themes),
             with_subthemes=subthemes,

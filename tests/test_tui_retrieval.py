@@ -160,7 +160,9 @@ async def test_the_filter_line_names_sub_themes_and_coders_as_they_switch(coded)
         await pilot.press("s")
         await settle(pilot)
         assert "only, not its" in shown(app, "#retrieval-filter")
-        assert "no quotes match" in shown(app, "#retrieval-count")
+        assert "no quotes match · s: with sub-themes, t: another theme" in shown(
+            app, "#retrieval-count"
+        )
         await pilot.press("s", "c")
         await settle(pilot)
         assert "· mine (ana)" in shown(app, "#retrieval-filter")

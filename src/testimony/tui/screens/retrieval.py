@@ -285,7 +285,7 @@ class RetrievalScreen(Screen[tuple[int, int, int] | None]):
 
     def show_count(self) -> None:
         if not self.quotes:
-            self.count_line("no quotes match")
+            self.count_line("no quotes match" + self.widen_hint())
             return
         total = self.total if self.total is not None else len(self.quotes)
         plural = "" if total == 1 else "s"
@@ -295,6 +295,21 @@ class RetrievalScreen(Screen[tuple[int, int, int] | None]):
             self.count_line(f"{known} quote{plural}")
         else:
             self.count_line(f"quote {highlighted + 1:,} of {known} · enter: read it in context")
+
+    def widen_hint(self) -> str:
+        """The keys that would let more quotes in, for an empty list."""
+        place = self.place
+        keys = []
+        if place.theme and not place.subthemes and _descendants(self.themes, place.theme):
+            keys.append("s: with sub-themes")
+        if place.coder is not None:
+            keys.append("c: another coder")
+        if place.important:
+            keys.append("i: not only important")
+        if place.attributes:
+            keys.append("a: another attribute")
+        keys.append("t: another theme")
+        return " · " + ", ".join(keys)
 
     def count_line(self, text: str) -> None:
         self.query_one("#retrieval-count", CountLine).text = text

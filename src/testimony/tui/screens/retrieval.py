@@ -159,6 +159,11 @@ class RetrievalScreen(Screen[tuple[int, int, int] | None]):
         self.next: Cursor | None = None
         self.total: int | None = None
 
+    @property
+    def theme(self) -> str | None:
+        """The theme retrieved."""
+        return self.place.theme
+
     def _covered(self, place: RetrievalPlace) -> set[str | None]:
         below = _descendants(self.themes, place.theme) if place.theme and place.subthemes else []
         return {place.theme, *below}

@@ -80,6 +80,9 @@ async def test_the_attribute_field_lists_and_completes_names_then_values(coded):
         assert "role: survivor (2) · witness (1)" in shown(app, "#retrieval-attr-hint")
         await pilot.press("W", "tab")  # any case; completed as the project spells it
         assert app.screen.query_one("#retrieval-attr").value == "role=Witness"
+        await settle(pilot)
+        assert "⏎ 2 quotes" in shown(app, "#retrieval-attr-hint")  # before it is applied
+        assert "quote 1 of 6" in shown(app, "#retrieval-count")
         await pilot.press("enter")
         await settle(pilot)
         assert "role=witness" in shown(app, "#retrieval-filter")

@@ -9,7 +9,7 @@ back to the same list at the same quote.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from weakref import WeakKeyDictionary
 
 from rich.text import Text
@@ -405,10 +405,30 @@ class RetrievalScreen(Screen[tuple[int, int, int] | None]):
 
     @on(Input.Changed, "#retrieval-attr")
     def _attribute_typed(self, event: Input.Changed) -> None:
-        if event.input.has_focus:
-            self.query_one("#retrieval-attr-hint", Label).update(
-                attribute_hint(self.known, event.value)
-            )
+        if not event.input.has_focus:
+            return
+        self.query_one("#retrieval-attr-hint", Label).update(
+            attribute_hint(self.known, event.value)
+        )
+        try:
+            wanted = resolve_attributes(self.known, parse_attribute_filter(event.value))
+        except CodingError:
+            return  # not a whole filter yet: the hint says what may come next
+        self.preview_count(event.value, wanted)
+
+    @work(exclusive=True, group="retrieval-preview")
+    async def preview_count(self, typed: str, wanted: Wanted) -> None:
+        """How many quotes the filter being typed would leave, before it is applied."""
+        where = replace(self.where(), attributes=dict(wanted))
+        try:
+            total = await asyncio.to_thread(self.bench.count_quotes, where)
+        except CodingError:
+            return
+        field_ = self.query_one(f"#{ATTRIBUTE_ID}", AttributeInput)
+        if field_.has_focus and field_.value == typed:
+            hint = attribute_hint(self.known, typed)
+            hint.append(f"  ⏎ {total:,} quote{'' if total == 1 else 's'}", style="bold")
+            self.query_one("#retrieval-attr-hint", Label).update(hint)
 
     @on(AttributeInput.Submitted, "#retrieval-attr")
     def _attribute_applied(self, event: Input.Submitted) -> None:

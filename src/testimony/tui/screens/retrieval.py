@@ -180,7 +180,6 @@ class RetrievalScreen(Screen[tuple[int, int, int] | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#retrieval-attr-hint", Label).display = False
         self.query_one("#retrieval-results", OptionList).focus()
         self.reload(keep_place=True)
 

@@ -7,8 +7,15 @@ import random
 import pytest
 from sqlalchemy import func, select
 
+from testimony.coding.attribute_filter import (
+    AttributeFilterError,
+    format_attribute_filter,
+    known_attributes,
+    parse_attribute_filter,
+    resolve_attributes,
+)
 from testimony.coding.errors import CodingError
-from testimony.coding.retrieval import QuoteFilter
+from testimony.coding.retrieval import QuoteFilter, count_quotes
 from testimony.coding.workbench import ALL, Workbench
 from testimony.db.models import Coding, Memo, Operation
 from testimony.project import Project
@@ -284,3 +291,58 @@ def test_a_theme_without_a_colour_takes_its_parents(project, excerpts, ana):
     assert parent.color and child.color == parent.color
     assert coding.color == parent.color
     assert ana.retrieve(QuoteFilter()).quotes[0].color == parent.color
+
+
+def test_retrieval_takes_either_value_of_one_attribute_and_counts_what_it_pages(
+    project, excerpts, ana
+):
+    with_role = {
+        "INT-002": {"role": "witness", "region": "north"},
+        "INT-003": {"role": "lawyer", "region": "north"},
+        "INT-004": {"role": "survivor", "region": "south"},
+    }
+    for code, attributes in with_role.items():
+        ids = add_interview(project, code, ["He hit me."], attributes=attributes)
+        ana.apply_theme(ids[0], 0, 6, "physical-violence")
+    ana.apply_theme(excerpts[1], 0, 10, "physical-violence")
+    either = QuoteFilter(attributes={"role": ("witness", "lawyer")})
+    assert [q.interview for q in ana.retrieve(either).quotes] == ["INT-002", "INT-003"]
+    north = QuoteFilter(attributes={"role": ("lawyer", "survivor"), "region": "north"})
+    assert [q.interview for q in ana.retrieve(north).quotes] == ["INT-003"]
+    both = QuoteFilter(attributes={"role": ("witness", "lawyer"), "region": "south"})
+    assert ana.retrieve(both).quotes == []
+    with ana.project.session() as s:
+        assert count_quotes(s, either) == 2
+        assert count_quotes(s, QuoteFilter(themes=["violence"], with_subthemes=True)) == 4
+        assert count_quotes(s, QuoteFilter(themes=["violence"])) == 0
+
+
+@pytest.mark.parametrize(
+    ("attributes", "message"),
+    [
+        ({"rol": "witness"}, "no interview has an attribute 'rol' (attributes: role)"),
+        ({"role": "witnes"}, "no interview has role=witnes (role is one of: witness)"),
+        ({"role": "Witness"}, "did you mean role=witness?"),
+    ],
+)
+def test_retrieval_refuses_an_attribute_no_interview_has(
+    project, excerpts, ana, attributes, message
+):
+    add_interview(project, "INT-002", ["He hit me."], attributes={"role": "witness"})
+    with pytest.raises(AttributeFilterError) as caught:
+        ana.retrieve(QuoteFilter(attributes=attributes))
+    assert message in str(caught.value)
+
+
+def test_an_attribute_filter_is_read_and_spelled_as_the_project_spells_it(project, excerpts):
+    add_interview(project, "INT-002", ["He hit me."], attributes={"Role": "field notes"})
+    wanted = parse_attribute_filter(" role = Field Notes ,role=field notes, ")
+    assert wanted == {"role": ("Field Notes", "field notes")}
+    with project.session() as s:
+        known = known_attributes(s)
+    assert known == {"Role": {"field notes": 1}}
+    assert resolve_attributes(known, wanted) == {"Role": ("field notes",)}
+    assert format_attribute_filter({"Role": ("a", "b"), "x": "y"}) == "Role=a, Role=b, x=y"
+    for bad in ("role", "=survivor", "role=", "role=a, region"):
+        with pytest.raises(AttributeFilterError, match="use NAME=VALUE"):
+            parse_attribute_filter(bad)

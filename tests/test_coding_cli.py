@@ -106,3 +106,30 @@ def test_coding_commands_have_help(run, command):
     result = run(command, "--help")
     assert result.exit_code == 0
     assert "Usage: " in result.stdout and "--coder" in result.stdout or command == "codings"
+
+
+def test_codings_attribute_filter_reads_as_the_retrieval_screen_does(project, excerpts, run):
+    ana = Workbench(project, "ana")
+    other = add_interview(project, "INT-002", ["He hit me."], attributes={"role": "witness"})
+    ana.apply_theme(excerpts[1], 0, 10, "physical-violence")
+    ana.apply_theme(other[0], 0, 6, "physical-violence")
+    root = project.root
+
+    def interviews(*options: str) -> list[str]:
+        result = run("--project", root, "codings", "--json", *options)
+        assert result.exit_code == 0, result.stderr
+        return [r["interview"] for r in json.loads(result.stdout)]
+
+    assert interviews("--attribute", "role=Witness") == ["INT-002"]
+    assert interviews("--where", "role=survivor", "--where", "role=witness") == [
+        "INT-001",
+        "INT-002",
+    ]
+    for bad, problem in [
+        ("rol=witness", "no interview has an attribute 'rol' (attributes: role)"),
+        ("role=witnes", "role is one of: survivor, witness"),
+        ("role", "use NAME=VALUE"),
+    ]:
+        result = run("--project", root, "codings", "--attribute", bad)
+        assert result.exit_code == 2 and problem in result.stderr, result.stderr
+        assert result.stdout == ""

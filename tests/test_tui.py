@@ -249,7 +249,7 @@ async def test_retrieval_lists_quotes_and_opens_one_in_context(project, excerpts
         await settle(pilot)
         await pilot.press("t", *"in-laws", "enter")
         await settle(pilot)
-        assert "1 quote" in text_of(app, "#retrieval-count")
+        assert "quote 1 of 1 ·" in text_of(app, "#retrieval-count")
         await pilot.press("enter")
         await settle(pilot)
         assert "INT-001 ¶4/5" in text_of(app, "#location")

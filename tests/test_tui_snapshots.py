@@ -65,6 +65,19 @@ def test_retrieval(app, snap_compare):
     assert snap_compare(app, run_before=retrieve)
 
 
+def test_retrieval_editing_the_attribute_filter(app, snap_compare):
+    """The field with its suggestion, the values that exist, and the field's keys below."""
+
+    async def edit(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        await pilot.press("a", *"role=s")
+        await settle(pilot)
+
+    assert snap_compare(app, run_before=edit)
+
+
 def test_codebook_editor(app, snap_compare):
     assert snap_compare(app, press=["E", "down"], run_before=settle)
 

@@ -1268,10 +1268,12 @@ def code(obj: Context, coder: str | None, key_file: Path | None) -> None:
 @click.option("--interview", "interviews", multiple=True, metavar="ID", help="Only this interview.")
 @click.option(
     "--attribute",
+    "--where",
     "attributes",
     multiple=True,
     metavar="NAME=VALUE",
-    help="Only interviews with this attribute (e.g. role=survivor). Repeatable.",
+    help="Only interviews with this attribute value, e.g. role=survivor (repeatable: values "
+    "of one name are alternatives, different names must all match, as in export --where).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @pass_ctx
@@ -1289,22 +1291,26 @@ def codings(
     The quote is the coded pseudonymized text. Filters combine: codings of
     every --theme given, by any --coder given, in any --interview given.
     """
+    from testimony.coding.attribute_filter import (
+        AttributeFilterError,
+        known_attributes,
+        parse_attribute_pairs,
+        resolve_attributes,
+    )
     from testimony.coding.retrieval import QuoteFilter, iter_quotes
 
-    wanted = {}
-    for item in attributes:
-        name, sep, value = item.partition("=")
-        if not sep or not name:
-            raise click.BadParameter(f"{item!r}: use NAME=VALUE", param_hint="--attribute")
-        wanted[name] = value
-    where = QuoteFilter(
-        themes=list(themes),
-        with_subthemes=subthemes,
-        coders=list(coders),
-        interviews=list(interviews),
-        attributes=wanted,
-    )
     with obj.project.session() as s:
+        try:
+            wanted = resolve_attributes(known_attributes(s), parse_attribute_pairs(attributes))
+        except AttributeFilterError as exc:
+            raise AttributeFilterError(f"--attribute: {exc}") from None
+        where = QuoteFilter(
+            themes=list(themes),
+            with_subthemes=subthemes,
+            coders=list(coders),
+            interviews=list(interviews),
+            attributes=wanted,
+        )
         quotes = list(iter_quotes(s, where))
     if as_json:
         rows = [

@@ -6,11 +6,13 @@ thousandth page costs what the first does and nothing loads the whole project.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 
-from sqlalchemy import ColumnElement, Select, select, tuple_, union_all
+from sqlalchemy import ColumnElement, Select, func, select, tuple_, union_all
 from sqlalchemy.orm import Session
 
+from testimony.coding.attribute_filter import check_attributes
 from testimony.coding.codings import theme_pk
 from testimony.coding.colors import inherited_colors
 from testimony.db.models import (
@@ -60,7 +62,8 @@ class QuoteFilter:
     with_subthemes: bool = False
     coders: list[str] = field(default_factory=list)
     interviews: list[str] = field(default_factory=list)
-    attributes: dict[str, str] = field(default_factory=dict)
+    # name -> value, or name -> several values of which any will do; names must all match
+    attributes: Mapping[str, str | tuple[str, ...]] = field(default_factory=dict)
     important_only: bool = False
 
 
@@ -84,26 +87,7 @@ def retrieve(
     # the page's rows in full, so nothing carries excerpt texts it will not show.
     order = (Coding.excerpt_id, Coding.start, Coding.id)
     conditions: list[ColumnElement[bool]] = []
-    if where.coders:
-        conditions.append(Coding.coder_id.in_(select(Coder.id).where(Coder.name.in_(where.coders))))
-    if where.interviews or where.attributes:
-        interview = (
-            select(Excerpt.interview_id).where(Excerpt.id == Coding.excerpt_id).scalar_subquery()
-        )
-        if where.interviews:
-            conditions.append(
-                interview.in_(select(Interview.id).where(Interview.code.in_(where.interviews)))
-            )
-        for name, value in where.attributes.items():
-            conditions.append(
-                interview.in_(
-                    select(InterviewAttribute.interview_id).where(
-                        InterviewAttribute.name == name, InterviewAttribute.value == value
-                    )
-                )
-            )
-    if where.important_only:
-        conditions.append(Coding.important.is_(True))
+    conditions = _conditions(session, where)
     if after is not None:
         conditions.append(tuple_(*order) > tuple_(*after))
 
@@ -111,9 +95,7 @@ def retrieve(
         return select(*order).where(*conditions, *more).order_by(*order).limit(limit + 1)
 
     if where.themes:
-        ids = {theme_pk(session, t) for t in where.themes}
-        if where.with_subthemes:
-            ids = _with_descendants(session, ids)
+        ids = _theme_ids(session, where)
         walks = [walk(Coding.theme_id == i).subquery() for i in sorted(ids)]
         merged = union_all(*(select(*w.c) for w in walks)).subquery()
         keys = select(*merged.c).order_by(*merged.c).limit(limit + 1)
@@ -165,6 +147,14 @@ def retrieve(
     return QuotePage(quotes, cursor)
 
 
+def count_quotes(session: Session, where: QuoteFilter) -> int:
+    """How many quotes match where (what the pages add up to)."""
+    conditions = _conditions(session, where)
+    if where.themes:
+        conditions.append(Coding.theme_id.in_(sorted(_theme_ids(session, where))))
+    return session.scalar(select(func.count()).select_from(Coding).where(*conditions)) or 0
+
+
 def iter_quotes(session: Session, where: QuoteFilter, page_size: int = PAGE_SIZE):  # noqa: ANN201
     """Every quote matching where, fetched a page at a time."""
     after = None
@@ -174,6 +164,41 @@ def iter_quotes(session: Session, where: QuoteFilter, page_size: int = PAGE_SIZE
         if page.next is None:
             return
         after = page.next
+
+
+def _conditions(session: Session, where: QuoteFilter) -> list[ColumnElement[bool]]:
+    """The filter's conditions on Coding, themes apart (they are walked one by one)."""
+    conditions: list[ColumnElement[bool]] = []
+    if where.coders:
+        conditions.append(Coding.coder_id.in_(select(Coder.id).where(Coder.name.in_(where.coders))))
+    if where.interviews or where.attributes:
+        interview = (
+            select(Excerpt.interview_id).where(Excerpt.id == Coding.excerpt_id).scalar_subquery()
+        )
+        if where.interviews:
+            conditions.append(
+                interview.in_(select(Interview.id).where(Interview.code.in_(where.interviews)))
+            )
+        if where.attributes:
+            check_attributes(session, where.attributes)
+        for name, values in where.attributes.items():
+            values = (values,) if isinstance(values, str) else values
+            conditions.append(
+                interview.in_(
+                    select(InterviewAttribute.interview_id).where(
+                        InterviewAttribute.name == name,
+                        InterviewAttribute.value.in_(values),
+                    )
+                )
+            )
+    if where.important_only:
+        conditions.append(Coding.important.is_(True))
+    return conditions
+
+
+def _theme_ids(session: Session, where: QuoteFilter) -> set[int]:
+    ids = {theme_pk(session, t) for t in where.themes}
+    return _with_descendants(session, ids) if where.with_subthemes else ids
 
 
 def _with_descendants(session: Session, ids: set[int]) -> set[int]:

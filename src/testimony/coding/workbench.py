@@ -13,8 +13,16 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from testimony.coding import (
+    attribute_filter,
+    codebook_edits,
+    codings,
+    memos,
+    oplog,
+    reader,
+    retrieval,
+)
 from testimony.coding import autocode as autocode_service
-from testimony.coding import codebook_edits, codings, memos, oplog, reader, retrieval
 from testimony.coding.coders import coder_id, coders_with_codings
 from testimony.coding.colors import inherited_colors
 from testimony.coding.errors import CodingError
@@ -135,6 +143,13 @@ class Workbench:
         limit: int = retrieval.PAGE_SIZE,
     ) -> retrieval.QuotePage:
         return self._read(lambda s: retrieval.retrieve(s, where, after, limit))
+
+    def count_quotes(self, where: retrieval.QuoteFilter) -> int:
+        return self._read(lambda s: retrieval.count_quotes(s, where))
+
+    def known_attributes(self) -> attribute_filter.Known:
+        """Interview attribute names, their values and how many interviews have each."""
+        return self._read(attribute_filter.known_attributes)
 
     def theme_details(self, theme: str) -> codebook_edits.ThemeDetails:
         return self._read(lambda s: codebook_edits.theme_details(s, theme))

@@ -207,6 +207,7 @@ async def test_back_from_a_quote_in_context_the_list_is_where_it_was(coded):
         await settle(pilot)
         assert "INT-003 ¶1" in shown(app, "#location")
         assert app.screen.query_one(Reader).span[0] == 3  # the quote selected
+        assert "R back to the quotes" in shown(app, "#status")  # the way back is named
         await pilot.press("R")
         await settle(pilot)
         back = app.screen

@@ -448,7 +448,12 @@ class CodingScreen(CodingActions, Screen[None]):
         if not any((c.start, c.end) == (start, end) for c in self.excerpt.codings):
             self.view = ALL
             self.reload_excerpt()
-            self.say("showing every coder's codings, the quote's among them (V changes it)")
+            self.say(
+                "showing every coder's codings, the quote's among them"
+                " (V changes it; R back to the quotes)"
+            )
+        else:
+            self.say("the quote in context: R goes back to the quotes")
         coding = next((c for c in self.excerpt.codings if (c.start, c.end) == (start, end)), None)
         if coding is not None:
             self.query_one(Reader).focused_coding = coding.id

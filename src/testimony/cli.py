@@ -7,7 +7,7 @@ import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 from rich.console import Console, JustifyMethod
@@ -454,7 +454,7 @@ def search(obj: Context, query: str, limit: int, as_json: bool) -> None:
         try:
             hits = search_excerpts(s, query, limit)
         except QueryError as exc:
-            raise click.BadParameter(str(exc), param_hint="QUERY") from None
+            _bad_query(exc)
         where = excerpt_locations(s, [h.excerpt_id for h in hits])
     if as_json:
         click.echo(
@@ -483,6 +483,12 @@ def search(obj: Context, query: str, limit: int, as_json: bool) -> None:
         )
     if not hits:
         click.echo("no excerpts match")
+
+
+def _bad_query(error: Exception) -> NoReturn:
+    """A search query that cannot be understood: one line naming the problem, exit 2."""
+    click.echo(f"testimony: QUERY: {printable(str(error))}", err=True)
+    raise click.exceptions.Exit(2)
 
 
 def _highlight(snippet: str, highlights: list[tuple[int, int]]) -> str:
@@ -1398,7 +1404,7 @@ def autocode(
     try:
         result = bench.autocode(query, theme, unit, list(interviews) or None)
     except QueryError as exc:
-        raise click.BadParameter(str(exc), param_hint="QUERY") from None
+        _bad_query(exc)
     if as_json:
         click.echo(json.dumps(result.__dict__))
         return

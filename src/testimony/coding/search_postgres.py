@@ -5,6 +5,12 @@ Excerpts are indexed with the `testimony_search` text search configuration
 words, as FTS5's unicode61 tokenizer does, so a query finds the same excerpts
 on either backend. Phrases become `<->` sequences, `word*` a `:*` prefix, and
 ts_rank orders the hits (bm25 does on SQLite; the order may differ, the hits do not).
+
+tsquery has no NEAR: its `<N>` is one exact, ordered distance, and its word
+positions are not FTS5's (a hyphenated word takes one more position). So a NEAR
+group asks the index for excerpts holding all its words (`&`), and
+search_match.py, which counts words as FTS5 does, keeps those where they are
+near; the ranking is the index's, the page is filled from the kept ones.
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.orm import Session
 
 from testimony.coding.search import SearchHit, parse_full, with_snippets
+from testimony.coding.search_match import QueryMatcher
+from testimony.coding.search_query import Near, Term, parse
 from testimony.db.models import Excerpt
 
 CONFIG = "testimony_search"
@@ -55,12 +63,23 @@ def tsquery(query: str) -> ColumnElement:
             tail = func.tsquery_phrase(head_query, tail, type_=TSQUERY)
         return tail
 
+    def item(it: Term | Near) -> ColumnElement:
+        # A NEAR group: all its terms, anywhere; search_match.py decides what is near.
+        if isinstance(it, Near):
+            return _combine([term(*t) for t in it.terms], "&&")
+        return term(*it)
+
     found, excluded = parse_full(query)
-    for terms in found:
-        alternatives.append(_combine([term(*t) for t in terms], "&&"))
+    for items in found:
+        alternatives.append(_combine([item(i) for i in items], "&&"))
     combined = _combine(alternatives, "||")
-    for t in excluded:  # && !!term: tsquery_not is the function behind the !! operator
-        combined = combined.op("&&", return_type=TSQUERY)(func.tsquery_not(term(*t), type_=TSQUERY))
+    # && !!term: tsquery_not is the function behind the !! operator. A NEAR group is left
+    # out afterwards, in Python: excerpts holding its words far apart stay in.
+    for it in excluded:
+        if not isinstance(it, Near):
+            combined = combined.op("&&", return_type=TSQUERY)(
+                func.tsquery_not(item(it), type_=TSQUERY)
+            )
     return combined
 
 
@@ -80,20 +99,52 @@ class PostgresSearch:
             select(Excerpt.id, func.ts_rank(_document(), q, 1).label("score"))
             .where(_document().op("@@")(q))
             .order_by(text("score DESC"), Excerpt.id)
-            .limit(limit)
-            .subquery()
         )
+        if parse(query).has_near:
+            rows = _near_page(session, QueryMatcher(query), list(session.execute(ranked)), limit)
+            return with_snippets(query, rows)
+        page = ranked.limit(limit).subquery()
         # The texts are read for the returned rows only; snippets are made as on SQLite.
         rows = session.execute(
-            select(ranked.c.id, ranked.c.score, Excerpt.text)
-            .join(Excerpt, Excerpt.id == ranked.c.id)
-            .order_by(ranked.c.score.desc(), ranked.c.id)
+            select(page.c.id, page.c.score, Excerpt.text)
+            .join(Excerpt, Excerpt.id == page.c.id)
+            .order_by(page.c.score.desc(), page.c.id)
         )
         return with_snippets(query, [(i, float(score), body) for i, score, body in rows])
 
     def matching_ids(self, session: Session, query: str) -> list[int]:
-        return list(
-            session.scalars(
-                select(Excerpt.id).where(_document().op("@@")(tsquery(query))).order_by(Excerpt.id)
-            )
-        )
+        candidates = select(Excerpt.id).where(_document().op("@@")(tsquery(query)))
+        if not parse(query).has_near:
+            return list(session.scalars(candidates.order_by(Excerpt.id)))
+        matcher = QueryMatcher(query)
+        ids = list(session.scalars(candidates))
+        kept = []
+        for chunk in range(0, len(ids), _CHUNK):
+            texts = _texts(session, ids[chunk : chunk + _CHUNK])
+            kept += [i for i, body in texts if matcher.matches(body)]
+        return sorted(kept)
+
+
+_CHUNK = 500
+
+
+def _texts(session: Session, ids: Sequence[int]) -> list[tuple[int, str]]:
+    return list(session.execute(select(Excerpt.id, Excerpt.text).where(Excerpt.id.in_(ids))))
+
+
+def _near_page(
+    session: Session, matcher: QueryMatcher, ranked: list, limit: int
+) -> list[tuple[int, float, str]]:
+    """The first `limit` candidates, in rank order, that hold the query's NEAR groups.
+
+    Texts are read a chunk at a time, the first chunk a little larger than the page,
+    so a page of near hits costs about a page of texts when most candidates are hits.
+    """
+    page: list[tuple[int, float, str]] = []
+    at, size = 0, max(2 * limit, 50)
+    while at < len(ranked) and len(page) < limit:
+        chunk = ranked[at : at + size]
+        bodies = dict(_texts(session, [i for i, _score in chunk]))
+        page += [(i, float(score), bodies[i]) for i, score in chunk if matcher.matches(bodies[i])]
+        at, size = at + size, min(size * 2, _CHUNK * 4)
+    return page[:limit]

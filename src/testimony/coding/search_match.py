@@ -1,0 +1,228 @@
+"""A search query matched against one text in Python, word by word as the indexes match.
+
+Words are compared as the indexes compare them: runs of letters and digits,
+case-folded, accents removed (FTS5's unicode61 with remove_diacritics, and the
+unaccent configuration on PostgreSQL). A word's position is its index among
+the text's words, as in FTS5, so NEAR here means what it means there.
+
+Snippets mark what this finds; autocode codes it; on PostgreSQL, whose tsquery
+has no NEAR of its own, it decides which of the candidates the index found
+hold a NEAR group.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+from testimony.coding.search_query import Item, Near, Term, parse, terms_of
+
+_TOKEN = re.compile(r"(?:[^\W_]|[\u0300-\u036f])+")
+
+Instance = tuple[int, int, int]  # (first word, last word, phrase index)
+
+
+def fold(word: str) -> str:
+    """Lower case without accents, as the indexes compare words."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """The (start, end) offsets of the text's words, in order: a word's index is its position."""
+    return [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+@dataclass(frozen=True)
+class Phrase:
+    words: tuple[str, ...]
+    prefix: bool  # the last word is a prefix
+
+    def matches(self, folded: list[str], at: int) -> bool:
+        if at + len(self.words) > len(folded):
+            return False
+        *head, last = self.words
+        if any(folded[at + k] != word for k, word in enumerate(head)):
+            return False
+        word = folded[at + len(head)]
+        return word.startswith(last) if self.prefix else word == last
+
+
+def _phrase(term: Term) -> Phrase | None:
+    words = tuple(fold(w) for w in _TOKEN.findall(term.phrase))
+    return Phrase(words, term.prefix) if words else None
+
+
+def _pattern(phrase: Phrase) -> re.Pattern[str]:
+    """A phrase as a regex over lower-cased ASCII text: whole words, any separators between."""
+    words = [re.escape(w) for w in phrase.words]
+    if phrase.prefix:
+        words[-1] += r"[^\W_]*"
+    return re.compile(r"(?<![^\W_])" + r"[\W_]+".join(words) + r"(?![^\W_])")
+
+
+@dataclass(frozen=True)
+class Found:
+    """Where a query's words are in one text."""
+
+    words: list[tuple[int, int]]  # every word's (start, end) offsets
+    instances: list[Instance]  # every match of a phrase, in word order
+    starts: dict[int, list[int]]  # phrase index -> its matches' first words, ascending
+
+
+class QueryMatcher:
+    """One query, compiled once, matched against many texts."""
+
+    def __init__(self, query: str) -> None:
+        self.parsed = parse(query)
+        items = [i for items in self.parsed.alternatives for i in items] + self.parsed.excluded
+        phrases = [p for item in items for t in terms_of(item) if (p := _phrase(t))]
+        self.phrases = list(dict.fromkeys(phrases))
+        index = {p: i for i, p in enumerate(self.phrases)}
+        # Each item as the phrase indexes it looks for (an item of punctuation alone: none).
+        self._items: dict[Item, tuple[int, ...]] = {
+            item: tuple(index[p] for t in terms_of(item) if (p := _phrase(t))) for item in items
+        }
+        self._first: dict[str, list[int]] = {}  # first word -> phrases starting with it
+        self._prefixes: list[tuple[str, int]] = []  # one-word prefix phrases
+        for i, phrase in enumerate(self.phrases):
+            if phrase.prefix and len(phrase.words) == 1:
+                self._prefixes.append((phrase.words[0], i))
+            else:
+                self._first.setdefault(phrase.words[0], []).append(i)
+        self._patterns = [_pattern(phrase) for phrase in self.phrases]
+
+    # --- finding phrases ---------------------------------------------------------------
+
+    def find(self, text: str) -> Found:
+        """Every match of every phrase of the query in text."""
+        words = word_spans(text)
+        if text.isascii():  # the common case: lower() keeps every offset, a regex finds all
+            instances = self._ascii_instances(text.lower(), words)
+        else:
+            instances = self._instances([fold(text[a:b]) for a, b in words])
+        starts: dict[int, list[int]] = {}
+        for first, _last, phrase in instances:
+            starts.setdefault(phrase, []).append(first)
+        return Found(words, instances, starts)
+
+    def _starting(self, word: str) -> list[int]:
+        """The phrases that may start at this word."""
+        found = self._first.get(word, [])
+        if self._prefixes:
+            found = found + [i for prefix, i in self._prefixes if word.startswith(prefix)]
+        return found
+
+    def _instances(self, folded: list[str]) -> list[Instance]:
+        """(first word, last word, phrase) of every match, word by word."""
+        instances = []
+        for at, word in enumerate(folded):
+            for index in self._starting(word):
+                if self.phrases[index].matches(folded, at):
+                    instances.append((at, at + len(self.phrases[index].words) - 1, index))
+        return instances
+
+    def _ascii_instances(self, lowered: str, words: list[tuple[int, int]]) -> list[Instance]:
+        """The same as _instances for an ASCII text, with one regex per phrase."""
+        starts = [a for a, _b in words]
+        instances = []
+        for index, pattern in enumerate(self._patterns):
+            for match in pattern.finditer(lowered):
+                first = bisect_left(starts, match.start())
+                instances.append((first, bisect_left(starts, match.end()) - 1, index))
+        instances.sort()
+        return instances
+
+    # --- the query's logic over what was found -----------------------------------------
+
+    def near_clumps(self, group: Near, found: Found) -> list[tuple[int, int, list[Instance]]]:
+        """Each place the group matches: (first word, last word, the matches taking part).
+
+        FTS5's rule: the group matches where, with the match of one phrase starting
+        last at word m, every phrase has a match starting at or before m and ending
+        at most `distance` words before m. Each m is one clump.
+        """
+        phrases = self._items[group]
+        if not phrases or any(p not in found.starts for p in phrases):
+            return []
+        clumps = []
+        for m in sorted({s for p in phrases for s in found.starts[p]}):
+            taking_part: list[Instance] = []
+            for p in phrases:
+                size = len(self.phrases[p].words)
+                starts = found.starts[p]
+                low = bisect_left(starts, m - size - group.distance)
+                high = bisect_right(starts, m)
+                if low == high:
+                    break
+                taking_part += [(s, s + size - 1, p) for s in starts[low:high]]
+            else:
+                # The tightest clump ending here: the latest match of each phrase.
+                latest = {}
+                for instance in taking_part:
+                    latest[instance[2]] = max(latest.get(instance[2], instance), instance)
+                first = min(i[0] for i in latest.values())
+                last = max(i[1] for i in latest.values())
+                clumps.append((first, last, taking_part))
+        return clumps
+
+    def holds(self, item: Item, found: Found) -> bool:
+        """Whether the text holds the item (a term anywhere, a NEAR group somewhere)."""
+        if isinstance(item, Near):
+            return bool(self.near_clumps(item, found))
+        phrases = self._items[item]
+        return bool(phrases) and phrases[0] in found.starts
+
+    def satisfied(self, found: Found) -> list[list[Item]]:
+        """The alternatives the text matches (none when an excluded item is in it)."""
+        if any(self.holds(item, found) for item in self.parsed.excluded):
+            return []
+        return [
+            items
+            for items in self.parsed.alternatives
+            if all(self.holds(item, found) for item in items if self._items[item])
+            and any(self._items[item] for item in items)
+        ]
+
+    def matches(self, text: str) -> bool:
+        """Whether the query finds this text, as the index would."""
+        return bool(self.satisfied(self.find(text)))
+
+    def marked(self, found: Found) -> list[Instance]:
+        """The matches to highlight: every word of the query found, except that a NEAR
+        group's words count only where they are near each other, and left-out words never."""
+        plain = {
+            p
+            for items in self.parsed.alternatives
+            for item in items
+            if not isinstance(item, Near)
+            for p in self._items[item]
+        }
+        marked = {i for i in found.instances if i[2] in plain}
+        for items in self.parsed.alternatives:
+            for item in items:
+                if isinstance(item, Near):
+                    for _first, _last, taking_part in self.near_clumps(item, found):
+                        marked.update(taking_part)
+        return sorted(marked)
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Where the query matches in text, as (start, end) offsets: each term's matches and
+        each NEAR group's clump from its first word to its last, overlaps joined."""
+        found = self.find(text)
+        ranges: list[tuple[int, int]] = []
+        for items in self.satisfied(found):
+            for item in items:
+                if isinstance(item, Near):
+                    ranges += [(a, b) for a, b, _parts in self.near_clumps(item, found)]
+                else:
+                    ranges += [(a, b) for a, b, p in found.instances if p in self._items[item]]
+        joined: list[tuple[int, int]] = []
+        for first, last in sorted(set(ranges)):
+            if joined and first <= joined[-1][1]:
+                joined[-1] = (joined[-1][0], max(last, joined[-1][1]))
+            else:
+                joined.append((first, last))
+        return [(found.words[a][0], found.words[b][1]) for a, b in joined]

@@ -158,6 +158,15 @@ def test_near_in_python_finds_exactly_what_fts5_finds():
             disagreements.append((query, sorted(fts5 ^ python)[:3]))
     assert disagreements == []
     assert found > 500  # the queries find things; agreement on nothing would prove nothing
+    assert 50 < sum(t.isascii() for t in texts) < 350  # both ways of reading words are tried
+
+
+def test_the_fast_word_positions_are_the_snippets_word_positions():
+    rng = random.Random(5)
+    for _ in range(300):
+        text = _random_text(rng) + rng.choice(["", " POLICE_x Fined2 fine-tuned Café"])
+        matcher = QueryMatcher(_random_query(rng))
+        assert matcher._starts(text) == matcher.find(text).starts, text
 
 
 # --- snippets and autocode mark the near words alone -------------------------------------------

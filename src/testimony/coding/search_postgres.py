@@ -1,10 +1,11 @@
 """Full-text search on PostgreSQL: the same query language and hits as SQLite's FTS5.
 
 Excerpts are indexed with the `testimony_search` text search configuration
-(migration 0002): words lower-cased, accents removed, no stemming and no stop
-words, as FTS5's unicode61 tokenizer does, so a query finds the same excerpts
-on either backend. Phrases become `<->` sequences, `word*` a `:*` prefix, and
-ts_rank orders the hits (bm25 does on SQLite; the order may differ, the hits do not).
+(migration 0002; a stored tsvector column since 0008): words lower-cased,
+accents removed, no stemming and no stop words, as FTS5's unicode61 tokenizer
+does, so a query finds the same excerpts on either backend. Phrases become
+`<->` sequences, `word*` a `:*` prefix, and ts_rank orders the hits (bm25 does
+on SQLite; the order may differ, the hits do not).
 
 tsquery has no NEAR: its `<N>` is one exact, ordered distance, and its word
 positions are not FTS5's (a hyphenated word takes one more position). So a NEAR
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, bindparam, func, literal_column, select, text
+from sqlalchemy import ColumnElement, Subquery, bindparam, func, literal_column, select, text
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.orm import Session
 
@@ -34,8 +35,9 @@ def _config() -> ColumnElement:
 
 
 def _document() -> ColumnElement:
-    # Written exactly as the index expression, so the planner uses the GIN index.
-    return func.to_tsvector(_config(), Excerpt.text)
+    # The stored tsvector of migration 0008, GIN-indexed: ts_rank reads it instead of
+    # parsing every matching excerpt's text again.
+    return literal_column("excerpts.search_vector")
 
 
 def _lexeme(word: str) -> str:
@@ -101,8 +103,7 @@ class PostgresSearch:
             .order_by(text("score DESC"), Excerpt.id)
         )
         if parse(query).has_near:
-            rows = _near_page(session, QueryMatcher(query), list(session.execute(ranked)), limit)
-            return with_snippets(query, rows)
+            return with_snippets(query, _near_page(session, query, ranked.subquery(), limit))
         page = ranked.limit(limit).subquery()
         # The texts are read for the returned rows only; snippets are made as on SQLite.
         rows = session.execute(
@@ -113,38 +114,37 @@ class PostgresSearch:
         return with_snippets(query, [(i, float(score), body) for i, score, body in rows])
 
     def matching_ids(self, session: Session, query: str) -> list[int]:
-        candidates = select(Excerpt.id).where(_document().op("@@")(tsquery(query)))
+        found = _document().op("@@")(tsquery(query))
         if not parse(query).has_near:
-            return list(session.scalars(candidates.order_by(Excerpt.id)))
+            return list(session.scalars(select(Excerpt.id).where(found).order_by(Excerpt.id)))
         matcher = QueryMatcher(query)
-        ids = list(session.scalars(candidates))
-        kept = []
-        for chunk in range(0, len(ids), _CHUNK):
-            texts = _texts(session, ids[chunk : chunk + _CHUNK])
-            kept += [i for i, body in texts if matcher.matches(body)]
-        return sorted(kept)
-
-
-_CHUNK = 500
-
-
-def _texts(session: Session, ids: Sequence[int]) -> list[tuple[int, str]]:
-    return list(session.execute(select(Excerpt.id, Excerpt.text).where(Excerpt.id.in_(ids))))
+        rows = session.execute(
+            select(Excerpt.id, Excerpt.text).where(found).order_by(Excerpt.id),
+            execution_options={"yield_per": 1000},
+        )
+        return [i for i, body in rows if matcher.matches(body)]
 
 
 def _near_page(
-    session: Session, matcher: QueryMatcher, ranked: list, limit: int
+    session: Session, query: str, ranked: Subquery, limit: int
 ) -> list[tuple[int, float, str]]:
     """The first `limit` candidates, in rank order, that hold the query's NEAR groups.
 
-    Texts are read a chunk at a time, the first chunk a little larger than the page,
-    so a page of near hits costs about a page of texts when most candidates are hits.
+    The database ranks every candidate (as it must to sort them) and streams them
+    from a server-side cursor with their texts; reading stops once the page is
+    full, so a page costs about a page of texts when most candidates are hits.
     """
+    matcher = QueryMatcher(query)
+    rows = session.execute(
+        select(ranked.c.id, ranked.c.score, Excerpt.text)
+        .join(Excerpt, Excerpt.id == ranked.c.id)
+        .order_by(ranked.c.score.desc(), ranked.c.id),
+        execution_options={"yield_per": max(limit, 50)},
+    )
     page: list[tuple[int, float, str]] = []
-    at, size = 0, max(2 * limit, 50)
-    while at < len(ranked) and len(page) < limit:
-        chunk = ranked[at : at + size]
-        bodies = dict(_texts(session, [i for i, _score in chunk]))
-        page += [(i, float(score), bodies[i]) for i, score in chunk if matcher.matches(bodies[i])]
-        at, size = at + size, min(size * 2, _CHUNK * 4)
+    for chunk in rows.partitions():
+        page += [(i, float(score), body) for i, score, body in chunk if matcher.matches(body)]
+        if len(page) >= limit:
+            break
+    rows.close()
     return page[:limit]

@@ -146,12 +146,13 @@ def test_near_in_python_finds_exactly_what_fts5_finds():
     db = sqlite3.connect(":memory:")
     db.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize='unicode61 remove_diacritics 2')")
     db.executemany("INSERT INTO t(rowid, x) VALUES (?, ?)", enumerate(texts, 1))
-    disagreements, found = [], 0
+    disagreements, found, by_regex = [], 0, 0
     for query in {_random_query(rng) for _ in range(150)}:
         fts5 = {
             r for (r,) in db.execute("SELECT rowid FROM t WHERE t MATCH ?", (_fts5_query(query),))
         }
         matcher = QueryMatcher(query)
+        by_regex += matcher._near_patterns is not None
         python = {i for i, text in enumerate(texts, 1) if matcher.matches(text)}
         found += len(fts5)
         if fts5 != python:
@@ -159,6 +160,7 @@ def test_near_in_python_finds_exactly_what_fts5_finds():
     assert disagreements == []
     assert found > 500  # the queries find things; agreement on nothing would prove nothing
     assert 50 < sum(t.isascii() for t in texts) < 350  # both ways of reading words are tried
+    assert 20 < by_regex < 130  # and both ways of matching ASCII texts
 
 
 def test_the_fast_word_positions_are_the_snippets_word_positions():
@@ -167,6 +169,8 @@ def test_the_fast_word_positions_are_the_snippets_word_positions():
         text = _random_text(rng) + rng.choice(["", " POLICE_x Fined2 fine-tuned Café"])
         matcher = QueryMatcher(_random_query(rng))
         assert matcher._starts(text) == matcher.find(text).starts, text
+        word_by_word = bool(matcher.satisfied(matcher.find(text)))
+        assert matcher.matches(text) == word_by_word, (text, matcher.parsed)
 
 
 # --- snippets and autocode mark the near words alone -------------------------------------------

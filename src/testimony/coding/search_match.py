@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import compress, count, repeat
 from typing import Any
@@ -67,12 +67,31 @@ def _phrase(term: Term) -> Phrase | None:
     return Phrase(words, term.prefix) if words else None
 
 
-def _pattern(phrase: Phrase) -> re.Pattern[str]:
-    """A phrase as a regex over lower-cased ASCII text: whole words, any separators between."""
+def _core(phrase: Phrase) -> str:
+    """A phrase as a regex over lower-cased ASCII text: its words, any separators between."""
     words = [re.escape(w) for w in phrase.words]
     if phrase.prefix:
         words[-1] += r"[^\W_]*"
-    return re.compile(r"(?<![^\W_])" + r"[\W_]+".join(words) + r"(?![^\W_])")
+    return r"[\W_]+".join(words)
+
+
+def _pattern(phrase: Phrase) -> re.Pattern[str]:
+    """A phrase as a regex over lower-cased ASCII text: whole words."""
+    return re.compile(r"(?<![^\W_])" + _core(phrase) + r"(?![^\W_])")
+
+
+def _may_share_a_word(one: Phrase, other: Phrase) -> bool:
+    """Whether some word could match a word of each phrase (so their matches may overlap)."""
+
+    def may_equal(a: str, a_prefix: bool, b: str, b_prefix: bool) -> bool:
+        return a == b or (a_prefix and b.startswith(a)) or (b_prefix and a.startswith(b))
+
+    last_one, last_other = len(one.words) - 1, len(other.words) - 1
+    return any(
+        may_equal(a, one.prefix and i == last_one, b, other.prefix and j == last_other)
+        for i, a in enumerate(one.words)
+        for j, b in enumerate(other.words)
+    )
 
 
 @dataclass(frozen=True)
@@ -105,6 +124,7 @@ class QueryMatcher:
             else:
                 self._first.setdefault(phrase.words[0], []).append(i)
         self._patterns = [_pattern(phrase) for phrase in self.phrases]
+        self._near_patterns = self._near_regexes()
         self._ascii_phrases = [
             Phrase(tuple(w.encode() for w in p.words), p.prefix)
             if all(w.isascii() for w in p.words)
@@ -210,13 +230,48 @@ class QueryMatcher:
         return [
             items
             for items in self.parsed.alternatives
-            if all(self.holds(item, found) for item in items if self._items[item])
-            and any(self._items[item] for item in items)
+            if all(self.holds(item, found) for item in items)
         ]
 
     def matches(self, text: str) -> bool:
         """Whether the query finds this text, as the index would."""
-        return bool(self.satisfied(Found([], [], self._starts(text))))
+        if self._near_patterns is not None and text.isascii():
+            lowered = text.lower()
+            return self._any_alternative(lambda item: self._holds_ascii(item, lowered))
+        found = Found([], [], self._starts(text))
+        return self._any_alternative(lambda item: self.holds(item, found))
+
+    def _any_alternative(self, holds: Callable[[Item], bool]) -> bool:
+        if any(holds(item) for item in self.parsed.excluded):
+            return False
+        return any(all(holds(item) for item in items) for items in self.parsed.alternatives)
+
+    def _holds_ascii(self, item: Item, lowered: str) -> bool:
+        if isinstance(item, Near):
+            assert self._near_patterns is not None
+            return self._near_patterns[item].search(lowered) is not None
+        return any(self._patterns[p].search(lowered) for p in self._items[item])
+
+    def _near_regexes(self) -> dict[Near, re.Pattern[str]] | None:
+        """One regular expression per NEAR group, for ASCII texts: the fast way to filter
+        PostgreSQL's candidates. Exact only for two phrases that can never share a word
+        (police, fine*; not police, polic*): then 'near' is one phrase, at most N words,
+        the other, in either order. None when a group is not so (matching goes word by word).
+        """
+        regexes = {}
+        for items in [*self.parsed.alternatives, self.parsed.excluded]:
+            for item in items:
+                if not isinstance(item, Near):
+                    continue
+                phrases = [self.phrases[p] for p in dict.fromkeys(self._items[item])]
+                if len(phrases) != 2 or _may_share_a_word(*phrases):
+                    return None
+                if not all(w.isascii() for phrase in phrases for w in phrase.words):
+                    return None
+                a, b = (_core(phrase) for phrase in phrases)
+                gap = rf"(?:[\W_]+[^\W_]+){{0,{item.distance}}}[\W_]+"
+                regexes[item] = re.compile(rf"(?<![^\W_])(?:{a}{gap}{b}|{b}{gap}{a})(?![^\W_])")
+        return regexes
 
     def _starts(self, text: str) -> dict[int, list[int]]:
         """Where each phrase starts, in word positions: what matching needs and no more.

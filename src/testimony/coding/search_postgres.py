@@ -131,20 +131,21 @@ def _near_page(
     """The first `limit` candidates, in rank order, that hold the query's NEAR groups.
 
     The database ranks every candidate (as it must to sort them) and streams them
-    from a server-side cursor with their texts; reading stops once the page is
-    full, so a page costs about a page of texts when most candidates are hits.
+    from a server-side cursor with their texts, in growing batches; reading stops
+    once the page is full, so a page costs about a page of texts when most
+    candidates are hits, and a few round trips when few are.
     """
     matcher = QueryMatcher(query)
     rows = session.execute(
         select(ranked.c.id, ranked.c.score, Excerpt.text)
         .join(Excerpt, Excerpt.id == ranked.c.id)
         .order_by(ranked.c.score.desc(), ranked.c.id),
-        execution_options={"yield_per": max(limit, 50)},
+        execution_options={"stream_results": True},
     )
     page: list[tuple[int, float, str]] = []
-    for chunk in rows.partitions():
+    size = max(2 * limit, 50)  # then twice as many each time: few round trips when hits are rare
+    while len(page) < limit and (chunk := rows.fetchmany(size)):
         page += [(i, float(score), body) for i, score, body in chunk if matcher.matches(body)]
-        if len(page) >= limit:
-            break
+        size = min(2 * size, 4000)
     rows.close()
     return page[:limit]

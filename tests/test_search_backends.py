@@ -64,6 +64,10 @@ def _queries(project: Project) -> list[str]:
             at = rng.randrange(len(tokens) - 2)
             pairs.append('"' + " ".join(tokens[at : at + 2]) + '"')
     prefixes = [w[:4] + "*" for w in rng.sample(sorted(words), 12)]
+    near = [  # pairs of common words, some with a prefix, at distances 0 to 12
+        f"NEAR({rng.choice(common)} {w[:4] + '*' if n % 3 == 0 else w}, {n % 13})"
+        for n, w in enumerate(rng.sample(common, 15))
+    ]
     return [
         *common,
         *rare,
@@ -78,6 +82,13 @@ def _queries(project: Project) -> list[str]:
         "police NOT court",
         'husband -"the police"',
         "police AND husband OR brother -mother",
+        *near,
+        "NEAR(police husband)",
+        "police NEAR/3 station*",
+        'NEAR("the police" help*, 8)',
+        "NEAR(husband brother, 20) OR NEAR(mother father, 2)",
+        "police -NEAR(police court, 5)",
+        "NEAR(Ərlan police café, 30)",
     ]
 
 
@@ -86,6 +97,7 @@ def test_every_query_finds_the_same_excerpts_on_both_backends(both):
     where = [_places(p) for p in both]
     queries = _queries(sqlite_project)
     differences = []
+    near_hits = 0
     for query in queries:
         found = []
         for project, places in zip(both, where, strict=True):
@@ -96,8 +108,24 @@ def test_every_query_finds_the_same_excerpts_on_both_backends(both):
             found.append({places[i] for i in ids})
         if found[0] != found[1]:
             differences.append((query, sorted(found[0] ^ found[1])[:3]))
+        near_hits += len(found[0]) if "NEAR" in query else 0
     assert differences == []
+    assert near_hits > 100  # the NEAR queries find things: agreeing on nothing proves nothing
     assert sum(1 for q in queries if q) > 50
+
+
+def test_a_page_of_near_hits_is_the_head_of_the_list_on_both_backends(both):
+    """PostgreSQL filters NEAR in Python after ranking: every page must be the head of the
+    full ranked list, on both backends alike."""
+    for project in both:
+        with project.session() as s:
+            for query in ("NEAR(police husband)", "NEAR(the police, 2)"):
+                everything = [h.excerpt_id for h in search_excerpts(s, query, limit=10_000)]
+                anywhere = search_excerpts(s, query[5:-1].replace(", 2", ""), limit=10_000)
+                assert 3 < len(everything) < len(anywhere), (project.engine.dialect.name, query)
+                for limit in (1, 3, len(everything) - 1, len(everything) + 5):
+                    page = [h.excerpt_id for h in search_excerpts(s, query, limit=limit)]
+                    assert page == everything[:limit], (project.engine.dialect.name, query)
 
 
 def test_a_phrase_is_highlighted_whole_on_both_backends(both):

@@ -63,5 +63,5 @@ def test_the_regex_for_ascii_text_finds_what_the_word_by_word_match_finds():
         make = Snippets(query)
         for text in texts:
             tokens = [(m.start(), m.end()) for m in re.finditer(r"[^\W_]+", text)]
-            by_words = make._instances([text[a:b].lower() for a, b in tokens])
-            assert make._ascii_instances(text.lower(), tokens) == by_words, (query, text)
+            by_words = make.matcher._instances([text[a:b].lower() for a, b in tokens])
+            assert make.matcher._ascii_instances(text.lower(), tokens) == by_words, (query, text)

@@ -7,7 +7,7 @@ import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 from rich.console import Console, JustifyMethod
@@ -446,7 +446,21 @@ def _plain(text: str) -> Text:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @pass_ctx
 def search(obj: Context, query: str, limit: int, as_json: bool) -> None:
-    """Full-text search of the pseudonymized excerpts: words, "phrases", prefix*, OR, NOT."""
+    """Full-text search of the pseudonymized excerpts: words, "phrases", prefix*, OR, NOT, NEAR.
+
+    \b
+      police home            both words, anywhere in the excerpt
+      "protection order"     the phrase
+      regist*                words that start so: registered, registry
+      laughed OR endure      either
+      police NOT court       police, in no excerpt holding court (also: -court)
+      NEAR(police fine*, 5)  police and fine* with at most 5 words between
+                             them, in either order (without ", 5": 10 words)
+      police NEAR/5 fine*    the same, written between the words (NEAR: 10)
+
+    Words match whole, without regard to case or accents (cafe finds café).
+    A query that cannot be read is one line on stderr, exit 2.
+    """
     from testimony.coding.excerpts import excerpt_locations
     from testimony.coding.search import QueryError, search_excerpts
 
@@ -454,7 +468,7 @@ def search(obj: Context, query: str, limit: int, as_json: bool) -> None:
         try:
             hits = search_excerpts(s, query, limit)
         except QueryError as exc:
-            raise click.BadParameter(str(exc), param_hint="QUERY") from None
+            _bad_query(exc)
         where = excerpt_locations(s, [h.excerpt_id for h in hits])
     if as_json:
         click.echo(
@@ -483,6 +497,12 @@ def search(obj: Context, query: str, limit: int, as_json: bool) -> None:
         )
     if not hits:
         click.echo("no excerpts match")
+
+
+def _bad_query(error: Exception) -> NoReturn:
+    """A search query that cannot be understood: one line naming the problem, exit 2."""
+    click.echo(f"testimony: QUERY: {printable(str(error))}", err=True)
+    raise click.exceptions.Exit(2)
 
 
 def _highlight(snippet: str, highlights: list[tuple[int, int]]) -> str:
@@ -1392,7 +1412,8 @@ def autocode(
 ) -> None:
     """Apply a theme to every search hit of QUERY, as one undoable action.
 
-    QUERY is a search query (words, "phrases", prefix*, OR, NOT), as for `search`.
+    QUERY is a search query (words, "phrases", prefix*, OR, NOT, NEAR), as for
+    `search`. With --unit match, a NEAR group is coded from its first word to its last.
     Spans the coder already coded with the theme are left as they are. Undo it
     in `testimony code` with u, like any other action.
     """
@@ -1404,7 +1425,7 @@ def autocode(
     try:
         result = bench.autocode(query, theme, unit, list(interviews) or None)
     except QueryError as exc:
-        raise click.BadParameter(str(exc), param_hint="QUERY") from None
+        _bad_query(exc)
     if as_json:
         click.echo(json.dumps(result.__dict__))
         return

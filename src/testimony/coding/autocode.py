@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -11,7 +10,8 @@ from sqlalchemy.orm import Session
 from testimony.coding import oplog
 from testimony.coding.codings import theme_pk
 from testimony.coding.errors import CodingError
-from testimony.coding.search import backend_for, parse_query
+from testimony.coding.search import backend_for
+from testimony.coding.search_match import QueryMatcher
 from testimony.coding.spans import sentence_at
 from testimony.db.models import Coding, Excerpt, Interview
 
@@ -25,26 +25,30 @@ class AutocodeResult:
     already: int  # spans the coder had already coded with the theme
 
 
-def match_pattern(query: str) -> re.Pattern[str]:
-    """A regular expression finding the query's terms in text, as the search index does."""
-    alternatives = []
-    for terms in parse_query(query):
-        for phrase, prefix in terms:
-            words = [re.escape(w) for w in phrase.split()]
-            pattern = r"\b" + r"\W+".join(words) + (r"\w*" if prefix else r"\b")
-            alternatives.append(pattern)
-    return re.compile("|".join(alternatives), re.IGNORECASE)
+def match_pattern(query: str) -> QueryMatcher:
+    """The query compiled to find its matches in text, word by word as the search index does."""
+    return QueryMatcher(query)
 
 
-def hit_spans(excerpt_text: str, pattern: re.Pattern[str], unit: str) -> list[tuple[int, int]]:
-    """Where to code in one excerpt: each match, the sentences holding one, or all of it."""
-    matches = [m.span() for m in pattern.finditer(excerpt_text) if m.end() > m.start()]
+def hit_spans(excerpt_text: str, matcher: QueryMatcher, unit: str) -> list[tuple[int, int]]:
+    """Where to code in one excerpt: each match (a NEAR group's from its first word to its
+    last), the sentences holding one, or all of it; none where the query does not match."""
+    matches = matcher.spans(excerpt_text)
     if not matches:
         return []
     if unit == "excerpt":
         return [(0, len(excerpt_text))]
-    if unit == "sentence":
-        return sorted({sentence_at(excerpt_text, start) for start, _end in matches})
+    if unit == "sentence":  # a match across sentences is coded with all of them, as one span
+        spans: list[tuple[int, int]] = []
+        for first, last in sorted(
+            (sentence_at(excerpt_text, start)[0], sentence_at(excerpt_text, end - 1)[1])
+            for start, end in matches
+        ):
+            if spans and first < spans[-1][1]:
+                spans[-1] = (spans[-1][0], max(last, spans[-1][1]))
+            else:
+                spans.append((first, last))
+        return spans
     return matches
 
 

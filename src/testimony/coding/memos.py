@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from testimony.coding import oplog
 from testimony.coding.errors import CodingError
 from testimony.coding.excerpts import excerpt_locations
+from testimony.coding.search_match import QueryMatcher
+from testimony.coding.search_query import uses_query_syntax
 from testimony.db.models import Coder, Coding, Excerpt, Interview, Memo, Theme, as_utc, utcnow
 
 TARGETS = ("project", "interview", "excerpt", "theme")
@@ -87,7 +89,10 @@ def set_memo(
 
 
 def list_memos(session: Session, contains: str | None = None, limit: int = 500) -> list[MemoRow]:
-    """Memos, codings' memos too, newest first; with contains, only those holding that text."""
+    """Memos, codings' memos too, newest first; with contains, only those holding that text,
+    or, when it is written as a search query (NEAR(a b), "a phrase", OR…), matching it."""
+    # A query is matched in Python, as on the excerpts (memos are few); QueryError if malformed.
+    matcher = QueryMatcher(contains) if contains and uses_query_syntax(contains) else None
     query = select(Memo, Coder.name).join(Coder, Coder.id == Memo.coder_id)
     on_codings = (
         select(Coding, Coder.name, Theme.name)
@@ -95,7 +100,8 @@ def list_memos(session: Session, contains: str | None = None, limit: int = 500) 
         .join(Theme, Theme.id == Coding.theme_id)
         .where(Coding.memo.is_not(None))
     )
-    if contains:
+    sql_limit = limit if matcher is None else None
+    if contains and matcher is None:
         query = query.where(Memo.text.icontains(contains, autoescape=True))
         on_codings = on_codings.where(Coding.memo.icontains(contains, autoescape=True))
     memos = [
@@ -109,15 +115,19 @@ def list_memos(session: Session, contains: str | None = None, limit: int = 500) 
             m.target_id if m.target_type == "excerpt" else None,
         )
         for m, coder in session.execute(
-            query.order_by(Memo.updated_at.desc(), Memo.id.desc()).limit(limit)
+            query.order_by(Memo.updated_at.desc(), Memo.id.desc()).limit(sql_limit)
         )
     ]
     memos += [
         MemoRow(
             c.id, "coding", str(c.id), coder, c.memo or "", c.created_at, c.excerpt_id, "", theme
         )
-        for c, coder, theme in session.execute(on_codings.order_by(Coding.id.desc()).limit(limit))
+        for c, coder, theme in session.execute(
+            on_codings.order_by(Coding.id.desc()).limit(sql_limit)
+        )
     ]
+    if matcher is not None:
+        memos = [m for m in memos if matcher.matches(m.text)]
     memos = sorted(memos, key=lambda m: as_utc(m.updated_at), reverse=True)[:limit]
     where = excerpt_locations(session, [m.excerpt_id for m in memos if m.excerpt_id is not None])
     return [

@@ -1,20 +1,21 @@
 """Full-text search over pseudonymized excerpts, behind one interface for every backend.
 
-The query language is small and the same everywhere: words (all must match),
-"quoted phrases", prefix* words, and OR between alternatives.
+The query language (search_query.py) is small and the same everywhere: words
+(all must match), "quoted phrases", prefix* words, OR between alternatives,
+NOT word, and NEAR(word word, N) for words close to each other.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-_TOKEN = re.compile(r'"(?P<phrase>[^"]*)"|(?P<word>[^\s"]+)')
-_WORD_CHARS = re.compile(r"[\w]+(?:['’][\w]+)*", re.UNICODE)
+from testimony.coding.search_query import Item, Near, QueryError, Term, parse
+
+__all__ = ["QueryError", "SearchHit", "Term", "parse_full", "parse_query", "search_excerpts"]
 
 
 @dataclass(frozen=True)
@@ -27,10 +28,6 @@ class SearchHit:
     highlights: list[tuple[int, int]] = field(default_factory=list)
 
 
-class QueryError(ValueError):
-    """The search query cannot be understood."""
-
-
 class SearchBackend(Protocol):
     def search(self, session: Session, query: str, limit: int = 50) -> list[SearchHit]: ...
 
@@ -39,60 +36,36 @@ class SearchBackend(Protocol):
         ...
 
 
-Term = tuple[str, bool]  # (phrase, is_prefix)
+def parse_query(query: str) -> list[list[Item]]:
+    """Alternatives (split at OR), each a list of terms and NEAR groups to find."""
+    return parse(query).alternatives
 
 
-def parse_query(query: str) -> list[list[Term]]:
-    """Alternatives (split at OR), each a list of (phrase, is_prefix) terms to find."""
-    return parse_full(query)[0]
-
-
-def parse_full(query: str) -> tuple[list[list[Term]], list[Term]]:
-    """The alternatives to find, and the terms no hit may contain (NOT word, -word).
-
-    AND between words is what a space means already; OR splits alternatives; NOT
-    (or a leading -) leaves out every excerpt holding the next word or phrase,
-    whichever alternative it was written in.
-    """
-    alternatives: list[list[Term]] = [[]]
-    excluded: list[Term] = []
-    negate = False
-    for match in _TOKEN.finditer(query):
-        word = match.group("word")
-        if word in ("OR", "AND", "NOT", "-"):
-            if word == "OR":
-                alternatives.append([])
-            negate = word in ("NOT", "-")
-            continue
-        raw = match.group("phrase") if match.group("phrase") is not None else word
-        if word is not None and word.startswith("-"):
-            negate, raw = True, word[1:]
-        prefix = raw.endswith("*") and match.group("phrase") is None
-        words = _WORD_CHARS.findall(raw)
-        if words:
-            (excluded if negate else alternatives[-1]).append((" ".join(words), prefix))
-        negate = False
-    alternatives = [a for a in alternatives if a]
-    if not alternatives:
-        raise QueryError(
-            "the search query has no words to find"
-            + (" (NOT and - only leave words out)" if excluded else "")
-        )
-    return alternatives, excluded
+def parse_full(query: str) -> tuple[list[list[Item]], list[Item]]:
+    """The alternatives to find, and the items no hit may hold (NOT word, -word)."""
+    parsed = parse(query)
+    return parsed.alternatives, parsed.excluded
 
 
 def _fts5_term(phrase: str, prefix: bool) -> str:
     return '"' + phrase.replace('"', '""') + '"' + ("*" if prefix else "")
 
 
+def _fts5_item(item: Item) -> str:
+    if isinstance(item, Near):
+        return "NEAR(" + " ".join(_fts5_term(*t) for t in item.terms) + f", {item.distance})"
+    return _fts5_term(*item)
+
+
 def _fts5_query(query: str) -> str:
+    """The FTS5 MATCH expression, built from the parsed query: every user word is quoted."""
     alternatives, excluded = parse_full(query)
     found = " OR ".join(
-        "(" + " AND ".join(_fts5_term(*term) for term in terms) + ")" for terms in alternatives
+        "(" + " AND ".join(_fts5_item(item) for item in items) + ")" for items in alternatives
     )
     if not excluded:
         return found
-    return f"({found}) NOT (" + " OR ".join(_fts5_term(*term) for term in excluded) + ")"
+    return f"({found}) NOT (" + " OR ".join(_fts5_item(item) for item in excluded) + ")"
 
 
 class SqliteSearch:

@@ -14,6 +14,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from testimony.coding.memos import MemoRow
+from testimony.coding.search import QueryError
 from testimony.coding.workbench import Workbench
 from testimony.counts import counted
 from testimony.tui.widgets.footer import Footer
@@ -87,7 +88,11 @@ class MemoListScreen(Screen[MemoRow | None]):
 
     @work(exclusive=True, group="memos")
     async def load(self, contains: str) -> None:
-        self.memos = await asyncio.to_thread(self.bench.memos, contains.strip() or None)
+        error = ""
+        try:
+            self.memos = await asyncio.to_thread(self.bench.memos, contains.strip() or None)
+        except QueryError as exc:  # a filter written as a search query, not yet well formed
+            self.memos, error = [], str(exc)
         results = self.query_one("#memo-results", OptionList)
         results.clear_options()
         results.add_options(Option(memo_label(m)) for m in self.memos)
@@ -98,4 +103,4 @@ class MemoListScreen(Screen[MemoRow | None]):
             message = f"{counted(count, 'memo')}, newest first"
         else:
             message = f"no memo holds “{contains.strip()}”" if contains.strip() else NONE_YET
-        self.query_one("#memo-count", Label).update(message)
+        self.query_one("#memo-count", Label).update(error or message)

@@ -62,7 +62,9 @@ class SearchScreen(Screen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box"):
             yield Label(
-                'Search: words, "phrases", prefix*, OR, NOT word (or -word)', id="search-help"
+                'Search: words, "phrases", prefix*, OR, NOT word (or -word)\n'
+                "NEAR(a b, 5): a and b, at most 5 words between them, in either order",
+                id="search-help",
             )
             yield Input(value=self.initial, placeholder="search the excerpts…", id="search-query")
             yield Label("", id="search-count")

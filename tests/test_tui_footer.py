@@ -99,3 +99,19 @@ async def test_a_screen_resized_while_covered_is_laid_out_again_when_it_is_back(
         assert reader.region.right <= 80  # laid out for the new size, not the old one
         footer = coding.query_one(Footer)
         assert footer.region.y == 23 and footer.region.width == 80
+
+
+async def test_what_the_app_builds_at_start_is_left_out_of_full_collections_until_it_quits(
+    project, excerpts
+):
+    import gc
+
+    app = CodingApp(Workbench(project, "ana"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        frozen = gc.get_freeze_count()
+        assert frozen > 1000  # the widgets, styles and modules, at least
+        gc.collect()
+        assert gc.get_freeze_count() >= frozen  # a collection leaves them be
+    assert gc.get_freeze_count() == 0  # quitting gives it all back to the collector

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import resource
@@ -31,11 +32,13 @@ from pathlib import Path
 
 SIZE = (120, 40)
 QUERY = "police fine*"
+WIDE_QUERY = "police"
 TARGETS = {  # the limits on the big project, in ms (memory in MB)
     "open to first usable screen": 1500,
     "next excerpt": 50,
     "apply a theme (shown and committed)": 50,
     "search results (query typed in the open screen)": 100,
+    "search results for 'police'": 100,
     "open the search screen": None,
     "search screen reopened on the last query": None,
     "retrieval, first rows": 300,
@@ -73,6 +76,7 @@ async def one_run(folder: Path, theme: str, times: dict[str, list[float]]) -> No
     from testimony.tui.screens.retrieval import RetrievalScreen
     from testimony.tui.screens.search import SearchScreen
 
+    gc.collect()  # each run opens on a clean heap, as a fresh process would
     started = time.perf_counter()
     project = Project.open(folder)
     app = CodingApp(Workbench(project, "bench"))
@@ -114,6 +118,13 @@ async def one_run(folder: Path, theme: str, times: dict[str, list[float]]) -> No
         times["search results (query typed in the open screen)"].append(
             time.perf_counter() - started
         )
+        # A word in a fifth of the big project: a full first page on both projects, and
+        # bm25 worked out for 18,432 excerpts on the big one against 21.
+        await pilot.pause()
+        started = time.perf_counter()
+        search.query_one("#search-query").value = WIDE_QUERY
+        await until(lambda: search.query_text == WIDE_QUERY and bool(search.hits))
+        times[f"search results for '{WIDE_QUERY}'"].append(time.perf_counter() - started)
         await pilot.press("escape")
         await pilot.pause()
 

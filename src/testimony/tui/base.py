@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from typing import TypeVar
 
@@ -41,6 +42,30 @@ class TestimonyApp(App[ReturnType]):
     def __init__(self) -> None:
         super().__init__()
         responsive_threads()
+        self._heap_frozen = False
+
+    def on_ready(self) -> None:
+        self.settle_heap()
+
+    def settle_heap(self) -> None:
+        """Leave what the app has built so far out of Python's full collections.
+
+        A full (oldest-generation) collection walks every object alive: 125 ms on a
+        100,000-excerpt project, 71 ms on a small one, and it comes due every few
+        thousand allocations, so now and then a key press waited for one. The widgets,
+        styles and caches the app builds at start live until it quits; frozen, they
+        are skipped, and a full collection takes well under a millisecond. Called once
+        the first screen is drawn and again once the coding screen's lists are in.
+        Nothing is collected first (that is the pause avoided): what was garbage then
+        waits for on_unmount, which gives everything back to the collector.
+        """
+        gc.freeze()
+        self._heap_frozen = True
+
+    def on_unmount(self) -> None:
+        if self._heap_frozen:
+            gc.unfreeze()
+            self._heap_frozen = False
 
     @property
     def _background_screens(self) -> list[Screen]:

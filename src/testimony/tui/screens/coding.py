@@ -120,6 +120,7 @@ class CodingScreen(CodingActions, Screen[None]):
         self.keys: dict[str, str] = {}
         self.bound_theme_keys: list[str] = []
         self.last_search: tuple[str, int] = ("", 0)  # the query, the hit to highlight next
+        self._lists_loaded = False  # the first full load of the lists has come in
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
@@ -265,6 +266,11 @@ class CodingScreen(CodingActions, Screen[None]):
         else:
             listing.set_interviews(interviews, self.excerpt.interview if self.excerpt else None)
         self.set_themes(themes)
+        if only is None and not self._lists_loaded:
+            self._lists_loaded = True
+            settle = getattr(self.app, "settle_heap", None)
+            if settle is not None:
+                self.call_after_refresh(settle)  # what stays until quitting is built now
 
     def refresh_current(self) -> None:
         """After a coding action on the excerpt shown: its interview's row and the counts."""

@@ -133,7 +133,8 @@ class CodebookEditor(Screen[None]):
             self.say(f"nothing to {which}")
             return
         self.reload()
-        self.say(f"{'undid' if which == 'undo' else 'redid'}: {done.summary}")
+        verb = "Undid" if which == "undo" else "Redid"
+        self.say(f"{verb}: {done.description or done.summary}")
 
     def action_add(self, under_current: bool) -> None:
         current = self.current() if under_current else None

@@ -190,10 +190,10 @@ class CodingActions(_Host):
         self.query_one(Reader).action_collapse()
 
     def action_undo(self) -> None:
-        self._history(self.bench.undo, "undid", "nothing to undo")
+        self._history(self.bench.undo, "Undid", "nothing to undo")
 
     def action_redo(self) -> None:
-        self._history(self.bench.redo, "redid", "nothing to redo")
+        self._history(self.bench.redo, "Redid", "nothing to redo")
 
     def _history(
         self, operation: Callable[[], OperationDone | None], verb: str, nothing: str
@@ -211,7 +211,7 @@ class CodingActions(_Host):
             self.open_excerpt(done.excerpt_ids[0])  # show where the change was
         else:
             self.reload_excerpt()
-        self.say(f"{verb}: {done.summary}")
+        self.say(f"{verb}: {done.description or done.summary}")
         if done.action.startswith("theme-"):
             self.refresh_lists()  # a codebook edit may change counts anywhere
         else:

@@ -59,6 +59,18 @@ class CodingActions(_Host):
             return None
         return next((c for c in self.excerpt.codings if c.id == reader.focused_coding), None)
 
+    def nothing_selected(self, key: str) -> bool:
+        """A theme's key (or ⏎) with only a cursor in the text codes nothing: a stray key
+        would leave a one-word coding in the counts. The word under the cursor is selected
+        instead, so the same key again codes that word; True when nothing was selected."""
+        reader = self.query_one(Reader)
+        if self.excerpt is None or not reader.selection.collapsed:
+            return False
+        reader.select_cursor_word()
+        word = self.excerpt.text[slice(*reader.span)]
+        self.say(f"nothing selected yet: {key} again codes “{word}”, S the sentence, A all")
+        return True
+
     def action_cycle_coding(self, step: int) -> None:
         if self.excerpt is None or not self.excerpt.codings:
             self.say("this excerpt has no codings in this view")
@@ -188,6 +200,15 @@ class CodingActions(_Host):
 
     def action_collapse(self) -> None:
         self.query_one(Reader).action_collapse()
+
+    def action_word(self, words: int) -> None:
+        self.query_one(Reader).action_word(words)
+
+    def action_extend(self, words: int) -> None:
+        self.query_one(Reader).action_extend(words)
+
+    def action_sentence(self, direction: int) -> None:
+        self.query_one(Reader).action_sentence(direction)
 
     def action_undo(self) -> None:
         self._history(self.bench.undo, "Undid", "nothing to undo")

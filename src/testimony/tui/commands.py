@@ -51,6 +51,13 @@ CODING_COMMANDS = [
     ("Select sentence", "", "select_sentence"),
     ("Select whole excerpt", "", "select_all"),
     ("Unselect", "", "collapse"),
+    ("Cursor to the next word", "selects nothing; a theme's key then asks first", "word(1)"),
+    ("Cursor to the previous word", "", "word(-1)"),
+    ("Extend the selection a word on", "", "extend(1)"),
+    ("Extend the selection a word back", "", "extend(-1)"),
+    ("Extend the selection to the sentence's end", "or to the next sentence's end", "sentence(1)"),
+    ("Extend the selection to the sentence's start", "", "sentence(-1)"),
+    ("Quit", "your place is kept for next time", "app.quit"),
 ]
 
 

@@ -314,16 +314,18 @@ async def test_the_codebook_editor_adds_and_renames_themes(project, excerpts):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("E")
         await settle(pilot)
-        await pilot.press("a", *"Neighbours", "enter")  # under the first theme
+        await pilot.press("r", "ctrl+u", *"Forms of abuse", "enter")  # the first theme
         await settle(pilot)
-        await pilot.press("r", "ctrl+u", *"Forms of abuse", "enter")
+        await pilot.press("a", *"Neighbours", "enter")  # under it; the cursor goes to it
+        await settle(pilot)
+        await pilot.press("r", "ctrl+u", *"Neighbours' help", "enter")
         await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)
         labels = [str(n.label) for n in tree_nodes(app.screen.query_one("#codebook").root)]
-    assert any("Neighbours" in label for label in labels)
+    assert any("Neighbours' help" in label for label in labels)
     rows = {t.id: t for t in Workbench(project, "ana").themes()}
-    assert rows["neighbours"].parent == "violence"
+    assert (rows["neighbours"].name, rows["neighbours"].parent) == ("Neighbours' help", "violence")
     assert rows["violence"].name == "Forms of abuse"
 
 

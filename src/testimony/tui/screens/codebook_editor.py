@@ -113,13 +113,17 @@ class CodebookEditor(Screen[None]):
     def _enter(self) -> None:
         self.action_rename()
 
-    def change(self, work: Callable[[], object], done: str) -> None:
+    def change(self, work: Callable[[], object], done: str, then: str | None = None) -> None:
+        """Make an edit and show it. The cursor goes to then (the theme a merge or delete
+        left the codings on) or to the theme id the edit returns (one just added)."""
         try:
-            work()
+            result = work()
         except CodingError as exc:
             self.say(str(exc))
             return
         self.reload()
+        if then is not None or isinstance(result, str):
+            self.query_one(CodebookTree).highlight(then or str(result))
         self.say(f"{done} (u undoes)")
 
     def action_history(self, which: str) -> None:
@@ -226,7 +230,9 @@ class CodebookEditor(Screen[None]):
 
         def merge(target: str | None) -> None:
             if target:
-                self.change(lambda: self.bench.merge_themes(row.id, target), f"merged {row.name}")
+                self.change(
+                    lambda: self.bench.merge_themes(row.id, target), f"merged {row.name}", target
+                )
 
         others = [t for t in self.themes if t.id != row.id]
         self.app.push_screen(ThemePicker(others, f"Merge {row.name} into"), merge)
@@ -244,6 +250,7 @@ class CodebookEditor(Screen[None]):
                 self.change(
                     lambda: self.bench.delete_theme(row.id, move_codings_to=target),
                     f"deleted {row.name}; its codings moved",
+                    target,
                 )
 
         others = [t for t in self.themes if t.id != row.id]

@@ -40,9 +40,9 @@ keys "!"
 wait_for "marked important"
 # u and U say what they take back and do again, with the theme's name and the place.
 keys u
-wait_for "Undid: marked the coding “Economic violence” on"
+wait_for "Undid: marked “Economic violence” important"
 keys U
-wait_for "Redid: marked the coding “Economic violence” on"
+wait_for "Redid: marked “Economic violence” important"
 capture coded
 grep -qF "Economic violence" "$shot" || { echo "FAIL: no coding shown" >&2; exit 1; }
 # The excerpt is read in context: the end of ¶2 above it, the start of ¶4 below, dimmed;

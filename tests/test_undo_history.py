@@ -41,7 +41,7 @@ def test_each_coding_and_memo_action_is_told_with_theme_names_and_places(bench, 
         "wrote a memo on interview INT-002",
         "wrote a memo on INT-001 ¶3",
         "wrote a memo on “Economic violence” (8 words of INT-001 ¶2)",
-        "marked the coding “Economic violence” on 8 words of INT-001 ¶2 important",
+        "marked “Economic violence” important (8 words of INT-001 ¶2)",
         "changed “Physical violence” to “Economic violence” on 8 words of INT-001 ¶2",
         "coded “Physical violence” on 8 words of INT-001 ¶2",
     ]
@@ -83,3 +83,30 @@ def test_codebook_edits_are_told_with_the_names_of_the_themes(bench, excerpts):
         "renamed “Neighbours” to “Neighbours' help”",
         "added the theme “Neighbours”",
     ]
+
+
+def test_undo_and_redo_from_the_shell_say_what_they_did_and_exit_1_when_nothing_is_left(
+    project, excerpts, run
+):
+    import json
+
+    root = project.root
+    run("--project", root, "autocode", "police", "--theme", "police-dismissal", "--coder", "ana")
+    undone_ = run("--project", root, "undo", "--coder", "ana")
+    assert undone_.exit_code == 0
+    assert undone_.stdout == (
+        "Undid: coded “Dismissal and not taken seriously” on 1 search hit in 1 excerpt ('police')\n"
+    )
+    assert json.loads(run("--project", root, "codings", "--json").stdout) == []
+    nothing = run("--project", root, "undo", "--coder", "ana")
+    assert (nothing.exit_code, nothing.stderr) == (1, "testimony: ana has nothing to undo\n")
+    redone = json.loads(run("--project", root, "redo", "--coder", "ana", "--json").stdout)
+    assert (redone["action"], redone["coder"], redone["excerpts"]) == (
+        "autocode",
+        "ana",
+        [excerpts[2]],
+    )
+    assert [r["theme"] for r in json.loads(run("--project", root, "codings", "--json").stdout)] == [
+        "police-dismissal"
+    ]
+    assert run("--project", root, "undo", "--coder", "ben").exit_code == 1  # not ana's log

@@ -70,7 +70,7 @@ def _coding(action: str, item: dict, names: _Names) -> str | None:
         return f"changed “{names.theme(before['theme_id'])}” to “{theme}” on {where}"
     if action == "important":
         mark = "important" if after["important"] else "not important"
-        return f"marked the coding “{theme}” on {where} {mark}"
+        return f"marked “{theme}” {mark} ({where})"
     if action == "memo":
         return f"{_memo_verb(before.get('memo'), after.get('memo'))} on “{theme}” ({where})"
     return None

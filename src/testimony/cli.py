@@ -162,9 +162,12 @@ def main() -> None:
 
 def _add_commands() -> None:
     """Command groups kept in modules of their own."""
+    from testimony.cli_undo import redo_command, undo_command
     from testimony.cli_vault import vault_group
 
     cli.add_command(vault_group)
+    cli.add_command(undo_command)
+    cli.add_command(redo_command)
 
 
 # --- project ---------------------------------------------------------------------------------
@@ -1388,7 +1391,7 @@ def autocode(
 
     QUERY is a search query (words, "phrases", prefix*, OR, NOT), as for `search`.
     Spans the coder already coded with the theme are left as they are. Undo it
-    in `testimony code` with u, like any other action.
+    with `testimony undo`, or u in `testimony code`, like any other action.
     """
     from testimony.coding.search import QueryError
     from testimony.coding.workbench import Workbench

@@ -13,10 +13,7 @@ from textual.widgets import Input, Label
 class GoToExcerpt(ModalScreen[int | None]):
     """Returns the excerpt number typed, or None."""
 
-    DEFAULT_CSS = """
-    GoToExcerpt { align: center middle; }
-    #goto { width: 40; height: auto; border: round $accent; background: $surface; padding: 0 1; }
-    """
+    CSS_PATH = "goto.tcss"
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
     def __init__(self, interview: str, last: int) -> None:

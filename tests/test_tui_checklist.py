@@ -137,12 +137,13 @@ async def test_memos_on_a_coding_an_excerpt_an_interview_a_theme_and_the_project
         await settle(pilot)
         assert "memo on the project saved" in text_of(app, "#status")
         bench = Workbench(project, "ana")
-        assert [(m.target_type, m.text) for m in sorted(bench.memos(), key=lambda m: m.text)] == [
-            ("coding", "coding note"),
-            ("excerpt", "excerpt note"),
-            ("interview", "interview note"),
-            ("project", "project note"),
-            ("theme", "theme note"),
+        memos = sorted(bench.memos(), key=lambda m: m.text)
+        assert [(m.target_type, m.coder, m.text) for m in memos] == [
+            ("coding", "ana", "coding note"),
+            ("excerpt", "ana", "excerpt note"),
+            ("interview", "ana", "interview note"),
+            ("project", "ana", "project note"),
+            ("theme", "ana", "theme note"),
         ]
         await pilot.press("L")
         await settle(pilot)
@@ -154,6 +155,51 @@ async def test_memos_on_a_coding_an_excerpt_an_interview_a_theme_and_the_project
         await settle(pilot)
         assert text_of(app, "#status").startswith("Undid: wrote a memo on the project")
         assert bench.memo("project", None) == ""
+
+
+async def test_every_kind_of_action_is_undone_after_the_app_was_closed_and_reopened(
+    project, excerpts
+):
+    app = CodingApp(Workbench(project, "ana"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "S", "1", "exclamation_mark", "m", *"note", "ctrl+s")
+        await pilot.press("M", *"pauses", "ctrl+s", "C", *"economic viol", "enter")
+        await settle(pilot)
+        await pilot.press("q")
+    assert stored_codings(project) == [
+        (excerpts[1], 0, 35, "economic-violence", "ana", True, "note")
+    ]
+    root = project.root
+    project.close()
+    reopened = Project.open(root)
+    try:
+        app = CodingApp(Workbench(reopened, "ana"))
+        steps = [
+            ("Undid: changed “Physical violence” to “Economic violence” on 8 words of INT-001 ¶2",
+             [(excerpts[1], 0, 35, "physical-violence", "ana", True, "note")], "pauses"),
+            ("Undid: wrote a memo on interview INT-001",
+             [(excerpts[1], 0, 35, "physical-violence", "ana", True, "note")], ""),
+            ("Undid: wrote a memo on “Physical violence” (8 words of INT-001 ¶2)",
+             [(excerpts[1], 0, 35, "physical-violence", "ana", True, None)], ""),
+            ("Undid: marked “Physical violence” important (8 words of INT-001 ¶2)",
+             [(excerpts[1], 0, 35, "physical-violence", "ana", False, None)], ""),
+            ("Undid: coded “Physical violence” on 8 words of INT-001 ¶2", [], ""),
+        ]  # fmt: skip
+        async with app.run_test(size=(140, 30)) as pilot:
+            for message, codings, interview_memo in steps:
+                await pilot.press("u")
+                await settle(pilot)
+                assert text_of(app, "#status").startswith(message)
+                assert stored_codings(reopened) == codings
+                assert Workbench(reopened, "ana").memo("interview", "INT-001") == interview_memo
+            await pilot.press("u")
+            assert "nothing to undo" in text_of(app, "#status")
+            await pilot.press("U")
+            await settle(pilot)
+            assert "Physical violence" in text_of(app, "#codings")
+            assert len(stored_codings(reopened)) == 1
+    finally:
+        reopened.close()
 
 
 # --- the codebook editor ----------------------------------------------------------------------

@@ -1183,12 +1183,15 @@ def keys_cmd(as_json: bool) -> None:
 @cli.command()
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
 @click.option("--no-tui", is_flag=True, help="Build the project and print its path; no screen.")
-@click.option("--coder", metavar="NAME", help="Code as NAME (default: the demo's coder, ana).")
+@click.option(
+    "--coder", metavar="NAME", help="Code as NAME (default: $TESTIMONY_CODER, else morgan)."
+)
 def demo(directory: Path | None, no_tui: bool, coder: str | None) -> None:
     """Build the demo project from the shipped codebooks/ and corpus/ and open it for coding.
 
     It goes in ./testimony-demo unless DIR is given, and is reused when it
-    exists. Two coders (ana and ben) have coded part of it already. q quits.
+    exists. Two coders (morgan and quinn) have coded part of it already; you
+    code as morgan unless --coder or $TESTIMONY_CODER say otherwise. q quits.
     """
     from testimony.demo import build_demo
 

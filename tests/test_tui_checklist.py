@@ -128,7 +128,9 @@ async def test_memos_on_a_coding_an_excerpt_an_interview_a_theme_and_the_project
     app = CodingApp(Workbench(project, "ana"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("j", "S", "1", "m", *"coding note", "ctrl+s")  # the coding in focus
-        await pilot.press("k", "m", *"excerpt note", "ctrl+s")  # no coding: the excerpt
+        await pilot.press("ctrl+p", *"excerpt memo", "enter")  # though a coding is in focus
+        await settle(pilot)
+        await pilot.press(*"excerpt note", "ctrl+s")
         await pilot.press("M", *"interview note", "ctrl+s")
         await pilot.press("tab", "tab", "down", "m", *"theme note", "ctrl+s")  # the codebook
         await pilot.press("ctrl+p", *"project memo", "enter")
@@ -140,7 +142,7 @@ async def test_memos_on_a_coding_an_excerpt_an_interview_a_theme_and_the_project
         memos = sorted(bench.memos(), key=lambda m: m.text)
         assert [(m.target_type, m.coder, m.text) for m in memos] == [
             ("coding", "ana", "coding note"),
-            ("excerpt", "ana", "excerpt note"),
+            ("excerpt", "ana", "excerpt note"),  # on ¶2, where the coding is
             ("interview", "ana", "interview note"),
             ("project", "ana", "project note"),
             ("theme", "ana", "theme note"),
@@ -148,6 +150,7 @@ async def test_memos_on_a_coding_an_excerpt_an_interview_a_theme_and_the_project
         await pilot.press("L")
         await settle(pilot)
         assert "5 memos" in text_of(app, "#memo-count")
+        assert next(m for m in memos if m.target_type == "excerpt").place == "INT-001 ¶2"
         await pilot.press(*"interview")
         await settle(pilot)
         assert "1 memo" in text_of(app, "#memo-count")

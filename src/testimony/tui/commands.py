@@ -28,6 +28,7 @@ CODING_COMMANDS = [
     ("Change theme of coding…", "the coding in focus", "change_coding"),
     ("Mark coding important", "toggle, on the coding in focus", "toggle_important"),
     ("Memo…", "on the coding in focus, else on the excerpt", "memo"),
+    ("Excerpt memo…", "on the excerpt, even with a coding in focus", "excerpt_memo"),
     ("Interview memo…", "", "interview_memo"),
     ("Project memo…", "a memo on the whole project", "project_memo"),
     ("Memo list…", "every memo, searchable; Enter opens where it was written", "memo_list"),

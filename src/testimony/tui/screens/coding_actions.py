@@ -150,6 +150,11 @@ class CodingActions(_Host):
 
         self.app.push_screen(MemoEditor(f"the coding {coding.theme_name}", coding.memo or ""), save)
 
+    def action_excerpt_memo(self) -> None:
+        """A memo on the excerpt itself, even with a coding in focus (m would take that)."""
+        if self.excerpt is not None:
+            self.edit_memo("excerpt", self.excerpt.id, f"excerpt ¶{self.excerpt.position}")
+
     def action_interview_memo(self) -> None:
         """A memo on the interview being read, or on the one highlighted in the list."""
         listing = self.query_one(InterviewList)

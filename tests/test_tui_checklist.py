@@ -83,6 +83,18 @@ async def test_a_click_puts_the_cursor_and_codes_nothing_but_a_one_word_search_h
         ]
 
 
+async def test_going_to_an_excerpt_number_past_the_end_says_so_and_goes_nowhere(project, excerpts):
+    app = CodingApp(Workbench(project, "ana"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("colon", *"99", "enter")
+        await settle(pilot)
+        question = str(app.screen.query_one("#goto-question").render())
+        assert question == "INT-001 has no ¶99: type 1–5 (esc cancels)"
+        await pilot.press("backspace", "backspace", "4", "enter")
+        await settle(pilot)
+        assert "INT-001 ¶4/5" in text_of(app, "#location")
+
+
 # --- the command palette ----------------------------------------------------------------------
 
 

@@ -22,10 +22,21 @@ class GoToExcerpt(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="goto"):
-            yield Label(f"Go to excerpt of {self.interview} (1–{self.last})")
+            yield Label(self.question(), id="goto-question")
             yield Input(placeholder="number", type="integer", id="goto-number")
+
+    def question(self) -> str:
+        return f"Go to excerpt of {self.interview} (1–{self.last})"
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
+        """A number past either end is refused here, saying the range, and the box stays."""
         value = event.value.strip()
-        self.dismiss(int(value) if value.isdigit() else None)
+        number = int(value) if value.lstrip("-").isdigit() else None
+        if number is None:
+            self.dismiss(None)
+        elif 1 <= number <= self.last:
+            self.dismiss(number)
+        else:
+            label = self.query_one("#goto-question", Label)
+            label.update(f"{self.interview} has no ¶{number}: type 1–{self.last} (esc cancels)")

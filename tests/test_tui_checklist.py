@@ -348,6 +348,20 @@ def test_a_coder_name_that_cannot_be_shown_is_refused(project, excerpts, run, na
     assert stored_codings(project) == []
 
 
+async def test_ctrl_q_while_a_memo_is_being_written_asks_before_it_is_lost(project, excerpts):
+    from testimony.tui.screens.memo import MemoEditor
+
+    app = CodingApp(Workbench(project, "ana"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("M", *"three pages of notes", "ctrl+q")
+        await settle(pilot)
+        assert isinstance(app.screen, MemoEditor) and app.return_code is None
+        assert "ctrl+q again quits without it" in str(app.screen.query_one("#memo-help").render())
+        await pilot.press("ctrl+q")  # asked once: now it quits
+    assert app.return_code == 0
+    assert Workbench(project, "ana").memo("interview", "INT-001") == ""
+
+
 async def test_ctrl_q_quits_with_exit_code_zero_and_the_place_is_kept(project, excerpts):
     app = CodingApp(Workbench(project, "ana"))
     async with app.run_test(size=SIZE) as pilot:

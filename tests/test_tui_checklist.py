@@ -95,6 +95,21 @@ async def test_going_to_an_excerpt_number_past_the_end_says_so_and_goes_nowhere(
         assert "INT-001 ¶4/5" in text_of(app, "#location")
 
 
+async def test_the_picker_finds_a_theme_by_a_word_of_its_description_alone(project, excerpts):
+    app = CodingApp(Workbench(project, "ana"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("G", "k", "S", "enter", *"kelin")  # in no theme's name
+        await settle(pilot)
+        first = app.screen.query_one("#picker-options").get_option_at_index(0)
+        assert first.id == "in-laws-role"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert stored_codings(project) == [
+            (excerpts[3], 0, len(TEXTS[3]), "in-laws-role", "ana", False, None)
+        ]
+        assert "In-laws" in text_of(app, "#codings")
+
+
 # --- the command palette ----------------------------------------------------------------------
 
 

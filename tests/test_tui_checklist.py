@@ -44,6 +44,24 @@ async def test_a_theme_key_with_only_a_cursor_codes_nothing_and_the_same_key_aga
         assert "coded as Physical violence: “me”" in text_of(app, "#status")
 
 
+async def test_the_cursor_alone_is_drawn_apart_from_a_selection(project, excerpts):
+    app = CodingApp(Workbench(project, "ana"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j")
+        await settle(pilot)
+        reader = app.screen.query_one(Reader)
+
+        def first_word_style():
+            return next(iter(reader.render_line(reader.text_top))).style
+
+        cursor = first_word_style()
+        assert cursor.underline and not cursor.reverse
+        await pilot.press("shift+right", "shift+left")  # "He" alone, but selected
+        await settle(pilot)
+        selected = first_word_style()
+        assert selected.reverse and not selected.underline
+
+
 async def test_enter_with_only_a_cursor_selects_the_word_before_opening_the_picker(
     project, excerpts
 ):

@@ -49,6 +49,7 @@ class Reader(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {
         "reader--pseudonym",
         "reader--selection",
+        "reader--cursor",
         "reader--focused-coding",
         "reader--other-coder",
         "reader--context",
@@ -299,6 +300,8 @@ class Reader(ScrollView, can_focus=True):
         base = self.rich_style
         pseudonym = self.get_component_rich_style("reader--pseudonym")
         selected = self.get_component_rich_style("reader--selection")
+        if self.selection.collapsed:  # only a cursor: drawn apart from a selection
+            selected = self.get_component_rich_style("reader--cursor")
         focused = self.get_component_rich_style("reader--focused-coding")
         other = self.get_component_rich_style("reader--other-coder")
         sel_start, sel_end = self.selection.span

@@ -327,6 +327,20 @@ async def test_every_codebook_edit_by_keys_shows_and_exports_to_yaml_that_reimpo
     assert {t.id for t, _p, _d in load_codebook(out).walk()} == set(themes)
 
 
+async def test_moving_a_theme_offers_no_place_under_itself(project, excerpts):
+    app = CodingApp(Workbench(project, "ana"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("E")
+        await settle(pilot)
+        _on_theme(app, "Forms of violence")
+        await pilot.press("m")
+        await settle(pilot)
+        options = app.screen.query_one("#picker-options")
+        offered = {options.get_option_at_index(i).id for i in range(options.option_count)}
+        assert "police-response" in offered and "(top level)" in offered
+        assert not offered & {"violence", "physical-violence", "verbal-abuse-humiliation"}
+
+
 def _tree(rows) -> list[tuple]:
     return [(t.id, t.name, t.depth, t.parent, t.key, t.color, t.description) for t in rows]
 

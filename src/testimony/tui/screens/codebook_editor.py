@@ -214,7 +214,11 @@ class CodebookEditor(Screen[None]):
         if row is None:
             return
         top = ThemeRow(TOP_LEVEL, TOP_LEVEL, 0, None, None, None, 0, "no parent")
-        choices = [top, *[t for t in self.themes if t.id != row.id]]
+        below = {row.id}  # the theme and its sub-themes: no place to move it to
+        for theme in self.themes:  # in tree order, so a parent comes before its children
+            if theme.parent in below:
+                below.add(theme.id)
+        choices = [top, *[t for t in self.themes if t.id not in below]]
 
         def move(parent: str | None) -> None:
             if parent:

@@ -38,6 +38,11 @@ keys 4
 wait_for "coded as"
 keys "!"
 wait_for "marked important"
+# u and U say what they take back and do again, with the theme's name and the place.
+keys u
+wait_for "Undid: marked “Economic violence” important"
+keys U
+wait_for "Redid: marked “Economic violence” important"
 capture coded
 grep -qF "Economic violence" "$shot" || { echo "FAIL: no coding shown" >&2; exit 1; }
 # The excerpt is read in context: the end of ¶2 above it, the start of ¶4 below, dimmed;
@@ -61,6 +66,7 @@ if grep -qF "Interviews" "$shot"; then
     echo "FAIL: the TUI left its screen behind after quitting" >&2
     exit 1
 fi
+terminal_clean
 
 # Reopen (it opens where the coder stopped) and find the coding through retrieval:
 # R, t, the theme, Enter; Enter opens the quote in context.
@@ -84,11 +90,16 @@ wait_for "INT-001 ¶3/"
 capture reopened
 grep -qF "Economic violence" "$shot" || { echo "FAIL: the coding is not in the reader" >&2; exit 1; }
 grep -qF "★" "$shot" || { echo "FAIL: the important mark is lost" >&2; exit 1; }
-keys q
+keys C-q  # ctrl+q quits as q does
 wait_gone "Interviews"
 tmux send-keys -t "$SESSION" 'echo "EX""IT=$?"' Enter
 wait_for "EXIT="
 capture quit-again
 grep -qF "EXIT=0" "$shot" || { echo "FAIL: the second run did not exit 0" >&2; exit 1; }
+if grep -qF "Interviews" "$shot"; then
+    echo "FAIL: the TUI left its screen behind after ctrl+q" >&2
+    exit 1
+fi
+terminal_clean
 
-echo "ok: coded by keyboard, quit cleanly, reopened and found the coding; screens in $OUT"
+echo "ok: coded by keyboard, undid and redid, quit cleanly (q, then ctrl+q), reopened and found the coding; screens in $OUT"

@@ -32,3 +32,15 @@ wait_gone() {  # wait_gone TEXT: until the pane no longer shows TEXT
 }
 
 keys() { tmux send-keys -t "$SESSION" "$@"; sleep 0.4; }
+
+terminal_clean() {  # terminal_clean: fail unless the pane is back to the shell's modes
+    # After a TUI quits: the normal screen (not the alternate one), no mouse reporting,
+    # a visible cursor, no bracketed paste or application keypad left switched on.
+    local modes
+    modes=$(tmux display -p -t "$SESSION" \
+        'alt=#{alternate_on} mouse=#{mouse_any_flag}#{mouse_button_flag}#{mouse_standard_flag}#{mouse_sgr_flag} cursor=#{cursor_flag} keypad=#{keypad_flag}#{keypad_cursor_flag}')
+    if [ "$modes" != "alt=0 mouse=0000 cursor=1 keypad=00" ]; then
+        echo "FAIL: the terminal was left in another mode: $modes" >&2
+        exit 1
+    fi
+}

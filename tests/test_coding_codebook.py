@@ -57,7 +57,9 @@ def test_renaming_and_editing_keep_the_codings(project, bench):
 def test_a_bad_colour_or_a_taken_key_is_refused(bench):
     with pytest.raises(CodingError, match="colour"):
         bench.edit_theme("physical-violence", color="red")
-    with pytest.raises(CodingError, match="already the key of 'sexual-violence'"):
+    with pytest.raises(
+        CodingError, match=r"already the key of “Sexual violence” \(sexual-violence\)"
+    ):
         bench.edit_theme("physical-violence", key="2")
     assert themes_by_id(bench)["physical-violence"].key == "1"
 

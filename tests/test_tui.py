@@ -176,7 +176,9 @@ async def test_undo_and_redo_in_the_app(project, excerpts):
         await pilot.press("j", "S", "1", "u")
         await settle(pilot)
         assert stored_codings(project) == []
-        assert "undid: apply physical-violence" in text_of(app, "#status")
+        assert "Undid: coded “Physical violence” on 8 words of INT-001 ¶2" in text_of(
+            app, "#status"
+        )
         await pilot.press("U")
         await settle(pilot)
         assert len(stored_codings(project)) == 1
@@ -197,7 +199,9 @@ async def test_undo_survives_closing_and_reopening_the_app(project, excerpts):
             await pilot.press("u")
             await settle(pilot)
             assert stored_codings(reopened) == []
-            assert "undid: apply economic-violence" in text_of(app, "#status")
+            assert "Undid: coded “Economic violence” on 8 words of INT-001 ¶2" in text_of(
+                app, "#status"
+            )
             assert app.screen.excerpt.id == excerpts[1]  # taken to where the change was
     finally:
         reopened.close()
@@ -310,16 +314,18 @@ async def test_the_codebook_editor_adds_and_renames_themes(project, excerpts):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("E")
         await settle(pilot)
-        await pilot.press("a", *"Neighbours", "enter")  # under the first theme
+        await pilot.press("r", "ctrl+u", *"Forms of abuse", "enter")  # the first theme
         await settle(pilot)
-        await pilot.press("r", "ctrl+u", *"Forms of abuse", "enter")
+        await pilot.press("a", *"Neighbours", "enter")  # under it; the cursor goes to it
+        await settle(pilot)
+        await pilot.press("r", "ctrl+u", *"Neighbours' help", "enter")
         await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)
         labels = [str(n.label) for n in tree_nodes(app.screen.query_one("#codebook").root)]
-    assert any("Neighbours" in label for label in labels)
+    assert any("Neighbours' help" in label for label in labels)
     rows = {t.id: t for t in Workbench(project, "ana").themes()}
-    assert rows["neighbours"].parent == "violence"
+    assert (rows["neighbours"].name, rows["neighbours"].parent) == ("Neighbours' help", "violence")
     assert rows["violence"].name == "Forms of abuse"
 
 
@@ -498,13 +504,15 @@ async def test_a_codebook_edit_is_undone_in_the_editor_and_on_the_coding_screen(
         assert Workbench(project, "ana").theme_details("violence").name == "Forms of abuse"
         await pilot.press("u")
         await settle(pilot)
-        assert "undid: edit name of 'violence'" in text_of(app, "#editor-status")
+        assert "Undid: renamed “Forms of violence” to “Forms of abuse”" in text_of(
+            app, "#editor-status"
+        )
         assert Workbench(project, "ana").theme_details("violence").name == original
         await pilot.press("U", "escape")
         await settle(pilot)
         await pilot.press("u")  # on the coding screen: the same log
         await settle(pilot)
-        assert "undid: edit name of 'violence'" in text_of(app, "#status")
+        assert "Undid: renamed “Forms of violence”" in text_of(app, "#status")
         labels = [str(n.label) for n in tree_nodes(app.screen.query_one("#codebook").root)]
     assert any(original in label for label in labels)
     assert not any("Forms of abuse" in label for label in labels)

@@ -162,9 +162,12 @@ def main() -> None:
 
 def _add_commands() -> None:
     """Command groups kept in modules of their own."""
+    from testimony.cli_undo import redo_command, undo_command
     from testimony.cli_vault import vault_group
 
     cli.add_command(vault_group)
+    cli.add_command(undo_command)
+    cli.add_command(redo_command)
 
 
 # --- project ---------------------------------------------------------------------------------
@@ -1200,12 +1203,15 @@ def keys_cmd(as_json: bool) -> None:
 @cli.command()
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
 @click.option("--no-tui", is_flag=True, help="Build the project and print its path; no screen.")
-@click.option("--coder", metavar="NAME", help="Code as NAME (default: the demo's coder, ana).")
+@click.option(
+    "--coder", metavar="NAME", help="Code as NAME (default: $TESTIMONY_CODER, else morgan)."
+)
 def demo(directory: Path | None, no_tui: bool, coder: str | None) -> None:
     """Build the demo project from the shipped codebooks/ and corpus/ and open it for coding.
 
     It goes in ./testimony-demo unless DIR is given, and is reused when it
-    exists. Two coders (ana and ben) have coded part of it already. q quits.
+    exists. Two coders (morgan and quinn) have coded part of it already; you
+    code as morgan unless --coder or $TESTIMONY_CODER say otherwise. q quits.
     """
     from testimony.demo import build_demo
 
@@ -1415,7 +1421,7 @@ def autocode(
     QUERY is a search query (words, "phrases", prefix*, OR, NOT, NEAR), as for
     `search`. With --unit match, a NEAR group is coded from its first word to its last.
     Spans the coder already coded with the theme are left as they are. Undo it
-    in `testimony code` with u, like any other action.
+    with `testimony undo`, or u in `testimony code`, like any other action.
     """
     from testimony.coding.search import QueryError
     from testimony.coding.workbench import Workbench

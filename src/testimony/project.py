@@ -6,6 +6,7 @@ import getpass
 import json
 import os
 import re
+import unicodedata
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from testimony.db.engine import (
 )
 from testimony.db.migrate import ensure_schema
 from testimony.db.models import ProjectMeta
-from testimony.errors import ProjectExists, ProjectNotFound
+from testimony.errors import ProjectExists, ProjectNotFound, SettingsError
 from testimony.settings import (
     ALLOW_FILE_HEADER,
     SETTINGS_FILE,
@@ -39,6 +40,7 @@ from testimony.vault.permissions import create_private, warn_if_exposed
 PROJECT_DB = "project.db"
 ENV_PROJECT = "TESTIMONY_PROJECT"
 ENV_CODER = "TESTIMONY_CODER"
+CODER_NAME_MAX = 128  # coders.name
 
 
 @dataclass
@@ -114,14 +116,35 @@ class Project:
         return session_factory(self.vault_engine)()
 
     def actor(self, override: str | None = None) -> str:
-        """Who is acting: an explicit name, the environment, the settings, or the login."""
-        return override or os.environ.get(ENV_CODER) or self.settings.coder or _login()
+        """Who is acting: an explicit name, the environment, the settings, or the login.
+
+        Every coding and memo is attributed to this name, so a name that would be
+        invisible or garble a terminal (empty, control characters) is refused.
+        """
+        if override is not None:
+            return checked_coder_name(override, "the command line")
+        if os.environ.get(ENV_CODER, "").strip():
+            return checked_coder_name(os.environ[ENV_CODER], f"${ENV_CODER}")
+        if self.settings.coder is not None:
+            return checked_coder_name(str(self.settings.coder), f"coder: in {SETTINGS_FILE}")
+        return _login()
 
     def close(self) -> None:
         for engine in (self._engine, self._vault_engine):
             if engine is not None:
                 engine.dispose()
         self._engine = self._vault_engine = self._write_engine = None
+
+
+def checked_coder_name(name: str, where: str) -> str:
+    """A coder's name as given, or SettingsError naming where it came from."""
+    if not name.strip():
+        raise SettingsError(f"a coder's name cannot be empty (from {where})")
+    if any(unicodedata.category(ch)[0] == "C" for ch in name):
+        raise SettingsError(f"a coder's name cannot hold control characters (from {where})")
+    if len(name) > CODER_NAME_MAX:
+        raise SettingsError(f"a coder's name is at most {CODER_NAME_MAX} characters (from {where})")
+    return name
 
 
 def _login() -> str:

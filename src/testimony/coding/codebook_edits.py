@@ -118,7 +118,7 @@ def move_theme(session: Session, actor: str, theme: str, parent: str | None) -> 
         ancestor: Theme | None = new_parent
         while ancestor is not None:
             if ancestor.id == row.id:
-                raise CodingError(f"cannot move {theme!r} under itself or its own sub-theme")
+                raise CodingError(f"cannot move “{row.name}” under itself or its own sub-theme")
             ancestor = session.get(Theme, ancestor.parent_id) if ancestor.parent_id else None
     row.parent_id = new_parent.id if new_parent else None
     row.position = (session.scalar(select(func.max(Theme.position))) or 0) + 1
@@ -139,7 +139,7 @@ def merge_themes(session: Session, actor: str, source: str, target: str) -> int:
     ancestor: Theme | None = into_row
     while ancestor is not None:
         if ancestor.id == from_row.id:
-            raise CodingError(f"cannot merge {source!r} into its own sub-theme")
+            raise CodingError(f"cannot merge “{from_row.name}” into its own sub-theme")
         ancestor = session.get(Theme, ancestor.parent_id) if ancestor.parent_id else None
     moved = _move_codings(session, from_row.id, into_row.id)
     for child in session.scalars(select(Theme).where(Theme.parent_id == from_row.id)):
@@ -208,11 +208,11 @@ def _set_look(session: Session, theme: Theme, color: str | None, key: str | None
     if key:
         if len(key) != 1 or not key.isprintable() or key.isspace():
             raise CodingError(f"key {key!r} must be a single printable character")
-        holder = session.scalar(
-            select(Theme.slug).where(Theme.shortcut == key, Theme.id != theme.id)
-        )
+        holder = session.execute(
+            select(Theme.name, Theme.slug).where(Theme.shortcut == key, Theme.id != theme.id)
+        ).first()
         if holder:
-            raise CodingError(f"key {key!r} is already the key of {holder!r}")
+            raise CodingError(f"key {key!r} is already the key of “{holder[0]}” ({holder[1]})")
     theme.color = color or None
     theme.shortcut = key or None
 

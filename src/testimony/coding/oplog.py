@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from testimony.coding.errors import CodingError
+from testimony.coding.history import describe
 from testimony.db.models import Coding, Memo, Operation, Theme
 
 TABLES: dict[str, Table] = {
@@ -35,6 +36,7 @@ class OperationDone:
     action: str
     summary: str
     excerpt_ids: list[int]
+    description: str = ""  # what it did in the coder's words: themes by name, excerpts by place
 
 
 def snapshot(row: Coding | Memo | Theme) -> dict[str, Any]:
@@ -164,7 +166,8 @@ def _done(session: Session, operation: Operation) -> OperationDone:
     )
     if operation.action.startswith("theme-"):
         excerpts = []  # a codebook edit: the coder stays where they are
-    return OperationDone(operation.id, operation.action, operation.summary, excerpts)
+    description = describe(session, operation.action, operation.summary, operation.changes)
+    return OperationDone(operation.id, operation.action, operation.summary, excerpts, description)
 
 
 def _put(session: Session, table_name: str, row_id: int, values: dict | None) -> None:

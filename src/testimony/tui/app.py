@@ -16,6 +16,7 @@ from testimony.tui.commands import coding_commands
 from testimony.tui.keymap import load_keymap, single_keys
 from testimony.tui.keys import RESERVED_KEYS
 from testimony.tui.screens.coding import CodingScreen
+from testimony.tui.screens.memo import MemoEditor
 
 
 class CodingApp(TestimonyApp[int]):
@@ -47,6 +48,8 @@ class CodingApp(TestimonyApp[int]):
         yield from super().get_system_commands(screen)
 
     async def action_quit(self) -> None:
+        if any(isinstance(s, MemoEditor) and s.stops_quitting() for s in self.screen_stack):
+            return  # a memo with unsaved changes: the editor asks first
         for screen in self.screen_stack:
             if isinstance(screen, CodingScreen):
                 screen.remember_place()

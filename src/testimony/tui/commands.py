@@ -28,6 +28,7 @@ CODING_COMMANDS = [
     ("Change theme of coding…", "the coding in focus", "change_coding"),
     ("Mark coding important", "toggle, on the coding in focus", "toggle_important"),
     ("Memo…", "on the coding in focus, else on the excerpt", "memo"),
+    ("Excerpt memo…", "on the excerpt, even with a coding in focus", "excerpt_memo"),
     ("Interview memo…", "", "interview_memo"),
     ("Project memo…", "a memo on the whole project", "project_memo"),
     ("Memo list…", "every memo, searchable; Enter opens where it was written", "memo_list"),
@@ -51,6 +52,13 @@ CODING_COMMANDS = [
     ("Select sentence", "", "select_sentence"),
     ("Select whole excerpt", "", "select_all"),
     ("Unselect", "", "collapse"),
+    ("Cursor to the next word", "selects nothing; a theme's key then asks first", "word(1)"),
+    ("Cursor to the previous word", "", "word(-1)"),
+    ("Extend the selection a word on", "", "extend(1)"),
+    ("Extend the selection a word back", "", "extend(-1)"),
+    ("Extend the selection to the sentence's end", "or to the next sentence's end", "sentence(1)"),
+    ("Extend the selection to the sentence's start", "", "sentence(-1)"),
+    ("Quit", "your place is kept for next time", "app.quit"),
 ]
 
 

@@ -114,13 +114,17 @@ class CodebookEditor(Screen[None]):
     def _enter(self) -> None:
         self.action_rename()
 
-    def change(self, work: Callable[[], object], done: str) -> None:
+    def change(self, work: Callable[[], object], done: str, then: str | None = None) -> None:
+        """Make an edit and show it. The cursor goes to then (the theme a merge or delete
+        left the codings on) or to the theme id the edit returns (one just added)."""
         try:
-            work()
+            result = work()
         except CodingError as exc:
             self.say(str(exc))
             return
         self.reload()
+        if then is not None or isinstance(result, str):
+            self.query_one(CodebookTree).highlight(then or str(result))
         self.say(f"{done} (u undoes)")
 
     def action_history(self, which: str) -> None:
@@ -134,7 +138,8 @@ class CodebookEditor(Screen[None]):
             self.say(f"nothing to {which}")
             return
         self.reload()
-        self.say(f"{'undid' if which == 'undo' else 'redid'}: {done.summary}")
+        verb = "Undid" if which == "undo" else "Redid"
+        self.say(f"{verb}: {done.description or done.summary}")
 
     def action_add(self, under_current: bool) -> None:
         current = self.current() if under_current else None
@@ -210,7 +215,11 @@ class CodebookEditor(Screen[None]):
         if row is None:
             return
         top = ThemeRow(TOP_LEVEL, TOP_LEVEL, 0, None, None, None, 0, "no parent")
-        choices = [top, *[t for t in self.themes if t.id != row.id]]
+        below = {row.id}  # the theme and its sub-themes: no place to move it to
+        for theme in self.themes:  # in tree order, so a parent comes before its children
+            if theme.parent in below:
+                below.add(theme.id)
+        choices = [top, *[t for t in self.themes if t.id not in below]]
 
         def move(parent: str | None) -> None:
             if parent:
@@ -226,7 +235,9 @@ class CodebookEditor(Screen[None]):
 
         def merge(target: str | None) -> None:
             if target:
-                self.change(lambda: self.bench.merge_themes(row.id, target), f"merged {row.name}")
+                self.change(
+                    lambda: self.bench.merge_themes(row.id, target), f"merged {row.name}", target
+                )
 
         others = [t for t in self.themes if t.id != row.id]
         self.app.push_screen(ThemePicker(others, f"Merge {row.name} into"), merge)
@@ -244,6 +255,7 @@ class CodebookEditor(Screen[None]):
                 self.change(
                     lambda: self.bench.delete_theme(row.id, move_codings_to=target),
                     f"deleted {row.name}; its codings moved",
+                    target,
                 )
 
         others = [t for t in self.themes if t.id != row.id]

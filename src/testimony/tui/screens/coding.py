@@ -366,10 +366,12 @@ class CodingScreen(CodingActions, Screen[None]):
         self.refresh_current()
 
     def action_apply_theme(self, theme: str) -> None:
-        self.apply(theme)
+        key = next((t.key for t in self.themes if t.id == theme), None) or "its key"
+        if not self.nothing_selected(key):
+            self.apply(theme)
 
     def action_pick_theme(self) -> None:
-        if self.excerpt is not None:
+        if self.excerpt is not None and not self.nothing_selected("⏎"):
             start, end = self.query_one(Reader).span
             quote = " ".join(self.excerpt.text[start:end].split())
             title = f"Apply a theme to “{quote[:50]}{'…' if len(quote) > 50 else ''}”"

@@ -59,6 +59,18 @@ class CodingActions(_Host):
             return None
         return next((c for c in self.excerpt.codings if c.id == reader.focused_coding), None)
 
+    def nothing_selected(self, key: str) -> bool:
+        """A theme's key (or ⏎) with only a cursor in the text codes nothing: a stray key
+        would leave a one-word coding in the counts. The word under the cursor is selected
+        instead, so the same key again codes that word; True when nothing was selected."""
+        reader = self.query_one(Reader)
+        if self.excerpt is None or not reader.selection.collapsed:
+            return False
+        reader.select_cursor_word()
+        word = self.excerpt.text[slice(*reader.span)]
+        self.say(f"nothing selected yet: {key} again codes “{word}”, S the sentence, A all")
+        return True
+
     def action_cycle_coding(self, step: int) -> None:
         if self.excerpt is None or not self.excerpt.codings:
             self.say("this excerpt has no codings in this view")
@@ -138,6 +150,11 @@ class CodingActions(_Host):
 
         self.app.push_screen(MemoEditor(f"the coding {coding.theme_name}", coding.memo or ""), save)
 
+    def action_excerpt_memo(self) -> None:
+        """A memo on the excerpt itself, even with a coding in focus (m would take that)."""
+        if self.excerpt is not None:
+            self.edit_memo("excerpt", self.excerpt.id, f"excerpt ¶{self.excerpt.position}")
+
     def action_interview_memo(self) -> None:
         """A memo on the interview being read, or on the one highlighted in the list."""
         listing = self.query_one(InterviewList)
@@ -189,11 +206,20 @@ class CodingActions(_Host):
     def action_collapse(self) -> None:
         self.query_one(Reader).action_collapse()
 
+    def action_word(self, words: int) -> None:
+        self.query_one(Reader).action_word(words)
+
+    def action_extend(self, words: int) -> None:
+        self.query_one(Reader).action_extend(words)
+
+    def action_sentence(self, direction: int) -> None:
+        self.query_one(Reader).action_sentence(direction)
+
     def action_undo(self) -> None:
-        self._history(self.bench.undo, "undid", "nothing to undo")
+        self._history(self.bench.undo, "Undid", "nothing to undo")
 
     def action_redo(self) -> None:
-        self._history(self.bench.redo, "redid", "nothing to redo")
+        self._history(self.bench.redo, "Redid", "nothing to redo")
 
     def _history(
         self, operation: Callable[[], OperationDone | None], verb: str, nothing: str
@@ -211,7 +237,7 @@ class CodingActions(_Host):
             self.open_excerpt(done.excerpt_ids[0])  # show where the change was
         else:
             self.reload_excerpt()
-        self.say(f"{verb}: {done.summary}")
+        self.say(f"{verb}: {done.description or done.summary}")
         if done.action.startswith("theme-"):
             self.refresh_lists()  # a codebook edit may change counts anywhere
         else:

@@ -13,10 +13,7 @@ from textual.widgets import Input, Label
 class GoToExcerpt(ModalScreen[int | None]):
     """Returns the excerpt number typed, or None."""
 
-    DEFAULT_CSS = """
-    GoToExcerpt { align: center middle; }
-    #goto { width: 40; height: auto; border: round $accent; background: $surface; padding: 0 1; }
-    """
+    CSS_PATH = "goto.tcss"
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
     def __init__(self, interview: str, last: int) -> None:
@@ -25,10 +22,21 @@ class GoToExcerpt(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="goto"):
-            yield Label(f"Go to excerpt of {self.interview} (1–{self.last})")
+            yield Label(self.question(), id="goto-question")
             yield Input(placeholder="number", type="integer", id="goto-number")
+
+    def question(self) -> str:
+        return f"Go to excerpt of {self.interview} (1–{self.last})"
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
+        """A number past either end is refused here, saying the range, and the box stays."""
         value = event.value.strip()
-        self.dismiss(int(value) if value.isdigit() else None)
+        number = int(value) if value.lstrip("-").isdigit() else None
+        if number is None:
+            self.dismiss(None)
+        elif 1 <= number <= self.last:
+            self.dismiss(number)
+        else:
+            label = self.query_one("#goto-question", Label)
+            label.update(f"{self.interview} has no ¶{number}: type 1–{self.last} (esc cancels)")

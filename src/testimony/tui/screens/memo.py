@@ -1,7 +1,7 @@
 """Writing a memo: a text area; ctrl+s keeps it, escape leaves it as it was.
 
-Escape on a changed memo asks first (escape again discards), so a long memo is
-not lost to one key pressed by habit.
+Escape on a changed memo asks first (escape again discards), and so does ctrl+q,
+so a long memo is not lost to one key pressed by habit.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from textual.widgets import Label, TextArea
 
 HELP = "ctrl+s save · escape cancel · empty removes it"
 UNSAVED = "not saved: ctrl+s saves it, escape again throws the changes away"
+UNSAVED_QUIT = "not saved: ctrl+s saves it, ctrl+q again quits without it"
 
 
 class MemoEditor(ModalScreen[str | None]):
@@ -31,6 +32,7 @@ class MemoEditor(ModalScreen[str | None]):
         self.text = text
         self.title_text = title
         self.warned = False
+        self.quit_warned = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="memo"):
@@ -50,6 +52,15 @@ class MemoEditor(ModalScreen[str | None]):
             return
         self.warned = True
         self.query_one("#memo-help", Label).update(UNSAVED)
+
+    def stops_quitting(self) -> bool:
+        """Asked on ctrl+q: True (and the coder told) the first time while the text holds
+        changes, so a memo being written is not lost to a quit; a second ctrl+q quits."""
+        if self.query_one(TextArea).text.strip() == self.text.strip() or self.quit_warned:
+            return False
+        self.quit_warned = True
+        self.query_one("#memo-help", Label).update(UNSAVED_QUIT)
+        return True
 
     def on_text_area_changed(self) -> None:
         if self.warned:

@@ -45,12 +45,7 @@ def memo_label(memo: MemoRow) -> Text:
 class MemoListScreen(Screen[MemoRow | None]):
     """Returns the memo to open (its excerpt or interview), or None."""
 
-    DEFAULT_CSS = """
-    #memo-list-box { padding: 0 1; }
-    #memo-count, #memo-help { color: $text-muted; }
-    #memo-results { height: 1fr; border: none; }
-    #memo-results > .option-list--option { padding: 0 0 1 0; }
-    """
+    CSS_PATH = "memo_list.tcss"
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Back"),
         Binding("down", "into_results", "Results", show=False),

@@ -11,11 +11,7 @@ from textual.widgets import Input, Label
 
 
 class Prompt(ModalScreen[str | None]):
-    DEFAULT_CSS = """
-    Prompt { align: center middle; }
-    #prompt { width: 60; max-width: 90%; height: auto; border: round $accent;
-              background: $surface; padding: 0 1; }
-    """
+    CSS_PATH = "prompt.tcss"
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
     def __init__(self, question: str, value: str = "") -> None:

@@ -13,11 +13,7 @@ from testimony.coding.codebook_edits import ThemeDetails
 
 
 class ThemeInfo(ModalScreen[None]):
-    DEFAULT_CSS = """
-    ThemeInfo { align: center middle; }
-    #theme-info { width: 90%; max-width: 100; height: 80%; border: round $accent;
-                  background: $surface; padding: 0 1; }
-    """
+    CSS_PATH = "theme_info.tcss"
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Close"),
         Binding("question_mark", "dismiss(None)", "Close", show=False),

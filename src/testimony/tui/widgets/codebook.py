@@ -56,10 +56,20 @@ class CodebookTree(Tree[ThemeRow]):
         for node in nodes.values():
             if not node.children:
                 node.allow_expand = False
-        if highlighted in nodes:
-            self.move_cursor(nodes[highlighted], animate=False)
-        elif nodes:
-            self.move_cursor(next(iter(nodes.values())), animate=False)
+        target = nodes.get(highlighted or "") or next(iter(nodes.values()), None)
+        if target is not None:
+            # A node added since the tree was last drawn has no line yet, and moving to it
+            # would put the cursor on the first theme: after each edit the coder lost
+            # their place. Lay the lines out now (Textual does it lazily, the same way).
+            self._build()
+            self.move_cursor(target, animate=False)
+
+    def highlight(self, theme: str | None) -> None:
+        """Put the cursor on a theme (one just added, or what a merge left)."""
+        node = next((n for n in self._tree_nodes.values() if n.data and n.data.id == theme), None)
+        if node is not None:
+            self._build()
+            self.move_cursor(node, animate=False)
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[ThemeRow]) -> None:
         event.stop()

@@ -49,6 +49,7 @@ class Reader(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {
         "reader--pseudonym",
         "reader--selection",
+        "reader--cursor",
         "reader--focused-coding",
         "reader--other-coder",
         "reader--context",
@@ -101,6 +102,7 @@ class Reader(ScrollView, can_focus=True):
         self.focused_coding: int | None = None
         self._lines: list[tuple[int, int]] = [(0, 0)]
         self._dragging = False
+        self._drag_from = 0  # the text offset a drag started at
         self.show_context = False  # the coding screen turns it on; the raw text has its own
         self._before: list[Text] = []  # context rows above the text
         self._after: list[Text] = []  # and below it
@@ -152,7 +154,11 @@ class Reader(ScrollView, can_focus=True):
         self._selection_moved()
 
     def action_collapse(self) -> None:
-        self.selection.anchor = self.selection.cursor
+        self.selection.collapse()
+        self._selection_moved()
+
+    def select_cursor_word(self) -> None:
+        self.selection.select_cursor_word()
         self._selection_moved()
 
     def select_span(self, start: int, end: int) -> None:
@@ -175,6 +181,8 @@ class Reader(ScrollView, can_focus=True):
         self.focus()
         word = self.selection.word_at(offset)
         self.selection.anchor = self.selection.cursor = word
+        self.selection.active = False  # a click puts the cursor; a drag selects
+        self._drag_from = offset
         self._dragging = True
         self.capture_mouse()
         self._selection_moved()
@@ -185,6 +193,8 @@ class Reader(ScrollView, can_focus=True):
         offset = self._text_offset(event)
         if offset is not None:
             self.selection.cursor = self.selection.word_at(offset)
+            if offset != self._drag_from:  # a drag, even within one word, selects
+                self.selection.active = True
             self._selection_moved(scroll=False)
 
     def on_mouse_up(self, _event: events.MouseUp) -> None:
@@ -290,6 +300,8 @@ class Reader(ScrollView, can_focus=True):
         base = self.rich_style
         pseudonym = self.get_component_rich_style("reader--pseudonym")
         selected = self.get_component_rich_style("reader--selection")
+        if self.selection.collapsed:  # only a cursor: drawn apart from a selection
+            selected = self.get_component_rich_style("reader--cursor")
         focused = self.get_component_rich_style("reader--focused-coding")
         other = self.get_component_rich_style("reader--other-coder")
         sel_start, sel_end = self.selection.span

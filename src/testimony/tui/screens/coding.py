@@ -32,7 +32,7 @@ from testimony.tui.screens.coding_actions import CodingActions
 from testimony.tui.screens.goto import GoToExcerpt
 from testimony.tui.screens.picker import ThemePicker
 from testimony.tui.screens.retrieval import RetrievalScreen
-from testimony.tui.screens.search import SearchScreen
+from testimony.tui.screens.search import Results, SearchScreen
 from testimony.tui.screens.theme_info import ThemeInfo
 from testimony.tui.timecode import timecode
 from testimony.tui.widgets.codebook import CodebookTree
@@ -120,6 +120,7 @@ class CodingScreen(CodingActions, Screen[None]):
         self.keys: dict[str, str] = {}
         self.bound_theme_keys: list[str] = []
         self.last_search: tuple[str, int] = ("", 0)  # the query, the hit to highlight next
+        self.last_results: Results | None = None  # what search showed, shown again by /
         self._lists_loaded = False  # the first full load of the lists has come in
 
     def compose(self) -> ComposeResult:
@@ -422,10 +423,11 @@ class CodingScreen(CodingActions, Screen[None]):
     def action_search(self) -> None:
         """Search; it reopens on the last query, the hit after the one opened highlighted."""
         query, at = self.last_search
-        screen = SearchScreen(self.bench, query, at)
+        screen = SearchScreen(self.bench, query, at, self.last_results)
 
         def opened(found: int | None) -> None:
             self.last_search = (screen.query_text, screen.chosen + 1 if found else screen.chosen)
+            self.last_results = screen.results()
             if found:
                 self.jump_to(found)
                 assert self.excerpt is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on, work
@@ -38,6 +39,16 @@ def hit_label(hit: SearchHit, where: dict) -> Text:
     return label
 
 
+@dataclass(frozen=True)
+class Results:
+    """What a search screen showed, kept by the coding screen for the next `/`."""
+
+    query: str
+    hits: list[tuple[SearchHit, dict]]
+    complete: bool
+    message: str
+
+
 class SearchScreen(Screen[int | None]):
     """Returns the id of the excerpt to open, or None."""
 
@@ -47,13 +58,18 @@ class SearchScreen(Screen[int | None]):
         Binding("down", "into_results", "Results", show=False),
     ]
 
-    def __init__(self, bench: Workbench, query: str = "", at: int = 0) -> None:
+    def __init__(
+        self, bench: Workbench, query: str = "", at: int = 0, shown: Results | None = None
+    ) -> None:
         """With query, the screen opens on its results with hit number `at` highlighted
-        (the coder is back from reading one hit and goes on to the next)."""
+        (the coder is back from reading one hit and goes on to the next). With what the
+        last search screen showed for that query, those hits are on screen at once, and
+        the search run again only replaces them if the excerpts have changed meanwhile."""
         super().__init__()
         self.bench = bench
         self.initial = query
         self.at = at
+        self.shown = shown if shown is not None and shown.query == query else None
         self.chosen = 0  # the index of the hit opened
         self.hits: list[tuple[SearchHit, dict]] = []
         self.query_text = ""
@@ -74,6 +90,13 @@ class SearchScreen(Screen[int | None]):
     def on_mount(self) -> None:
         # The input's initial value arrives as an Input.Changed, which starts the search.
         self.query_one("#search-query", Input).focus()
+        if self.shown is not None and self.shown.hits:
+            shown = self.shown
+            self._show(shown.query, shown.hits, shown.message, shown.complete)
+
+    def results(self) -> Results:
+        message = str(self.query_one("#search-count", Label).render())
+        return Results(self.query_text, self.hits, self.complete, message)
 
     @on(Input.Changed, "#search-query")
     def _changed(self, event: Input.Changed) -> None:
@@ -127,6 +150,8 @@ class SearchScreen(Screen[int | None]):
     ) -> None:
         """Show hits; when the query is the same and only more came, append the new ones."""
         results = self.query_one("#search-results", OptionList)
+        if query == self.query_text and hits and _ids(hits) == _ids(self.hits)[: len(hits)]:
+            return  # the same hits as shown (the screen reopened on them): keep the list as is
         more = query == self.query_text and self.hits and len(hits) > len(self.hits)
         if not more:
             results.clear_options()
@@ -137,3 +162,7 @@ class SearchScreen(Screen[int | None]):
             self.at = 0
         self.hits, self.query_text, self.complete = hits, query, complete
         self.query_one("#search-count", Label).update(message)
+
+
+def _ids(hits: list[tuple[SearchHit, dict]]) -> list[int]:
+    return [hit.excerpt_id for hit, _where in hits]

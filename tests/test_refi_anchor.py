@@ -158,3 +158,12 @@ def test_any_selection_of_whole_words_in_one_paragraph_quotes_those_words(
     end = count(stored_start + len(quote)) - (1 if inclusive else 0)
     _reading, quotes = spans_of(stored, [selection(start, end, name=quote)])
     assert quotes == [[(index + 1, quote)]]
+
+
+def test_a_short_name_decides_where_word_boundaries_cannot():
+    # Emoji are not letters, so every reading of "🙂 🙂" starts and ends on a boundary;
+    # counted in UTF-16 units, (0, 2) is the first emoji alone, as its name says.
+    stored = "🙂 🙂\n"
+    reading, quotes = spans_of(stored, [selection(0, 2, name="🙂")])
+    assert reading.utf16 and not reading.inclusive_end
+    assert quotes == [[(1, "🙂")]]

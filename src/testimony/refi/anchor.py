@@ -117,8 +117,10 @@ def _evidence(text: SourceText, selection: RefiSelection, reading: Reading) -> t
     chosen = text.normalized[start:end]
     named = 0
     name = _squash(selection.name)
-    if len(name) >= 3:
-        got = _squash(chosen)
+    got = _squash(chosen)
+    if name and len(name) < 3 and got == name:
+        named = 1  # a short name ("I", "🙂") decides only where word boundaries cannot
+    elif len(name) >= 3:
         if got == name:
             named = 2
         elif name.rstrip(".… ") and got.startswith(name.rstrip(".… ")) and len(got) > len(name):

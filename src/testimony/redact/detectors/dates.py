@@ -129,8 +129,14 @@ def find_dates(text: str) -> Iterator[Detection]:
         yield Detection(match.start(), match.end(), "DATE", "time", 0.6)
 
 
+# Every age pattern holds a NUMBER, which starts at a word boundary or is a digit.
+_AGE_HINT = re.compile(rf"\d|\b(?i:{_TENS}|{_TEENS}|{_UNITS})")
+
+
 def find_ages(text: str, previous: str = "") -> Iterator[Detection]:
     """Ages: '23 years old', 'aged 41', 'I'm fifty,'; a bare number answering 'how old'."""
+    if not _AGE_HINT.search(text):
+        return
     for match in AGE.finditer(text):
         group = next(g for g in "abcde" if match.group(g))
         yield Detection(match.start(group), match.end(group), "AGE", "age")

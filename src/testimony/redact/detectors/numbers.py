@@ -90,8 +90,13 @@ def iban_ok(iban: str) -> bool:
     return len(compact) >= 15 and int(number) % 97 == 1
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def find_numbers(text: str) -> Iterator[Detection]:
     """Every identity number; the score says how sure the shape and checksums make us."""
+    if not _DIGIT.search(text):
+        return  # every pattern below needs a digit; most speech has none
     for match in DIGITS12.finditer(text):
         iin = match.group()
         score = 1.0 if iin_check_digit_ok(iin) else 0.9 if iin_birth_date(iin) else 0.7

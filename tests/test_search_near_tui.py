@@ -9,16 +9,10 @@ from testimony.coding.workbench import Workbench
 from testimony.tui.app import CodingApp
 from testimony.tui.widgets.reader import Reader
 
-from .coding_helpers import TEXTS
+from .coding_helpers import TEXTS, settle
 
 pytestmark = [pytest.mark.anyio, pytest.mark.sqlite_only]
 SIZE = (100, 30)
-
-
-async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def text_of(app, selector: str) -> str:

@@ -15,7 +15,7 @@ from testimony.project import Project
 from testimony.tui.app import CodingApp
 from testimony.tui.widgets.reader import Reader
 
-from .coding_helpers import TEXTS
+from .coding_helpers import TEXTS, settle
 
 SIZE = (100, 30)
 # The TUI works through the same services on either backend; those run on both elsewhere.
@@ -39,13 +39,6 @@ def stored_codings(project) -> list[tuple[int, int, int, str, str, bool, str | N
             .order_by(Coding.id)
         )
         return [tuple(r) for r in rows]
-
-
-async def settle(pilot) -> None:
-    """Let workers finish and the screen catch up."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def tree_nodes(node):

@@ -13,7 +13,7 @@ from testimony.tui.screens.analysis import AnalysisScreen
 from testimony.tui.screens.coding import CodingScreen
 from testimony.tui.widgets.reader import Reader
 
-from .coding_helpers import add_interview
+from .coding_helpers import add_interview, settle
 
 pytestmark = pytest.mark.anyio
 SIZE = (80, 24)
@@ -34,12 +34,6 @@ def coded(project):
     ana.apply_theme(second[1], 0, 8, "physical-violence")
     ben.apply_theme(second[1], 0, 8, "isolation-control")
     return project
-
-
-async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def cells(table: DataTable) -> dict[str, list[str]]:

@@ -10,16 +10,10 @@ from textual.widgets._footer import FooterKey
 from testimony.coding.workbench import Workbench
 from testimony.tui.app import CodingApp
 
-from .coding_helpers import add_interview
+from .coding_helpers import add_interview, settle
 
 pytestmark = [pytest.mark.anyio, pytest.mark.sqlite_only]
 SMALL = (80, 24)
-
-
-async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def footer_keys(app) -> dict[str, FooterKey]:

@@ -15,7 +15,7 @@ from testimony.tui.app import CodingApp
 from testimony.tui.screens.retrieval import FIRST_PAGE, LONG_QUOTE, RetrievalScreen
 from testimony.tui.widgets.reader import Reader
 
-from .coding_helpers import add_interview
+from .coding_helpers import add_interview, settle
 
 pytestmark = [pytest.mark.anyio, pytest.mark.sqlite_only]
 SMALL = (80, 24)
@@ -38,12 +38,6 @@ def coded(project):
         ben.apply_theme(ids[0], 3, 8, "physical-violence")
         ana.apply_theme(ids[1], 0, 10, "police-dismissal")
     return project
-
-
-async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def shown(app, selector: str) -> str:

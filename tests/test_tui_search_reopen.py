@@ -12,14 +12,10 @@ from testimony.coding.workbench import Workbench
 from testimony.tui.app import CodingApp
 from testimony.tui.screens.search import SearchScreen
 
+from .coding_helpers import settle
+
 pytestmark = [pytest.mark.anyio, pytest.mark.sqlite_only]
 SIZE = (100, 30)
-
-
-async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 class HeldSearch:

@@ -25,6 +25,7 @@ from testimony.coding.search import QueryError
 from testimony.coding.themes import ThemeRow
 from testimony.coding.workbench import ALL, MINE, Workbench
 from testimony.tui import footer_hints
+from testimony.tui.base import TestimonyApp
 from testimony.tui.keys import RESERVED_KEYS
 from testimony.tui.screens.analysis import AnalysisScreen
 from testimony.tui.screens.codebook_editor import CodebookEditor
@@ -269,9 +270,8 @@ class CodingScreen(CodingActions, Screen[None]):
         self.set_themes(themes)
         if only is None and not self._lists_loaded:
             self._lists_loaded = True
-            settle = getattr(self.app, "settle_heap", None)
-            if settle is not None:
-                self.call_after_refresh(settle)  # what stays until quitting is built now
+            if isinstance(self.app, TestimonyApp):
+                self.call_after_refresh(self.app.settle_heap)  # built now: kept till quitting
 
     def refresh_current(self) -> None:
         """After a coding action on the excerpt shown: its interview's row and the counts."""

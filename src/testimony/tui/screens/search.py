@@ -74,6 +74,7 @@ class SearchScreen(Screen[int | None]):
         self.hits: list[tuple[SearchHit, dict]] = []
         self.query_text = ""
         self.complete = True
+        self.message = ""  # the count line: how many hits, or what is wrong with the query
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box"):
@@ -95,8 +96,7 @@ class SearchScreen(Screen[int | None]):
             self._show(shown.query, shown.hits, shown.message, shown.complete)
 
     def results(self) -> Results:
-        message = str(self.query_one("#search-count", Label).render())
-        return Results(self.query_text, self.hits, self.complete, message)
+        return Results(self.query_text, self.hits, self.complete, self.message)
 
     @on(Input.Changed, "#search-query")
     def _changed(self, event: Input.Changed) -> None:
@@ -160,7 +160,7 @@ class SearchScreen(Screen[int | None]):
         if not more and hits:
             results.highlighted = min(self.at, len(hits) - 1)
             self.at = 0
-        self.hits, self.query_text, self.complete = hits, query, complete
+        self.hits, self.query_text, self.complete, self.message = hits, query, complete, message
         self.query_one("#search-count", Label).update(message)
 
 

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import Session, sessionmaker
 
 from testimony.db import audit
 from testimony.db.engine import (
@@ -56,6 +56,8 @@ class Project:
     _engine: Engine | None = field(default=None, repr=False)
     _vault_engine: Engine | None = field(default=None, repr=False)
     _write_engine: Engine | None = field(default=None, repr=False)
+    _sessions: sessionmaker[Session] | None = field(default=None, repr=False)
+    _write_sessions: sessionmaker[Session] | None = field(default=None, repr=False)
 
     @classmethod
     def open(cls, root: Path, database_url: str | None = None) -> Project:
@@ -104,13 +106,16 @@ class Project:
         return self._vault_engine
 
     def session(self) -> Session:
-        return session_factory(self.engine)()
+        if self._sessions is None:
+            self._sessions = _project_sessions(self.engine)
+        return self._sessions()
 
     def write_session(self) -> Session:
         """A session for a transaction that writes (on SQLite it takes the write lock first)."""
-        if self._write_engine is None:
+        if self._write_sessions is None:
             self._write_engine = writing(self.engine)
-        return session_factory(self._write_engine)()
+            self._write_sessions = _project_sessions(self._write_engine)
+        return self._write_sessions()
 
     def vault_session(self) -> Session:
         return session_factory(self.vault_engine)()
@@ -134,6 +139,19 @@ class Project:
             if engine is not None:
                 engine.dispose()
         self._engine = self._vault_engine = self._write_engine = None
+        self._sessions = self._write_sessions = None
+
+
+def _project_sessions(engine: Engine) -> sessionmaker[Session]:
+    """Sessions on the coding database. On SQLite, every transaction brings the search
+    posting lists up to date with the excerpts it changed before it commits, so they
+    are never out of step with the text in a committed state (search_postings.py)."""
+    sessions = session_factory(engine)
+    if engine.dialect.name == "sqlite":
+        from testimony.coding.search_postings import refresh
+
+        event.listen(sessions, "before_commit", refresh)
+    return sessions
 
 
 def checked_coder_name(name: str, where: str) -> str:

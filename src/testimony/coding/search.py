@@ -7,6 +7,7 @@ NOT word, and NEAR(word word, N) for words close to each other.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -72,6 +73,20 @@ class SqliteSearch:
     """SQLite FTS5 (external-content table kept in step by triggers), ranked by bm25."""
 
     def search(self, session: Session, query: str, limit: int = 50) -> list[SearchHit]:
+        from testimony.coding import search_postings
+
+        ranked = search_postings.rank(session, parse(query), limit)
+        if ranked is not None:  # words and prefixes: ranked from the posting lists
+            texts: dict[int, str] = dict(
+                session.execute(
+                    text(
+                        "SELECT id, text FROM excerpts"
+                        " WHERE id IN (SELECT value FROM json_each(:ids))"
+                    ),
+                    {"ids": json.dumps([excerpt_id for excerpt_id, _score in ranked])},
+                ).all()
+            )
+            return with_snippets(query, [(i, score, texts[i]) for i, score in ranked if i in texts])
         # bm25 is worked out for every match (the price of ranking); the texts are read,
         # and the snippets made, for the page alone (see snippets.py).
         rows = session.execute(

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, inspect, text
 
 from testimony.errors import SchemaError
 
-HEADS = {"testimony.db": "0008", "testimony.vault": "v0003"}
+HEADS = {"testimony.db": "0009", "testimony.vault": "v0003"}
 
 
 def _config(package: str, engine: Engine):  # noqa: ANN202 - alembic's Config, imported lazily

@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content, Span
 from textual.screen import Screen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
@@ -23,20 +23,17 @@ MORE = 40
 MAX = 500
 
 
-def hit_label(hit: SearchHit, where: dict) -> Text:
-    label = Text()
-    label.append(f"{where['interview']} ¶{where['position']}", style="bold")
+def hit_label(hit: SearchHit, where: dict) -> Content:
+    """Where the hit is, then its snippet with the matched words marked. Built as Textual
+    content, which the list shows as it is (a Rich Text is converted first, style by style)."""
+    label = f"{where['interview']} ¶{where['position']}"
+    spans = [Span(0, len(label), "bold")]
     if where.get("speaker"):
-        label.append(f"  {where['speaker']}", style="dim")
-    label.append("\n")
-    snippet = hit.snippet.replace("\n", " ")
-    cursor = 0
-    for start, end in hit.highlights:
-        label.append(snippet[cursor:start])
-        label.append(snippet[start:end], style="bold reverse")
-        cursor = end
-    label.append(snippet[cursor:])
-    return label
+        spans.append(Span(len(label), len(label) + 2 + len(where["speaker"]), "dim"))
+        label += f"  {where['speaker']}"
+    label += "\n"
+    spans += [Span(len(label) + a, len(label) + b, "bold reverse") for a, b in hit.highlights]
+    return Content(label + hit.snippet.replace("\n", " "), spans)
 
 
 @dataclass(frozen=True)

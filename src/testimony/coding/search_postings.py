@@ -1,0 +1,341 @@
+"""Ranking the common queries from compact posting lists, with FTS5's bm25 to the last bit.
+
+FTS5 works out bm25 for every excerpt a query matches, about a microsecond each
+in SQL: a word held by a fifth of a 100,000-excerpt project took 20 ms before
+its first page, and the time grew with the project. Most searches are words and
+prefixes that must all occur, maybe with words left out. For those, this module
+ranks from lists kept beside the FTS5 index (migration 0009): for each term the
+excerpts holding it (sorted ids) and how often, and each excerpt's length in
+tokens. numpy intersects and scores them at a few nanoseconds a hit, with FTS5's
+own formula, constants and statistics, so the hits, their order and their
+scores are the ones FTS5 gives. Anything else (phrases of several words, NEAR,
+OR, words outside ASCII letters and digits, whose tokens only FTS5's tokenizer
+knows) is left to FTS5: `rank` returns None.
+
+The lists are derived data. Triggers queue every excerpt whose text was added,
+changed or deleted, with the text the lists hold for it; `refresh` brings the
+lists up to date before any project transaction commits (project.py), using
+FTS5's own tokenizer on a temporary table. A database written by other means
+keeps a queue, and search uses FTS5 until the next commit empties it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from testimony.coding.search_query import Item, ParsedQuery, Term
+
+# FTS5's bm25 (fts5_aux.c): k1, b, and the floor put under a word in most excerpts.
+K1 = 1.2
+B = 0.75
+IDF_FLOOR = 1e-6
+TOKENIZER = "unicode61 remove_diacritics 2"  # as excerpts_fts (migration 0002)
+MAX_ID = 2**31 - 1  # ids are stored as int32
+_PLAIN = re.compile(r"[A-Za-z0-9]+")  # one token, which unicode61 only lower-cases
+
+
+def covered(parsed: ParsedQuery) -> bool:
+    """Whether ranking from the posting lists gives exactly what FTS5 gives for the query."""
+    if len(parsed.alternatives) != 1:
+        return False
+    return all(_plain(item) for item in [*parsed.alternatives[0], *parsed.excluded])
+
+
+def _plain(item: Item) -> bool:
+    return isinstance(item, Term) and _PLAIN.fullmatch(item.phrase) is not None
+
+
+# --- ranking ---------------------------------------------------------------------------------
+
+
+def rank(session: Session, parsed: ParsedQuery, limit: int) -> list[tuple[int, float]] | None:
+    """The best `limit` (excerpt id, bm25 score) pairs, best first, as FTS5 ranks them;
+    None when the query is not one the lists answer or the lists are not up to date."""
+    if not covered(parsed) or session.get_bind().dialect.name != "sqlite":
+        return None
+    found = [item for item in parsed.alternatives[0] if isinstance(item, Term)]
+    left_out = [item for item in parsed.excluded if isinstance(item, Term)]
+    terms = [*found, *left_out]
+    # One statement, so one snapshot: the queue, the lengths, FTS5's totals and the lists.
+    parts = [
+        "SELECT -1, NULL, NULL, (SELECT count(*) FROM search_postings_pending),"
+        " (SELECT lengths FROM search_postings_lengths WHERE id = 1),"
+        " (SELECT block FROM excerpts_fts_data WHERE id = 1)"
+    ]
+    params: dict[str, object] = {}
+    for i, term in enumerate(terms):
+        word = term.phrase.lower()
+        params[f"w{i}"] = word
+        if term.prefix:
+            params[f"h{i}"] = word[:-1] + chr(ord(word[-1]) + 1)
+            where = f"term >= :w{i} AND term < :h{i}"
+        else:
+            where = f"term = :w{i}"
+        parts.append(f"SELECT {i}, ids, tfs, NULL, NULL, NULL FROM search_postings WHERE {where}")
+    rows = session.execute(text(" UNION ALL ".join(parts)), params).all()
+    head = next(row for row in rows if row[0] == -1)
+    if head[3] or head[4] is None:
+        return None  # texts changed since the lists were brought up to date
+    lists: list[list[tuple[bytes, bytes]]] = [[] for _ in terms]
+    for row in rows:
+        if row[0] >= 0:
+            lists[row[0]].append((row[1], row[2]))
+    postings = [_Postings(parts_of_term) for parts_of_term in lists]
+    n_rows, n_tokens = _totals(head[5])
+    lengths = np.frombuffer(head[4], dtype="<u4")
+    return _ranked(postings[: len(found)], postings[len(found) :], lengths, n_rows, n_tokens, limit)
+
+
+class _Postings:
+    """The excerpts holding one term, or any term a prefix begins (their counts added)."""
+
+    def __init__(self, parts: list[tuple[bytes, bytes]]) -> None:
+        arrays = [_decoded(ids, tfs) for ids, tfs in parts if ids]
+        self.dense: np.ndarray | None = None  # counts by excerpt id, for a prefix's many terms
+        self.ids: np.ndarray
+        self.tfs: np.ndarray
+        if len(arrays) <= 1:
+            self.ids, self.tfs = arrays[0] if arrays else (_EMPTY, _EMPTY)
+            self.df = len(self.ids)
+            return
+        top = max(int(ids[-1]) for ids, _tfs in arrays) + 1
+        if top <= 4 * sum(len(ids) for ids, _tfs in arrays) + 1_000_000:
+            # Dense enough to count by id without sorting (th* is 9 terms, 150,000 ids).
+            self.dense = np.zeros(top, dtype=np.int64)
+            for ids, tfs in arrays:
+                self.dense[ids] += tfs  # a term lists an excerpt once
+            self.df = int(np.count_nonzero(self.dense))
+            self.ids, self.tfs = _EMPTY, _EMPTY
+            return
+        ids = np.concatenate([a for a, _ in arrays])
+        tfs = np.concatenate([t for _, t in arrays])
+        order = np.argsort(ids, kind="stable")
+        ids, tfs = ids[order], tfs[order]
+        starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
+        self.ids, self.tfs = ids[starts], np.add.reduceat(tfs, starts)
+        self.df = len(self.ids)
+
+    def sorted_ids(self) -> np.ndarray:
+        return np.flatnonzero(self.dense) if self.dense is not None else self.ids
+
+    def holds(self, wanted: np.ndarray) -> np.ndarray:
+        """Which of the sorted ids `wanted` hold the term."""
+        if self.dense is not None:
+            inside = wanted < len(self.dense)
+            found = np.zeros(len(wanted), dtype=bool)
+            found[inside] = self.dense[wanted[inside]] > 0
+            return found
+        if len(self.ids) == 0:
+            return np.zeros(len(wanted), dtype=bool)
+        at = np.minimum(np.searchsorted(self.ids, wanted), len(self.ids) - 1)
+        return self.ids[at] == wanted
+
+    def counts(self, hits: np.ndarray) -> np.ndarray:
+        """How often each hit (all holding the term) holds it."""
+        if self.dense is not None:
+            return self.dense[hits]
+        if len(self.ids) == len(hits):  # the term is in every hit: the counts line up already
+            return self.tfs
+        return self.tfs[np.searchsorted(self.ids, hits)]
+
+
+_EMPTY = np.empty(0, dtype=np.int64)
+
+
+def _ranked(
+    found: list[_Postings],
+    left_out: list[_Postings],
+    lengths: np.ndarray,
+    n_rows: int,
+    n_tokens: int,
+    limit: int,
+) -> list[tuple[int, float]]:
+    if not found or n_rows == 0 or limit <= 0:
+        return []
+    rarest = min(found, key=lambda p: p.df)
+    hits = rarest.sorted_ids()
+    for term in found:
+        if term is not rarest:
+            hits = hits[term.holds(hits)]
+    for term in left_out:
+        hits = hits[~term.holds(hits)]
+    if len(hits) == 0:
+        return []
+    # fts5Bm25Function, operation for operation (the phrases left out occur 0 times in
+    # a hit and add exactly 0.0).
+    avgdl = float(n_tokens) / float(n_rows)
+    size = lengths[hits].astype(np.float64)
+    score = np.zeros(len(hits), dtype=np.float64)
+    for term in found:
+        idf = math.log((n_rows - term.df + 0.5) / (term.df + 0.5))
+        if idf <= 0.0:
+            idf = IDF_FLOOR
+        freq = term.counts(hits).astype(np.float64)
+        score += idf * ((freq * (K1 + 1.0)) / (freq + K1 * (1 - B + B * size / avgdl)))
+    bm25 = -1.0 * score
+    # ORDER BY bm25, rowid, LIMIT: a partition finds the limit's score, then the few
+    # at or above it are sorted (ties on the boundary included).
+    if len(hits) > limit:
+        bound = np.partition(bm25, limit - 1)[limit - 1]
+        keep = np.flatnonzero(bm25 <= bound)
+        hits, bm25 = hits[keep], bm25[keep]
+    order = np.lexsort((hits, bm25))[:limit]
+    return [(int(hits[i]), float(-bm25[i])) for i in order]
+
+
+def _decoded(ids: bytes, tfs: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """Views of the stored arrays, not copies: int32 ids, uint16 counts (uint32 if needed)."""
+    id_array = np.frombuffer(ids, dtype="<i4")
+    width = "<u2" if len(tfs) == 2 * len(id_array) else "<u4"
+    return id_array, np.frombuffer(tfs, dtype=width)
+
+
+def _encoded(ids: np.ndarray, tfs: np.ndarray) -> tuple[bytes, bytes]:
+    width = "<u2" if len(tfs) == 0 or int(tfs.max()) <= 0xFFFF else "<u4"
+    return ids.astype("<i4").tobytes(), tfs.astype(width).tobytes()
+
+
+def _varints(data: bytes) -> list[int]:
+    """SQLite's variable-length integers, as FTS5 writes its records."""
+    values, value, shift_count = [], 0, 0
+    for byte in data:
+        if shift_count == 8:  # the ninth byte carries 8 bits
+            values.append((value << 8) | byte)
+            value, shift_count = 0, 0
+            continue
+        value = (value << 7) | (byte & 0x7F)
+        shift_count += 1
+        if not byte & 0x80:
+            values.append(value)
+            value, shift_count = 0, 0
+    return values
+
+
+def _totals(record: bytes | None) -> tuple[int, int]:
+    """FTS5's row count and token count (its "averages" record), as bm25 reads them."""
+    if not record:
+        return 0, 0
+    values = _varints(record)
+    return values[0], sum(values[1:])
+
+
+# --- keeping the lists up to date -------------------------------------------------------------
+
+
+def refresh(session: Session) -> int:
+    """Bring the lists up to date with the queued excerpts, in the session's transaction.
+
+    Returns how many excerpts were queued. The queued excerpts' current and former
+    texts are tokenized by FTS5 in a temporary table; every term either holds is
+    rewritten: the queued ids taken out, the current counts put in.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return 0
+    queued = connection.exec_driver_sql("SELECT count(*) FROM search_postings_pending").scalar()
+    if not queued:
+        return 0
+    connection.exec_driver_sql(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_tokens "
+        f"USING fts5(text, tokenize='{TOKENIZER}')"
+    )
+    connection.exec_driver_sql(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_token_instances "
+        "USING fts5vocab(temp, search_tokens, instance)"
+    )
+    connection.exec_driver_sql("DELETE FROM temp.search_tokens")
+    # Current texts under their ids, former ones under minus their ids.
+    connection.exec_driver_sql(
+        "INSERT INTO temp.search_tokens (rowid, text) SELECT id, text FROM excerpts"
+        " WHERE id IN (SELECT excerpt_id FROM search_postings_pending)"
+    )
+    connection.exec_driver_sql(
+        "INSERT INTO temp.search_tokens (rowid, text) SELECT -excerpt_id, old_text"
+        " FROM search_postings_pending WHERE old_text IS NOT NULL"
+    )
+    changed = np.array(
+        [
+            row[0]
+            for row in connection.exec_driver_sql(
+                "SELECT excerpt_id FROM search_postings_pending ORDER BY excerpt_id"
+            )
+        ],
+        dtype=np.int64,
+    )
+    if len(changed) and int(changed[-1]) > MAX_ID:
+        raise OverflowError("excerpt ids beyond 2**31 cannot be kept in the search lists")
+    fresh: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for term, docs in connection.exec_driver_sql(
+        "SELECT term, group_concat(doc, ' ') FROM temp.search_token_instances GROUP BY term"
+    ):
+        instances = np.array(docs.split(" "), dtype=np.int64)
+        ids, counts = np.unique(instances[instances > 0], return_counts=True)
+        fresh[term] = (ids, counts)
+    _rewrite(connection, fresh, changed)
+    _update_lengths(connection, changed)
+    connection.exec_driver_sql("DELETE FROM search_postings_pending")
+    connection.exec_driver_sql("DELETE FROM temp.search_tokens")
+    return int(queued)
+
+
+def _rewrite(
+    connection,  # noqa: ANN001
+    fresh: dict[str, tuple[np.ndarray, np.ndarray]],
+    changed: np.ndarray,
+) -> None:
+    stored: dict[str, tuple[bytes, bytes]] = {}
+    terms = list(fresh)
+    for start in range(0, len(terms), 500):
+        chunk = terms[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for term, ids, tfs in connection.exec_driver_sql(
+            f"SELECT term, ids, tfs FROM search_postings WHERE term IN ({marks})", tuple(chunk)
+        ):
+            stored[term] = (ids, tfs)
+    upserts, deletes = [], []
+    for term, (new_ids, new_tfs) in fresh.items():
+        if term in stored:
+            ids, tfs = _decoded(*stored[term])
+            keep = ~np.isin(ids, changed, assume_unique=True)
+            ids = np.concatenate([ids[keep], new_ids])
+            tfs = np.concatenate([tfs[keep], new_tfs])
+            if len(ids) > 1 and not bool(np.all(ids[1:] > ids[:-1])):
+                order = np.argsort(ids, kind="stable")
+                ids, tfs = ids[order], tfs[order]
+        else:
+            ids, tfs = new_ids, new_tfs
+        if len(ids):
+            upserts.append((term, *_encoded(ids, tfs)))
+        elif term in stored:
+            deletes.append((term,))
+    if upserts:
+        connection.exec_driver_sql(
+            "INSERT OR REPLACE INTO search_postings (term, ids, tfs) VALUES (?, ?, ?)", upserts
+        )
+    if deletes:
+        connection.exec_driver_sql("DELETE FROM search_postings WHERE term = ?", deletes)
+
+
+def _update_lengths(connection, changed: np.ndarray) -> None:  # noqa: ANN001
+    """Each queued excerpt's length in tokens, from FTS5's own record of it (0 when gone)."""
+    blob = connection.exec_driver_sql(
+        "SELECT lengths FROM search_postings_lengths WHERE id = 1"
+    ).scalar()
+    lengths = np.frombuffer(blob or b"", dtype="<u4").copy()
+    top = int(changed[-1]) + 1 if len(changed) else 0
+    if top > len(lengths):
+        lengths = np.concatenate([lengths, np.zeros(top - len(lengths), dtype="<u4")])
+    lengths[changed] = 0
+    for excerpt_id, size in connection.exec_driver_sql(
+        "SELECT id, sz FROM excerpts_fts_docsize"
+        " WHERE id IN (SELECT excerpt_id FROM search_postings_pending)"
+    ):
+        lengths[excerpt_id] = _varints(size)[0]
+    connection.exec_driver_sql(
+        "UPDATE search_postings_lengths SET lengths = ? WHERE id = 1", (lengths.tobytes(),)
+    )

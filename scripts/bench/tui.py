@@ -7,11 +7,13 @@
 Drives the real app with App.run_test() (headless, 120×40) on a copy of each
 project, each project in its own process so resident memory is its own.
 Moving and applying are timed as the screen's action (database, then every
-widget told what to show; painting follows on the next frame); search and
-retrieval until their workers have put the first rows in the list; opening
-until the first excerpt is on the screen. Prints a table of medians and the
-ratio big/small. Timings are wall time on whatever else the machine is doing:
-read them as a comparison, not a promise.
+widget told what to show; painting follows on the next frame); retrieval until
+its worker has put the first rows in the list; opening until the first excerpt
+is on the screen. Search is timed until the first frame that shows its hits has
+been composed (what the coder sees): where that frame falls among the app's
+other work decided before whether a measure took in 15 ms of painting or not.
+Prints a table of medians and the ratio big/small. Timings are wall time on
+whatever else the machine is doing: read them as a comparison, not a promise.
 """
 
 from __future__ import annotations
@@ -31,14 +33,16 @@ import time
 from pathlib import Path
 
 SIZE = (120, 40)
-QUERY = "police fine*"
-WIDE_QUERY = "police"
+QUERY = "police fine*"  # 2,312 hits on the big project, 3 on the small one
+WIDE_QUERY = "police"  # 18,432 against 21: a full first page on both
+PREFIX_QUERY = "police th*"  # th* is 9 terms in 75,859 excerpts; 18,432 hits against 21
 TARGETS = {  # the issue's limits on the big project, in ms (memory in MB)
     "open to first usable screen": 1500,
     "next excerpt": 50,
     "apply a theme (shown and committed)": 50,
-    "search results (query typed in the open screen)": 100,
-    "search results for 'police'": 100,
+    f"search '{QUERY}' (typed in the open screen)": 100,
+    f"search '{WIDE_QUERY}'": 100,
+    f"search '{PREFIX_QUERY}'": 100,
     "open the search screen": None,
     "search screen reopened on the last query": None,
     "retrieval, first rows": 300,
@@ -81,6 +85,7 @@ async def one_run(folder: Path, theme: str, times: dict[str, list[float]]) -> No
     project = Project.open(folder)
     app = CodingApp(Workbench(project, "bench"))
     async with app.run_test(size=SIZE) as pilot:
+        frames = Frames(app)
         await until(lambda: getattr(app.screen, "excerpt", None) is not None)
         times["open to first usable screen"].append(time.perf_counter() - started)
         await app.workers.wait_for_complete()
@@ -115,17 +120,19 @@ async def one_run(folder: Path, theme: str, times: dict[str, list[float]]) -> No
             await asyncio.sleep(float(os.environ["SETTLE"]))
         started = time.perf_counter()
         search.query_one("#search-query").value = QUERY
-        await until(lambda: bool(search.hits))
-        times["search results (query typed in the open screen)"].append(
-            time.perf_counter() - started
-        )
+        await frames.until_drawn(lambda: search.query_text == QUERY and bool(search.hits))
+        times[f"search '{QUERY}' (typed in the open screen)"].append(frames.drawn - started)
         # A word in a fifth of the big project: a full first page on both projects, and
-        # bm25 worked out for 18,432 excerpts on the big one against 21.
-        await pilot.pause()
-        started = time.perf_counter()
-        search.query_one("#search-query").value = WIDE_QUERY
-        await until(lambda: search.query_text == WIDE_QUERY and bool(search.hits))
-        times[f"search results for '{WIDE_QUERY}'"].append(time.perf_counter() - started)
+        # bm25 worked out for 18,432 excerpts on the big one against 21; then the same
+        # with a prefix that stands for 9 words in three quarters of the excerpts.
+        for query in (WIDE_QUERY, PREFIX_QUERY):
+            await pilot.pause()
+            started = time.perf_counter()
+            search.query_one("#search-query").value = query
+            await frames.until_drawn(
+                lambda q=query: search.query_text == q and bool(search.hits)  # type: ignore[misc]
+            )
+            times[f"search '{query}'"].append(frames.drawn - started)
         await pilot.press("escape")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -135,9 +142,9 @@ async def one_run(folder: Path, theme: str, times: dict[str, list[float]]) -> No
         started = time.perf_counter()
         await screen.run_action("search")
         search = app.screen
-        assert isinstance(search, SearchScreen) and search.initial == WIDE_QUERY
-        await until(lambda: bool(search.hits))
-        times["search screen reopened on the last query"].append(time.perf_counter() - started)
+        assert isinstance(search, SearchScreen) and search.initial == PREFIX_QUERY
+        await frames.until_drawn(lambda: app.screen is search and bool(search.hits))
+        times["search screen reopened on the last query"].append(frames.drawn - started)
         await pilot.press("escape")
         await pilot.pause()
 
@@ -149,6 +156,29 @@ async def one_run(folder: Path, theme: str, times: dict[str, list[float]]) -> No
         await pilot.press("escape")
         await pilot.press("q")
     project.close()
+
+
+class Frames:
+    """Watches the frames the app composes for the terminal (headless: composed, not sent)."""
+
+    def __init__(self, app) -> None:  # noqa: ANN001
+        self.condition = None
+        self.drawn = 0.0
+        compose_frame = app._display
+
+        def display(screen, renderable) -> None:  # noqa: ANN001
+            compose_frame(screen, renderable)
+            if self.condition is not None and renderable is not None and self.condition():
+                self.drawn = time.perf_counter()
+                self.condition = None
+
+        app._display = display
+
+    async def until_drawn(self, condition) -> None:  # noqa: ANN001
+        """Wait for the first frame composed once condition holds; its time is `drawn`."""
+        self.drawn = 0.0
+        self.condition = condition
+        await until(lambda: self.drawn > 0.0)
 
 
 async def until(condition, limit: float = 30.0) -> None:  # noqa: ANN001

@@ -8,7 +8,8 @@ import os
 import re
 import unicodedata
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,6 +59,7 @@ class Project:
     _write_engine: Engine | None = field(default=None, repr=False)
     _sessions: sessionmaker[Session] | None = field(default=None, repr=False)
     _write_sessions: sessionmaker[Session] | None = field(default=None, repr=False)
+    _search_deferred: int = field(default=0, repr=False)
 
     @classmethod
     def open(cls, root: Path, database_url: str | None = None) -> Project:
@@ -107,15 +109,35 @@ class Project:
 
     def session(self) -> Session:
         if self._sessions is None:
-            self._sessions = _project_sessions(self.engine)
+            self._sessions = _project_sessions(self.engine, self._search_refreshed)
         return self._sessions()
 
     def write_session(self) -> Session:
         """A session for a transaction that writes (on SQLite it takes the write lock first)."""
         if self._write_sessions is None:
             self._write_engine = writing(self.engine)
-            self._write_sessions = _project_sessions(self._write_engine)
+            self._write_sessions = _project_sessions(self._write_engine, self._search_refreshed)
         return self._write_sessions()
+
+    def _search_refreshed(self, session: Session) -> None:
+        if not self._search_deferred:
+            from testimony.coding.search_postings import refresh
+
+            refresh(session)
+
+    @contextmanager
+    def search_lists_deferred(self) -> Iterator[None]:
+        """Commits inside leave the search lists (search_postings.py) to one refresh at
+        the end. For bulk imports: one pass over every new excerpt, not one rewrite of
+        the lists per file. Meanwhile search ranks with FTS5, as always correct."""
+        self._search_deferred += 1
+        try:
+            yield
+        finally:
+            self._search_deferred -= 1
+        if not self._search_deferred:  # after a failure, the next commit refreshes instead
+            with self.write_session() as s, s.begin():
+                pass  # the commit refreshes
 
     def vault_session(self) -> Session:
         return session_factory(self.vault_engine)()
@@ -142,14 +164,12 @@ class Project:
         self._sessions = self._write_sessions = None
 
 
-def _project_sessions(engine: Engine) -> sessionmaker[Session]:
+def _project_sessions(engine: Engine, refresh: Callable[[Session], None]) -> sessionmaker[Session]:
     """Sessions on the coding database. On SQLite, every transaction brings the search
     posting lists up to date with the excerpts it changed before it commits, so they
-    are never out of step with the text in a committed state (search_postings.py)."""
+    are not out of step with the text in a committed state (search_postings.py)."""
     sessions = session_factory(engine)
     if engine.dialect.name == "sqlite":
-        from testimony.coding.search_postings import refresh
-
         event.listen(sessions, "before_commit", refresh)
     return sessions
 

@@ -145,7 +145,7 @@ def import_files(
     Files are read and their detection started ahead of their turn (in worker
     processes for a large import); each is then redacted and written in order.
     """
-    with vault_writer(project.root, "importing into"):
+    with vault_writer(project.root, "importing into"), project.search_lists_deferred():
         return _import_files(project, paths, replace, csv_columns, actor, progress, pipeline)
 
 

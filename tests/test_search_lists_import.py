@@ -1,0 +1,79 @@
+"""The search posting lists around bulk writes: an import leaves them up to date, and
+commits inside a deferred block leave them to one refresh at its end (FTS5 meanwhile)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from testimony.coding import search_postings
+from testimony.coding.search import _fts5_query, parse, search_excerpts
+from testimony.db.models import Excerpt, Interview
+
+pytestmark = pytest.mark.sqlite_only
+
+
+def _fts5_ranking(session, query: str, limit: int) -> list[tuple[int, float]]:
+    rows = session.execute(
+        text(
+            "SELECT rowid, bm25(excerpts_fts) AS score FROM excerpts_fts"
+            " WHERE excerpts_fts MATCH :q ORDER BY score, rowid LIMIT :limit"
+        ),
+        {"q": _fts5_query(query), "limit": limit},
+    )
+    return [(rowid, -float(score)) for rowid, score in rows]
+
+
+def _queued(session) -> int:
+    return session.execute(text("SELECT count(*) FROM search_postings_pending")).scalar_one()
+
+
+def test_an_import_leaves_the_search_lists_up_to_date_and_ranking_as_fts5_ranks(
+    corpus_project,
+):
+    project = corpus_project
+    with project.session() as s:
+        assert _queued(s) == 0
+        assert s.execute(text("SELECT count(*) FROM search_postings")).scalar_one() > 500
+        for query in ("police", "said", "the", "police s*", "children -police", "me*"):
+            ranked = search_postings.rank(s, parse(query), 50)
+            assert ranked is not None, query
+            assert ranked, query  # every one of these is in the corpus
+            assert ranked == _fts5_ranking(s, query, 50), query
+
+
+def test_commits_in_a_deferred_block_leave_the_lists_to_its_end_and_search_still_finds(project):
+    with project.search_lists_deferred():
+        with project.write_session() as s, s.begin():
+            interview = Interview(code="INT-001", title="t", source_format="txt", vault_source_id=1)
+            s.add(interview)
+            s.flush()
+            s.add(Excerpt(interview_id=interview.id, position=1, text="The zither was loud."))
+        with project.session() as s:
+            assert _queued(s) == 1
+            assert search_postings.rank(s, parse("zither"), 20) is None  # not up to date
+            assert [h.snippet for h in search_excerpts(s, "zither")] == ["The zither was loud."]
+    with project.session() as s:
+        assert _queued(s) == 0
+        ranked = search_postings.rank(s, parse("zither"), 20)
+        assert ranked is not None and len(ranked) == 1
+        assert ranked == _fts5_ranking(s, "zither", 20)
+    project.close()
+
+
+def test_a_failed_block_leaves_the_queue_to_the_next_commit(project):
+    with pytest.raises(RuntimeError), project.search_lists_deferred():
+        with project.write_session() as s, s.begin():
+            interview = Interview(code="INT-001", title="t", source_format="txt", vault_source_id=1)
+            s.add(interview)
+            s.flush()
+            s.add(Excerpt(interview_id=interview.id, position=1, text="A quiet oboe."))
+        raise RuntimeError("the import failed after one file")
+    with project.session() as s:
+        assert _queued(s) == 1
+    with project.write_session() as s, s.begin():
+        pass
+    with project.session() as s:
+        assert _queued(s) == 0
+        assert search_postings.rank(s, parse("oboe"), 20) == _fts5_ranking(s, "oboe", 20) != []
+    project.close()

@@ -111,6 +111,25 @@ def test_filters_choose_the_quotes(coded, run, tmp_path, option, value, expected
     assert {q["coding_id"] for q in quotes} == {_coding_number(coded, n) for n in expected}
 
 
+def test_where_reads_names_and_values_in_any_case_as_codings_attribute_does(
+    coded, run, tmp_path
+):
+    out = tmp_path / "rows.json"
+    result = export(run, coded, "--format", "json", "-o", out, "--where", "ROLE=Survivor")
+    assert result.exit_code == 0, result.stderr
+    quotes = json.loads(out.read_text(encoding="utf-8"))["quotes"]
+    assert {q["coding_id"] for q in quotes} == {_coding_number(coded, n) for n in (1, 2, 4)}
+
+
+def test_a_where_value_no_interview_has_is_refused_with_those_that_exist(coded, run, tmp_path):
+    out = tmp_path / "rows.json"
+    result = export(run, coded, "--format", "json", "-o", out, "--where", "role=survivour")
+    assert result.exit_code == 2, result.stderr
+    assert "no interview has role=survivour" in result.stderr
+    assert "survivor" in result.stderr.split("one of:")[1]
+    assert not out.exists()
+
+
 def test_an_unknown_theme_is_one_clear_line_and_exit_2(coded, run, tmp_path):
     result = export(run, coded, "--format", "md", "--theme", "no-such-theme")
     assert result.exit_code == 2

@@ -317,13 +317,22 @@ def interview_ids(interviews: dict, attributes: dict, filters: ExportFilter) -> 
     wanted = {by_code[c] for c in filters.interviews} if filters.interviews else set(interviews)
     if filters.reviewed_only:
         wanted = {i for i in wanted if interviews[i].review_state == REVIEWED}
-    allowed: dict[str, set[str]] = {}
+    # The same reading as `codings --attribute` and the retrieval screen: names and
+    # values in any case, and one no interview has refused with the ones that exist.
+    from testimony.coding.attribute_filter import AttributeFilterError, resolve_attributes
+
+    known: dict[str, dict[str, int]] = {}
+    for values in attributes.values():
+        for name, value in values.items():
+            counts = known.setdefault(name, {})
+            counts[value] = counts.get(value, 0) + 1
+    asked: dict[str, tuple[str, ...]] = {}
     for name, value in filters.attributes:
-        allowed.setdefault(name, set()).add(value)
-    known_names = {n for values in attributes.values() for n in values}
-    for name in allowed:
-        if name not in known_names:
-            raise UnknownName(f"no interview has an attribute {name!r}")
+        asked[name] = (*asked.get(name, ()), value)
+    try:
+        allowed = resolve_attributes(known, asked)
+    except AttributeFilterError as exc:
+        raise UnknownName(f"--where: {exc}") from None
     return {
         i
         for i in wanted

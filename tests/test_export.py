@@ -111,9 +111,7 @@ def test_filters_choose_the_quotes(coded, run, tmp_path, option, value, expected
     assert {q["coding_id"] for q in quotes} == {_coding_number(coded, n) for n in expected}
 
 
-def test_where_reads_names_and_values_in_any_case_as_codings_attribute_does(
-    coded, run, tmp_path
-):
+def test_where_reads_names_and_values_in_any_case_as_codings_attribute_does(coded, run, tmp_path):
     out = tmp_path / "rows.json"
     result = export(run, coded, "--format", "json", "-o", out, "--where", "ROLE=Survivor")
     assert result.exit_code == 0, result.stderr

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from testimony.redact.common import zipf
-from testimony.redact.detectors.base import Detection
+from testimony.redact.detectors.base import Detection, folded
 from testimony.redact.detectors.names import NameLexicon, lexicon
 
 UPPER = "A-ZА-ЯЁÀ-ÖØ-ÞĀ-Ž"
@@ -67,7 +67,8 @@ NAMING_NAME = re.compile(
 HONORIFIC_TITLE = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx|Dr)\b")
 TITLE_NAME = re.compile(rf"\b(?:{TITLES})\.?\s+(?P<name>{WORD}(?:\s+{WORD}){{0,3}})")
 NAME_HONORIFIC = re.compile(rf"\b(?P<name>{WORD})\s+(?i:{HONORIFICS_AFTER})\b")
-HONORIFIC_HINT = re.compile(rf"\s(?i:{HONORIFICS_AFTER})\b")
+HONORIFIC_HINT = re.compile(rf"\s(?:{HONORIFICS_AFTER})\b")  # in the folded text
+_NAMING_WORD = re.compile(NAMING)  # in the folded text
 # "A.", "C.-H.", and the two letters transliteration gives one Cyrillic letter: "Zh.", "Ye."
 INITIAL = rf"(?:Dzh|Zh|Sh|Ch|Kh|Ts|Ye|Yu|Ya|Yo|[{UPPER}])\.(?:-[{UPPER}]\.)?"
 INITIALS_BEFORE = re.compile(rf"(?<![\w.])(?P<name>(?:{INITIAL}\s?){{1,3}}{WORD})")
@@ -208,6 +209,8 @@ def find_names_in_context(text: str, lex: NameLexicon | None = None) -> Iterator
     """PERSON candidates from relation words, naming verbs, titles, initials, vocatives."""
     lex = lex or lexicon()
     for pattern, score in ((RELATION_NAME, 0.9), (NAMING_NAME, 0.9)):
+        if pattern is NAMING_NAME and not _NAMING_WORD.search(folded(text)):
+            continue  # no naming word: the pattern cannot match (see base.folded)
         for match in pattern.finditer(text):
             if match.group("name"):
                 span = _trim_name(text, match.start("name"), match.end("name"), lex)
@@ -220,7 +223,7 @@ def find_names_in_context(text: str, lex: NameLexicon | None = None) -> Iterator
             ):
                 yield Detection(match.start("low"), match.end("low"), "PERSON", "context", 0.8)
     patterns = [TITLE_NAME, POSSESSIVE]
-    if HONORIFIC_HINT.search(text):
+    if HONORIFIC_HINT.search(folded(text)):
         patterns.append(NAME_HONORIFIC)
     if INITIAL_HINT.search(text) or INITIALS_BEFORE.search(text):
         patterns += [INITIALS_BEFORE, INITIALS_AFTER]

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from testimony.redact.common import zipf
-from testimony.redact.detectors.base import Detection
+from testimony.redact.detectors.base import DIGIT, Detection, folded
 
 MONTHS = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
@@ -105,13 +105,16 @@ AGE_AFTER_NAME = re.compile(
     rf"(?:\s+(?i:and)\s+(?i:{NUMBER})\s+(?i:months?))?)(?=\s*(?:[.,;)]|$))",
     re.MULTILINE,
 )
-_DATE_HINT = re.compile(
-    rf"\d|{MONTHS}|{ANY_CASE_MONTHS}|(?i:{SEASON}|on\s+the\s+\w+(?:th|st|nd|rd)\b)"
+# Every date pattern holds a digit, a month, a season or "on the ...th" (see folded).
+_MONTH = re.compile(MONTHS)
+_DATE_WORD = re.compile(
+    rf"{ANY_CASE_MONTHS.removeprefix('(?i:').removesuffix(')')}|{SEASON}"
+    r"|on\s+the\s+\w+(?:th|st|nd|rd)\b"
 )
 
 
 def find_dates(text: str) -> Iterator[Detection]:
-    if not _DATE_HINT.search(text):
+    if not (DIGIT.search(text) or _MONTH.search(text) or _DATE_WORD.search(folded(text))):
         return
     for match in TEXT_DATE.finditer(text):
         yield Detection(match.start(), match.end(), "DATE", "date")
@@ -130,12 +133,12 @@ def find_dates(text: str) -> Iterator[Detection]:
 
 
 # Every age pattern holds a NUMBER, which starts at a word boundary or is a digit.
-_AGE_HINT = re.compile(rf"\d|\b(?i:{_TENS}|{_TEENS}|{_UNITS})")
+_NUMBER_WORD = re.compile(rf"\b(?:{_TENS}|{_TEENS}|{_UNITS})")
 
 
 def find_ages(text: str, previous: str = "") -> Iterator[Detection]:
     """Ages: '23 years old', 'aged 41', 'I'm fifty,'; a bare number answering 'how old'."""
-    if not _AGE_HINT.search(text):
+    if not (DIGIT.search(text) or _NUMBER_WORD.search(folded(text))):
         return
     for match in AGE.finditer(text):
         group = next(g for g in "abcde" if match.group(g))

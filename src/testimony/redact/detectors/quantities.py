@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from testimony.redact.detectors.base import Detection
+from testimony.redact.detectors.base import DIGIT, Detection, folded
 from testimony.redact.detectors.dates import NUMBER
 
 # ISO codes are upper case ("TRL 30,000,000", "100,000,000 TRL"); names of currencies may
@@ -67,12 +67,14 @@ SENTENCE = re.compile(
 )
 
 
+# Searched in the folded text (base.folded): the same as case-blind, and much faster.
 _SENTENCE_WORDS = re.compile(
-    r"(?i)sentenced|period|last|arrest|detain|imprison|fine|suspen|detention|custody|"
+    r"sentenced|period|last|arrest|detain|imprison|fine|suspen|detention|custody|"
     r"prison|probation|restriction|reduced|increased|commuted|barred|banned|disqualified|"
     r"deprived|prohibited|stripped"
 )
-_MONEY_HINT = re.compile(r"\d|(?i:thousand|million|hundred)")
+_SCALE_WORD = re.compile(r"thousand|million|hundred")
+_UNIT_WORD = re.compile(r"year|month|week|day|hour")  # every term ends in a unit
 
 
 def with_gloss(text: str, end: int) -> int:
@@ -83,14 +85,14 @@ def with_gloss(text: str, end: int) -> int:
 
 
 def find_quantities(text: str) -> Iterator[Detection]:
-    if _MONEY_HINT.search(text):
+    if DIGIT.search(text) or _SCALE_WORD.search(folded(text)):
         for match in MONEY.finditer(text):
             end = with_gloss(text, match.end())
             yield Detection(match.start(), end, "QUANTITY", "money", 0.8)
         if "%" in text or "cent" in text:
             for match in PERCENT.finditer(text):
                 yield Detection(match.start(), match.end(), "QUANTITY", "percent", 0.7)
-    if not _SENTENCE_WORDS.search(text):
+    if not (_SENTENCE_WORDS.search(folded(text)) and _UNIT_WORD.search(folded(text))):
         return
     for match in SENTENCE.finditer(text):
         group = "term" if match.group("term") else "term2"

@@ -10,6 +10,7 @@ table, its bm25) on real project files, never the module's own helpers.
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 import tempfile
@@ -322,3 +323,348 @@ def test_a_negative_limit_means_no_limit_as_in_sqlite(template, scratch):
             ]
     finally:
         project.close()
+
+
+# --- 2. maintenance ----------------------------------------------------------------------------
+
+MAINTENANCE_QUERIES = ("police", "caf*", "fine -fines", "the police", "a1 x*", "pol* NOT officer")
+
+edits = st.one_of(
+    st.tuples(st.just("insert"), texts()),
+    st.tuples(st.just("update"), st.integers(0, 60), texts()),
+    st.tuples(st.just("update_twice"), st.integers(0, 60), texts(), texts()),
+    st.tuples(st.just("delete"), st.integers(0, 60)),
+    st.tuples(st.just("delete_reinsert"), st.integers(0, 60), texts()),
+)
+transactions = st.tuples(st.booleans(), st.lists(edits, min_size=1, max_size=6))
+
+
+def live_excerpts(project: Project) -> list[tuple[int, int]]:
+    """(id, position) of every excerpt, by id."""
+    with raw(project) as connection:
+        rows = connection.execute("SELECT id, position FROM excerpts ORDER BY id").fetchall()
+    connection.close()
+    return rows
+
+
+def edit_through_the_orm(project: Project, edits_: list[tuple]) -> None:
+    """One project transaction; the last edits are left unflushed for the commit to flush."""
+    live = live_excerpts(project)
+    gone: set[int] = set()
+    with project.write_session() as s, s.begin():
+        interview_id = s.query(Interview).one().id
+        position = max((p for _, p in live), default=0)
+        for kind, *args in edits_:
+            if kind == "insert":
+                position += 1
+                s.add(Excerpt(interview_id=interview_id, position=position, text=args[0]))
+                continue
+            if not live or live[args[0] % len(live)][0] in gone:
+                continue
+            excerpt_id, at = live[args[0] % len(live)]
+            excerpt = s.get(Excerpt, excerpt_id)
+            if kind == "update":
+                excerpt.text = args[1]
+            elif kind == "update_twice":  # two UPDATE statements in the one transaction
+                excerpt.text = args[1]
+                s.flush()
+                excerpt.text = args[2]
+            elif kind == "delete":
+                s.delete(excerpt)
+                gone.add(excerpt_id)
+            else:  # the same id and place, a new text: deleted, then inserted again
+                s.delete(excerpt)
+                s.flush()
+                s.add(Excerpt(id=excerpt_id, interview_id=interview_id, position=at, text=args[1]))
+                s.flush()
+                gone.add(excerpt_id)
+
+
+def edit_behind_the_projects_back(project: Project, edits_: list[tuple]) -> None:
+    """The same edits through plain sqlite3: the triggers queue them, nothing refreshes."""
+    live = live_excerpts(project)
+    gone: set[int] = set()
+    connection = raw(project)
+    connection.execute("BEGIN")
+    interview_id = connection.execute("SELECT id FROM interviews").fetchone()[0]
+    position = max((p for _, p in live), default=0)
+    insert = (
+        "INSERT INTO excerpts (id, interview_id, position, text, word_count, pseudonyms)"
+        " VALUES (?, ?, ?, ?, 0, '[]')"
+    )
+    for kind, *args in edits_:
+        if kind == "insert":
+            position += 1
+            connection.execute(insert, (None, interview_id, position, args[0]))
+            continue
+        if not live or live[args[0] % len(live)][0] in gone:
+            continue
+        excerpt_id, at = live[args[0] % len(live)]
+        if kind in ("update", "update_twice"):
+            for body in args[1:]:
+                connection.execute("UPDATE excerpts SET text = ? WHERE id = ?", (body, excerpt_id))
+        else:
+            connection.execute("DELETE FROM excerpts WHERE id = ?", (excerpt_id,))
+            gone.add(excerpt_id)
+            if kind == "delete_reinsert":
+                connection.execute(insert, (excerpt_id, interview_id, at, args[1]))
+    connection.execute("COMMIT")
+    connection.close()
+
+
+def queued(project: Project) -> int:
+    with raw(project) as connection:
+        count = connection.execute("SELECT count(*) FROM search_postings_pending").fetchone()[0]
+    connection.close()
+    return count
+
+
+def check_fallback(project: Project, query: str) -> None:
+    """With excerpts queued the lists do not answer, and search gives FTS5's hits."""
+    with project.session() as s:
+        assert search_postings.rank(s, parse(query), 20) is None
+        hits = [(h.excerpt_id, h.score) for h in search_excerpts(s, query, 20)]
+        assert hits == fts5_ranked(s, query, 20)
+
+
+def rebuilt(template: Path, scratch: Path, project: Project) -> Project:
+    """A fresh project holding the same excerpts (ids, places, texts) in one transaction."""
+    with raw(project) as connection:
+        rows = connection.execute("SELECT id, position, text FROM excerpts ORDER BY id").fetchall()
+    connection.close()
+    fresh = copy_of(template, scratch)
+    with fresh.write_session() as s, s.begin():
+        interview_id = s.query(Interview).one().id
+        s.add_all(
+            Excerpt(id=i, interview_id=interview_id, position=p, text=body) for i, p, body in rows
+        )
+    return fresh
+
+
+def stored_bytes(project: Project) -> tuple[list, bytes]:
+    with raw(project) as connection:
+        lists = connection.execute("SELECT term, ids, tfs FROM search_postings ORDER BY term")
+        lists = lists.fetchall()
+        lengths = connection.execute("SELECT lengths FROM search_postings_lengths").fetchone()[0]
+    connection.close()
+    return lists, np.trim_zeros(np.frombuffer(lengths, dtype="<u4"), "b").tobytes()
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    start=st.lists(texts(), max_size=12),
+    history=st.lists(transactions, min_size=1, max_size=6),
+    query=queries(),
+)
+def test_the_lists_follow_every_edit(template, scratch, start, history, query):
+    project = copy_of(template, scratch)
+    fresh = None
+    try:
+        if start:
+            add_texts(project, start)
+        for behind_the_back, edits_ in history:
+            if behind_the_back:
+                edit_behind_the_projects_back(project, edits_)
+                if queued(project):
+                    check_fallback(project, query)
+                continue
+            edit_through_the_orm(project, edits_)
+            check_lists(project)
+            for asked in (*MAINTENANCE_QUERIES, query):
+                check_ranking(project, asked, limits=(1, 3, 500))
+        with project.write_session() as s, s.begin():
+            pass  # the next commit, whatever it writes, brings the lists up to date
+        check_lists(project)
+        fresh = rebuilt(template, scratch, project)
+        assert stored_bytes(project) == stored_bytes(fresh)
+        for asked in (*MAINTENANCE_QUERIES, query):
+            check_ranking(project, asked, limits=(1, 3, 500))
+    finally:
+        project.close()
+        if fresh is not None:
+            fresh.close()
+
+
+def test_updates_deletes_and_a_reused_id_in_one_transaction(template, scratch):
+    project = copy_of(template, scratch)
+    try:
+        ids = add_texts(
+            project,
+            ["the police came", "a café, the officer", "fine fines", "police police", "x"],
+        )
+        with project.write_session() as s, s.begin():
+            first = s.get(Excerpt, ids[0])
+            first.text = "the court fined him"
+            s.flush()
+            first.text = "the officer fined the police twice"  # the lists never held the middle
+            s.delete(s.get(Excerpt, ids[1]))
+            reused = s.get(Excerpt, ids[3])
+            position = reused.position
+            s.delete(reused)
+            s.flush()
+            s.add(
+                Excerpt(id=ids[3], interview_id=reused.interview_id, position=position, text="Café")
+            )
+            s.get(Excerpt, ids[4]).text = "police " * 66_000  # from two bytes a count to four
+        check_lists(project)
+        with project.session() as s:
+            assert [i for i, _ in search_postings.rank(s, parse("police"), 20)] == [ids[4], ids[0]]
+            assert [i for i, _ in search_postings.rank(s, parse("cafe"), 20)] == [ids[3]]
+            assert search_postings.rank(s, parse("court"), 20) == []
+        for query in ("police", "caf*", "fine*", "the", "officer -x"):
+            check_ranking(project, query)
+        with project.write_session() as s, s.begin():  # deleted for good: out of every list
+            s.delete(s.get(Excerpt, ids[4]))
+            s.delete(s.get(Excerpt, ids[0]))
+        check_lists(project)
+        with project.session() as s:
+            assert search_postings.rank(s, parse("police"), 20) == []
+        check_ranking(project, "caf*")
+    finally:
+        project.close()
+
+
+# --- 3. falling back to FTS5 -------------------------------------------------------------------
+
+
+def test_a_queue_left_by_another_writer_falls_back_until_the_next_commit(template, scratch):
+    project = copy_of(template, scratch)
+    try:
+        ids = add_texts(project, ["the police came", "the officer", "police officer"])
+        check_ranking(project, "police")
+        connection = raw(project)
+        connection.execute("UPDATE excerpts SET text = 'police police' WHERE id = ?", (ids[1],))
+        connection.close()
+        assert queued(project) == 1
+        check_fallback(project, "police")
+        with project.session() as s:  # the FTS5 path sees the new text already
+            assert {h.excerpt_id for h in search_excerpts(s, "police")} == set(ids)
+            s.commit()  # a read-only session's commit runs the hook too
+        assert queued(project) == 0
+        check_lists(project)
+        check_ranking(project, "police")
+    finally:
+        project.close()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"police officer"',
+        "NEAR(police officer)",
+        "police NEAR/2 officer",
+        "police OR court",
+        "café",
+        "cafe -naïve",
+        "don't",
+        'police -"the officer"',
+        "police -NEAR(the officer)",
+        "mother-in-law",
+        "日本",
+    ],
+)
+def test_queries_the_lists_do_not_answer_go_to_fts5(template, scratch, query):
+    project = copy_of(template, scratch)
+    try:
+        add_texts(
+            project,
+            ["the police officer", "a café", "naïve police", "don't go", "mother-in-law", "日本"],
+        )
+        with project.session() as s:
+            assert search_postings.rank(s, parse("police"), 20) is not None  # up to date
+            assert not search_postings.covered(parse(query))
+            assert search_postings.rank(s, parse(query), 20) is None
+            hits = [(h.excerpt_id, h.score) for h in search_excerpts(s, query, 20)]
+            assert hits and hits == fts5_ranked(s, query, 20)
+    finally:
+        project.close()
+
+
+# --- 4. migration ------------------------------------------------------------------------------
+
+
+def test_a_project_from_before_the_lists_builds_them_on_its_first_commit(template, scratch):
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from testimony.db.migrate import _config, current_revision
+
+    project = copy_of(template, scratch)
+    add_texts(project, ["the police came", "fine fines fined", "Café officer"])
+    project.close()
+    engine = create_engine(f"sqlite:///{project.root / 'project.db'}")
+    command.downgrade(_config("testimony.db", engine), "0008")
+    assert current_revision(engine) == "0008"
+    engine.dispose()
+    connection = raw(project)
+    assert not connection.execute(
+        "SELECT name FROM sqlite_master WHERE name LIKE 'search_postings%'"
+    ).fetchall()
+    interview_id = connection.execute("SELECT id FROM interviews").fetchone()[0]
+    connection.executemany(
+        "INSERT INTO excerpts (interview_id, position, text, word_count, pseudonyms)"
+        " VALUES (?, ?, ?, 0, '[]')",
+        [(interview_id, 10 + n, body) for n, body in enumerate(["police police", "a café"])],
+    )
+    connection.execute("UPDATE excerpts SET text = 'the court fined' WHERE position = 2")
+    connection.close()
+
+    upgraded = Project.open(project.root)
+    try:
+        with upgraded.session() as s:  # opening it upgrades: every excerpt queued
+            assert current_revision(upgraded.engine) == "0009"
+            assert search_postings.rank(s, parse("police"), 20) is None
+        assert queued(upgraded) == 5
+        with upgraded.write_session() as s, s.begin():
+            pass
+        check_lists(upgraded)
+        for query in ("police", "caf*", "fine*", "the -court", "officer"):
+            check_ranking(upgraded, query)
+    finally:
+        upgraded.close()
+
+
+# --- 5. the app's search, either way -----------------------------------------------------------
+
+APP_QUERIES = ["police", "polic*", "husband -police", "he she", "the", "protect* order", "a*"]
+
+
+def test_workbench_and_command_show_the_same_hits_either_way(corpus_project, run, monkeypatch):
+    from testimony.coding.workbench import Workbench
+
+    bench = Workbench(corpus_project, "ana")  # a write: the lists are brought up to date
+    answered = []
+    real_rank = search_postings.rank
+
+    def spying(session, parsed, limit):
+        ranked = real_rank(session, parsed, limit)
+        answered.append(ranked is not None)
+        return ranked
+
+    def shown() -> list:
+        return [
+            (
+                [
+                    (h.excerpt_id, h.score, h.snippet, h.highlights, where)
+                    for h, where in bench.search(q, 25)
+                ],
+                run(
+                    "--project", corpus_project.root, "search", q, "--json", "--limit", "25"
+                ).stdout,
+                run("--project", corpus_project.root, "search", q, "--limit", "25").stdout,
+            )
+            for q in APP_QUERIES
+        ]
+
+    monkeypatch.setattr(search_postings, "rank", spying)
+    from_lists = shown()
+    assert answered and all(answered)  # every query was ranked from the lists
+    monkeypatch.setattr(search_postings, "rank", lambda *args: None)
+    from_fts5 = shown()
+    assert all(hits for hits, _json, _text in from_lists)
+    assert from_lists == from_fts5
+    assert json.loads(from_lists[0][1])[0]["snippet"]

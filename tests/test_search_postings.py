@@ -668,3 +668,17 @@ def test_workbench_and_command_show_the_same_hits_either_way(corpus_project, run
     assert all(hits for hits, _json, _text in from_lists)
     assert from_lists == from_fts5
     assert json.loads(from_lists[0][1])[0]["snippet"]
+
+
+@pytest.mark.parametrize("limit", ["0", "-1", "many"])
+def test_the_command_refuses_a_limit_that_is_no_count(template, scratch, run, limit):
+    project = copy_of(template, scratch)
+    try:
+        add_texts(project, ["the police came"])
+        before = stored_bytes(project)
+        result = run("--project", project.root, "search", "police", "--limit", limit)
+        assert result.exit_code == 2
+        assert "--limit" in result.stderr and "police" not in result.stdout
+        assert stored_bytes(project) == before
+    finally:
+        project.close()

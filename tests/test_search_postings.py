@@ -551,6 +551,24 @@ def test_a_queue_left_by_another_writer_falls_back_until_the_next_commit(templat
         project.close()
 
 
+def test_a_transaction_searching_its_own_edits_is_answered_by_fts5(template, scratch):
+    project = copy_of(template, scratch)
+    try:
+        ids = add_texts(project, ["the police came", "the officer"])
+        with project.write_session() as s, s.begin():
+            s.get(Excerpt, ids[1]).text = "police officer police"
+            s.flush()
+            assert search_postings.rank(s, parse("police"), 20) is None  # queued, not refreshed
+            hits = [(h.excerpt_id, h.score) for h in search_excerpts(s, "police")]
+            assert hits == fts5_ranked(s, "police", 20)
+            assert hits[0][0] == ids[1]  # the uncommitted text, as FTS5 sees it
+        assert queued(project) == 0
+        check_lists(project)
+        check_ranking(project, "police")
+    finally:
+        project.close()
+
+
 @pytest.mark.parametrize(
     "query",
     [

@@ -445,7 +445,13 @@ def _plain(text: str) -> Text:
 
 @cli.command()
 @click.argument("query")
-@click.option("--limit", default=20, show_default=True, help="How many excerpts to show.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="How many excerpts to show.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @pass_ctx
 def search(obj: Context, query: str, limit: int, as_json: bool) -> None:

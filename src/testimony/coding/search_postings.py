@@ -155,7 +155,7 @@ def _ranked(
     n_tokens: int,
     limit: int,
 ) -> list[tuple[int, float]]:
-    if not found or n_rows == 0 or limit <= 0:
+    if not found or n_rows == 0 or limit == 0:
         return []
     rarest = min(found, key=lambda p: p.df)
     hits = rarest.sorted_ids()
@@ -166,6 +166,8 @@ def _ranked(
         hits = hits[~term.holds(hits)]
     if len(hits) == 0:
         return []
+    if limit < 0:  # SQLite's LIMIT -1: no limit (the FTS5 path gives every hit)
+        limit = len(hits)
     # fts5Bm25Function, operation for operation (the phrases left out occur 0 times in
     # a hit and add exactly 0.0).
     avgdl = float(n_tokens) / float(n_rows)
@@ -237,6 +239,10 @@ def refresh(session: Session) -> int:
     connection = session.connection()
     if connection.dialect.name != "sqlite":
         return 0
+    # SQLAlchemy runs before_commit hooks before the commit's own flush: excerpts added
+    # or edited since the last flush would reach the queue after this ran, and stay
+    # queued (search falling back to FTS5) until some later commit.
+    session.flush()
     queued = connection.exec_driver_sql("SELECT count(*) FROM search_postings_pending").scalar()
     if not queued:
         return 0

@@ -12,6 +12,10 @@ scores are the ones FTS5 gives. Anything else (phrases of several words, NEAR,
 OR, words outside ASCII letters and digits, whose tokens only FTS5's tokenizer
 knows) is left to FTS5: `rank` returns None.
 
+Each term's list is stored in blocks of ids (BLOCK: 4,096 ids a block, one row
+each), as are the lengths, so a change to a few excerpts rewrites the blocks
+holding them, not a frequent word's whole list.
+
 The lists are derived data. Triggers queue every excerpt whose text was added,
 changed or deleted, with the text the lists hold for it; `refresh` brings the
 lists up to date before any project transaction commits (project.py), using
@@ -36,6 +40,7 @@ B = 0.75
 IDF_FLOOR = 1e-6
 TOKENIZER = "unicode61 remove_diacritics 2"  # as excerpts_fts (migration 0002)
 MAX_ID = 2**31 - 1  # ids are stored as int32
+BLOCK_BITS = 14  # ids id >> BLOCK_BITS share a block: 16,384 of them
 _PLAIN = re.compile(r"[A-Za-z0-9]+")  # one token, which unicode61 only lower-cases
 
 
@@ -61,11 +66,11 @@ def rank(session: Session, parsed: ParsedQuery, limit: int) -> list[tuple[int, f
     found = [item for item in parsed.alternatives[0] if isinstance(item, Term)]
     left_out = [item for item in parsed.excluded if isinstance(item, Term)]
     terms = [*found, *left_out]
-    # One statement, so one snapshot: the queue, the lengths, FTS5's totals and the lists.
+    # One statement, so one snapshot: the queue, FTS5's totals, the lengths and the lists.
     parts = [
-        "SELECT -1, NULL, NULL, (SELECT count(*) FROM search_postings_pending),"
-        " (SELECT lengths FROM search_postings_lengths WHERE id = 1),"
-        " (SELECT block FROM excerpts_fts_data WHERE id = 1)"
+        "SELECT -1, NULL, (SELECT count(*) FROM search_postings_pending),"
+        " (SELECT block FROM excerpts_fts_data WHERE id = 1), NULL",
+        "SELECT -2, NULL, block, lengths, NULL FROM search_postings_lengths",
     ]
     params: dict[str, object] = {}
     for i, term in enumerate(terms):
@@ -76,26 +81,49 @@ def rank(session: Session, parsed: ParsedQuery, limit: int) -> list[tuple[int, f
             where = f"term >= :w{i} AND term < :h{i}"
         else:
             where = f"term = :w{i}"
-        parts.append(f"SELECT {i}, ids, tfs, NULL, NULL, NULL FROM search_postings WHERE {where}")
+        parts.append(f"SELECT {i}, term, block, ids, tfs FROM search_postings WHERE {where}")
     rows = session.execute(text(" UNION ALL ".join(parts)), params).all()
     head = next(row for row in rows if row[0] == -1)
-    if head[3] or head[4] is None:
+    if head[2]:
         return None  # texts changed since the lists were brought up to date
-    lists: list[list[tuple[bytes, bytes]]] = [[] for _ in terms]
+    blocks: list[dict[str, list[tuple[int, bytes, bytes]]]] = [{} for _ in terms]
+    length_blocks: list[tuple[int, bytes]] = []
     for row in rows:
         if row[0] >= 0:
-            lists[row[0]].append((row[1], row[2]))
-    postings = [_Postings(parts_of_term) for parts_of_term in lists]
-    n_rows, n_tokens = _totals(head[5])
-    lengths = np.frombuffer(head[4], dtype="<u4")
+            blocks[row[0]].setdefault(row[1], []).append((row[2], row[3], row[4]))
+        elif row[0] == -2:
+            length_blocks.append((row[2], row[3]))
+    postings = [_Postings([_joined(b) for b in by_term.values()]) for by_term in blocks]
+    n_rows, n_tokens = _totals(head[3])
+    lengths = _lengths(length_blocks)
     return _ranked(postings[: len(found)], postings[len(found) :], lengths, n_rows, n_tokens, limit)
+
+
+def _joined(blocks: list[tuple[int, bytes, bytes]]) -> tuple[np.ndarray, np.ndarray]:
+    """One term's (ids, counts) from its blocks."""
+    arrays = [_decoded(ids, tfs) for _block, ids, tfs in sorted(blocks, key=lambda b: b[0])]
+    if len(arrays) == 1:
+        return arrays[0]
+    return np.concatenate([a for a, _ in arrays]), np.concatenate([t for _, t in arrays])
+
+
+def _lengths(blocks: list[tuple[int, bytes]]) -> np.ndarray:
+    """Every excerpt's length in tokens, by id (0 for ids with no text)."""
+    if not blocks:
+        return np.zeros(0, dtype="<u4")
+    top = (max(block for block, _ in blocks) + 1) << BLOCK_BITS
+    lengths = np.zeros(top, dtype="<u4")
+    for block, data in blocks:
+        values = np.frombuffer(data, dtype="<u4")
+        lengths[block << BLOCK_BITS : (block << BLOCK_BITS) + len(values)] = values
+    return lengths
 
 
 class _Postings:
     """The excerpts holding one term, or any term a prefix begins (their counts added)."""
 
-    def __init__(self, parts: list[tuple[bytes, bytes]]) -> None:
-        arrays = [_decoded(ids, tfs) for ids, tfs in parts if ids]
+    def __init__(self, parts: list[tuple[np.ndarray, np.ndarray]]) -> None:
+        arrays = [(ids, tfs) for ids, tfs in parts if len(ids)]
         self.dense: np.ndarray | None = None  # counts by excerpt id, for a prefix's many terms
         self.ids: np.ndarray
         self.tfs: np.ndarray
@@ -123,9 +151,20 @@ class _Postings:
     def sorted_ids(self) -> np.ndarray:
         return np.flatnonzero(self.dense) if self.dense is not None else self.ids
 
+    def _by_id(self, wanted: np.ndarray) -> bool:
+        """Whether to look ids up in a dense array of counts (made now if need be): for a
+        long list, scattering it once and gathering beats a binary search per id."""
+        if self.dense is None and len(self.ids) >= DENSE_FROM and len(wanted) >= 64:
+            top = int(self.ids[-1]) + 1
+            if top <= 4 * len(self.ids) + 1_000_000:
+                self.dense = np.zeros(top, dtype=np.int64)
+                self.dense[self.ids] = self.tfs
+        return self.dense is not None
+
     def holds(self, wanted: np.ndarray) -> np.ndarray:
         """Which of the sorted ids `wanted` hold the term."""
-        if self.dense is not None:
+        if self._by_id(wanted):
+            assert self.dense is not None
             inside = wanted < len(self.dense)
             found = np.zeros(len(wanted), dtype=bool)
             found[inside] = self.dense[wanted[inside]] > 0
@@ -137,13 +176,15 @@ class _Postings:
 
     def counts(self, hits: np.ndarray) -> np.ndarray:
         """How often each hit (all holding the term) holds it."""
-        if self.dense is not None:
+        if self.dense is None and len(self.ids) == len(hits):
+            return self.tfs  # the term is in every hit: the counts line up already
+        if self._by_id(hits):
+            assert self.dense is not None
             return self.dense[hits]
-        if len(self.ids) == len(hits):  # the term is in every hit: the counts line up already
-            return self.tfs
         return self.tfs[np.searchsorted(self.ids, hits)]
 
 
+DENSE_FROM = 1024  # ids in a list from which lookups go through a dense array
 _EMPTY = np.empty(0, dtype=np.int64)
 
 
@@ -275,13 +316,16 @@ def refresh(session: Session) -> int:
     )
     if len(changed) and int(changed[-1]) > MAX_ID:
         raise OverflowError("excerpt ids beyond 2**31 cannot be kept in the search lists")
-    fresh: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    # For each term: its current counts in the queued texts, and every block a queued
+    # text held it in before or holds it in now (the blocks to write again).
+    fresh: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
     for term, docs in connection.exec_driver_sql(
         "SELECT term, group_concat(doc, ' ') FROM temp.search_token_instances GROUP BY term"
     ):
         instances = np.array(docs.split(" "), dtype=np.int64)
         ids, counts = np.unique(instances[instances > 0], return_counts=True)
-        fresh[term] = (ids, counts)
+        touched = np.unique(np.abs(instances) >> BLOCK_BITS)
+        fresh[term] = (ids, counts, touched)
     _rewrite(connection, fresh, changed)
     _update_lengths(connection, changed)
     connection.exec_driver_sql("DELETE FROM search_postings_pending")
@@ -291,57 +335,91 @@ def refresh(session: Session) -> int:
 
 def _rewrite(
     connection,  # noqa: ANN001
-    fresh: dict[str, tuple[np.ndarray, np.ndarray]],
+    fresh: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]],
     changed: np.ndarray,
 ) -> None:
-    stored: dict[str, tuple[bytes, bytes]] = {}
-    terms = list(fresh)
-    for start in range(0, len(terms), 500):
-        chunk = terms[start : start + 500]
-        marks = ", ".join("?" for _ in chunk)
-        for term, ids, tfs in connection.exec_driver_sql(
-            f"SELECT term, ids, tfs FROM search_postings WHERE term IN ({marks})", tuple(chunk)
-        ):
-            stored[term] = (ids, tfs)
+    """Write again each (term, block) a queued text touched: the queued ids out, the
+    current counts in."""
+    connection.exec_driver_sql(
+        "CREATE TEMP TABLE IF NOT EXISTS search_touched (term TEXT, block INTEGER)"
+    )
+    connection.exec_driver_sql("DELETE FROM temp.search_touched")
+    connection.exec_driver_sql(
+        "INSERT INTO temp.search_touched VALUES (?, ?)",
+        [(term, int(block)) for term, (_i, _c, touched) in fresh.items() for block in touched],
+    )
+    stored: dict[tuple[str, int], tuple[bytes, bytes]] = {
+        (term, block): (ids, tfs)
+        for term, block, ids, tfs in connection.exec_driver_sql(
+            "SELECT p.term, p.block, p.ids, p.tfs FROM search_postings AS p"
+            " JOIN temp.search_touched AS t ON p.term = t.term AND p.block = t.block"
+        )
+    }
+    connection.exec_driver_sql("DELETE FROM temp.search_touched")
+    gone = np.zeros(int(changed[-1]) + 1 if len(changed) else 0, dtype=bool)
+    gone[changed] = True
     upserts, deletes = [], []
-    for term, (new_ids, new_tfs) in fresh.items():
-        if term in stored:
-            ids, tfs = _decoded(*stored[term])
-            keep = ~np.isin(ids, changed, assume_unique=True)
-            ids = np.concatenate([ids[keep], new_ids])
-            tfs = np.concatenate([tfs[keep], new_tfs])
-            if len(ids) > 1 and not bool(np.all(ids[1:] > ids[:-1])):
-                order = np.argsort(ids, kind="stable")
-                ids, tfs = ids[order], tfs[order]
-        else:
-            ids, tfs = new_ids, new_tfs
-        if len(ids):
-            upserts.append((term, *_encoded(ids, tfs)))
-        elif term in stored:
-            deletes.append((term,))
+    for term, (new_ids, new_tfs, touched) in fresh.items():
+        # new_ids are sorted: each block's slice of them, found by binary search
+        edges = np.searchsorted(new_ids, np.r_[touched, touched[-1] + 1] << BLOCK_BITS)
+        for k, block in enumerate(touched.tolist()):
+            add_ids = new_ids[edges[k] : edges[k + 1]]
+            add_tfs = new_tfs[edges[k] : edges[k + 1]]
+            if (term, block) in stored:
+                ids, tfs = _decoded(*stored[term, block])
+                keep = ~gone[np.minimum(ids, len(gone) - 1)] | (ids >= len(gone))
+                ids = np.concatenate([ids[keep], add_ids])
+                tfs = np.concatenate([tfs[keep], add_tfs])
+                if len(ids) > 1 and not bool(np.all(ids[1:] > ids[:-1])):
+                    order = np.argsort(ids, kind="stable")
+                    ids, tfs = ids[order], tfs[order]
+            else:
+                ids, tfs = add_ids, add_tfs
+            if len(ids):
+                upserts.append((term, block, *_encoded(ids, tfs)))
+            elif (term, block) in stored:
+                deletes.append((term, block))
     if upserts:
         connection.exec_driver_sql(
-            "INSERT OR REPLACE INTO search_postings (term, ids, tfs) VALUES (?, ?, ?)", upserts
+            "INSERT OR REPLACE INTO search_postings (term, block, ids, tfs) VALUES (?, ?, ?, ?)",
+            upserts,
         )
     if deletes:
-        connection.exec_driver_sql("DELETE FROM search_postings WHERE term = ?", deletes)
+        connection.exec_driver_sql(
+            "DELETE FROM search_postings WHERE term = ? AND block = ?", deletes
+        )
 
 
 def _update_lengths(connection, changed: np.ndarray) -> None:  # noqa: ANN001
-    """Each queued excerpt's length in tokens, from FTS5's own record of it (0 when gone)."""
-    blob = connection.exec_driver_sql(
-        "SELECT lengths FROM search_postings_lengths WHERE id = 1"
-    ).scalar()
-    lengths = np.frombuffer(blob or b"", dtype="<u4").copy()
-    top = int(changed[-1]) + 1 if len(changed) else 0
-    if top > len(lengths):
-        lengths = np.concatenate([lengths, np.zeros(top - len(lengths), dtype="<u4")])
-    lengths[changed] = 0
-    for excerpt_id, size in connection.exec_driver_sql(
-        "SELECT id, sz FROM excerpts_fts_docsize"
-        " WHERE id IN (SELECT excerpt_id FROM search_postings_pending)"
-    ):
-        lengths[excerpt_id] = _varints(size)[0]
+    """Each queued excerpt's length in tokens, from FTS5's own record of it (0 when gone),
+    written back block by block."""
+    sizes = dict(
+        connection.exec_driver_sql(
+            "SELECT id, sz FROM excerpts_fts_docsize"
+            " WHERE id IN (SELECT excerpt_id FROM search_postings_pending)"
+        ).all()
+    )
+    blocks = np.unique(changed >> BLOCK_BITS).tolist()
+    stored = {
+        block: data
+        for block, data in connection.exec_driver_sql(
+            "SELECT block, lengths FROM search_postings_lengths WHERE block IN "
+            "(SELECT DISTINCT excerpt_id >> ? FROM search_postings_pending)",
+            (BLOCK_BITS,),
+        )
+    }
+    rows = []
+    edges = np.searchsorted(changed, np.r_[blocks, blocks[-1] + 1] << BLOCK_BITS)
+    for k, block in enumerate(blocks):
+        lengths = np.zeros(1 << BLOCK_BITS, dtype="<u4")
+        old = np.frombuffer(stored.get(block, b""), dtype="<u4")
+        lengths[: len(old)] = old
+        first = block << BLOCK_BITS
+        for excerpt_id in changed[edges[k] : edges[k + 1]].tolist():  # changed is sorted
+            size = sizes.get(excerpt_id)
+            lengths[excerpt_id - first] = _varints(size)[0] if size else 0
+        used = np.flatnonzero(lengths)
+        rows.append((block, lengths[: int(used[-1]) + 1 if len(used) else 0].tobytes()))
     connection.exec_driver_sql(
-        "UPDATE search_postings_lengths SET lengths = ? WHERE id = 1", (lengths.tobytes(),)
+        "INSERT OR REPLACE INTO search_postings_lengths (block, lengths) VALUES (?, ?)", rows
     )

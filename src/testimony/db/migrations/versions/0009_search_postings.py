@@ -6,7 +6,7 @@ Revises: 0008
 FTS5 works out bm25 for every excerpt a query matches, about a microsecond
 each: 20 ms before the first page of "police" on a 100,000-excerpt project.
 These tables hold, for each term, the excerpts holding it and how often, and
-each excerpt's length in tokens; coding/search_postings.py ranks from them with
+each excerpt's length in tokens, in blocks of ids; coding/search_postings.py ranks from them with
 FTS5's own formula and statistics (SQLite only; PostgreSQL ranks with ts_rank).
 
 The lists are derived data, brought up to date when a transaction commits:
@@ -26,15 +26,15 @@ depends_on = None
 def upgrade() -> None:
     if op.get_bind().dialect.name != "sqlite":
         return
+    # A term's excerpts and counts, 4,096 ids a block (see BLOCK_BITS), as int32 and
+    # uint16/uint32 arrays; each block's excerpt lengths in tokens, as uint32.
     op.execute(
-        "CREATE TABLE search_postings ("
-        "term TEXT PRIMARY KEY, ids BLOB NOT NULL, tfs BLOB NOT NULL) WITHOUT ROWID"
+        "CREATE TABLE search_postings (term TEXT NOT NULL, block INTEGER NOT NULL,"
+        " ids BLOB NOT NULL, tfs BLOB NOT NULL, PRIMARY KEY (term, block)) WITHOUT ROWID"
     )
     op.execute(
-        "CREATE TABLE search_postings_lengths ("
-        "id INTEGER PRIMARY KEY CHECK (id = 1), lengths BLOB NOT NULL)"
+        "CREATE TABLE search_postings_lengths (block INTEGER PRIMARY KEY, lengths BLOB NOT NULL)"
     )
-    op.execute("INSERT INTO search_postings_lengths (id, lengths) VALUES (1, x'')")
     # old_text: the text the lists hold for the excerpt (NULL: they hold none). OR IGNORE
     # keeps the first one queued, which is the one the lists were built from.
     op.execute(

@@ -77,3 +77,23 @@ def test_a_failed_block_leaves_the_queue_to_the_next_commit(project):
         assert _queued(s) == 0
         assert search_postings.rank(s, parse("oboe"), 20) == _fts5_ranking(s, "oboe", 20) != []
     project.close()
+
+
+def test_an_excerpt_id_too_large_for_the_lists_leaves_search_to_fts5_and_commits_go_on(project):
+    from testimony.coding.search_postings import MAX_ID
+
+    with project.write_session() as s, s.begin():
+        interview = Interview(code="INT-001", title="t", source_format="txt", vault_source_id=1)
+        s.add(interview)
+        s.flush()
+        s.add(Excerpt(id=MAX_ID + 1, interview_id=interview.id, position=1, text="A lute."))
+    with project.write_session() as s, s.begin():  # a later commit is not refused either
+        s.add(Excerpt(interview_id=interview.id, position=2, text="Another lute."))
+    with project.session() as s:
+        assert _queued(s) == 2
+        assert search_postings.rank(s, parse("lute"), 20) is None
+        assert sorted(h.excerpt_id for h in search_excerpts(s, "lute")) == [
+            MAX_ID + 1,
+            MAX_ID + 2,
+        ]
+    project.close()

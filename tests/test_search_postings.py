@@ -118,18 +118,28 @@ def fts5_lists(connection: sqlite3.Connection) -> dict[str, list[tuple[int, int]
 
 
 def stored_lists(connection: sqlite3.Connection) -> dict[str, list[tuple[int, int]]]:
-    lists = {}
-    for term, ids, tfs in connection.execute("SELECT term, ids, tfs FROM search_postings"):
+    lists: dict[str, list[tuple[int, int]]] = {}
+    for term, block, ids, tfs in connection.execute(
+        "SELECT term, block, ids, tfs FROM search_postings ORDER BY term, block"
+    ):
         id_array = np.frombuffer(ids, dtype="<i4")
-        assert len(id_array) > 0, f"an empty list is kept for {term!r}"
+        assert len(id_array) > 0, f"an empty block is kept for {term!r}"
         assert np.all(id_array[1:] > id_array[:-1]), f"ids of {term!r} are not sorted"
+        assert np.all(id_array >> search_postings.BLOCK_BITS == block), f"{term!r}: wrong block"
         width = len(tfs) // len(id_array)
         assert width * len(id_array) == len(tfs) and width in (2, 4), term
         counts = np.frombuffer(tfs, dtype="<u2" if width == 2 else "<u4")
-        # Counts take two bytes each unless one needs four.
+        # Counts take two bytes each unless one in the block needs four.
         assert (width == 4) == (int(counts.max()) > 0xFFFF), term
-        lists[term] = [(int(i), int(c)) for i, c in zip(id_array, counts, strict=True)]
+        lists.setdefault(term, []).extend(
+            (int(i), int(c)) for i, c in zip(id_array, counts, strict=True)
+        )
     return lists
+
+
+def stored_lengths(connection: sqlite3.Connection) -> np.ndarray:
+    blocks = connection.execute("SELECT block, lengths FROM search_postings_lengths").fetchall()
+    return search_postings._lengths(blocks)
 
 
 def check_lists(project: Project) -> None:
@@ -139,8 +149,7 @@ def check_lists(project: Project) -> None:
             0,
         ), "a committed project transaction left excerpts queued"
         assert stored_lists(connection) == fts5_lists(connection)
-        blob = connection.execute("SELECT lengths FROM search_postings_lengths").fetchone()[0]
-        lengths = np.frombuffer(blob, dtype="<u4")
+        lengths = stored_lengths(connection)
         sizes = {
             i: varint(sz) for i, sz in connection.execute("SELECT id, sz FROM excerpts_fts_docsize")
         }
@@ -443,11 +452,12 @@ def rebuilt(template: Path, scratch: Path, project: Project) -> Project:
 
 def stored_bytes(project: Project) -> tuple[list, bytes]:
     with raw(project) as connection:
-        lists = connection.execute("SELECT term, ids, tfs FROM search_postings ORDER BY term")
-        lists = lists.fetchall()
-        lengths = connection.execute("SELECT lengths FROM search_postings_lengths").fetchone()[0]
+        lists = connection.execute(
+            "SELECT term, block, ids, tfs FROM search_postings ORDER BY term, block"
+        ).fetchall()
+        lengths = stored_lengths(connection)
     connection.close()
-    return lists, np.trim_zeros(np.frombuffer(lengths, dtype="<u4"), "b").tobytes()
+    return lists, np.trim_zeros(lengths, "b").tobytes()
 
 
 @settings(

@@ -39,7 +39,10 @@ K1 = 1.2
 B = 0.75
 IDF_FLOOR = 1e-6
 TOKENIZER = "unicode61 remove_diacritics 2"  # as excerpts_fts (migration 0002)
-MAX_ID = 2**31 - 1  # ids are stored as int32
+# The largest excerpt id the lists keep: arrays by id (lengths, a prefix's counts) stay
+# under 256 MB. A project with larger ids (written by something else) keeps its queue,
+# and search keeps to FTS5: commits are never refused over the lists.
+MAX_ID = 2**26 - 1
 BLOCK_BITS = 14  # ids id >> BLOCK_BITS share a block: 16,384 of them
 _PLAIN = re.compile(r"[A-Za-z0-9]+")  # one token, which unicode61 only lower-cases
 
@@ -284,8 +287,10 @@ def refresh(session: Session) -> int:
     # or edited since the last flush would reach the queue after this ran, and stay
     # queued (search falling back to FTS5) until some later commit.
     session.flush()
-    queued = connection.exec_driver_sql("SELECT count(*) FROM search_postings_pending").scalar()
-    if not queued:
+    queued, largest = connection.exec_driver_sql(
+        "SELECT count(*), max(excerpt_id) FROM search_postings_pending"
+    ).one()
+    if not queued or largest > MAX_ID:
         return 0
     connection.exec_driver_sql(
         "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_tokens "
@@ -314,8 +319,6 @@ def refresh(session: Session) -> int:
         ],
         dtype=np.int64,
     )
-    if len(changed) and int(changed[-1]) > MAX_ID:
-        raise OverflowError("excerpt ids beyond 2**31 cannot be kept in the search lists")
     # For each term: its current counts in the queued texts, and every block a queued
     # text held it in before or holds it in now (the blocks to write again).
     fresh: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
@@ -344,10 +347,11 @@ def _rewrite(
         "CREATE TEMP TABLE IF NOT EXISTS search_touched (term TEXT, block INTEGER)"
     )
     connection.exec_driver_sql("DELETE FROM temp.search_touched")
-    connection.exec_driver_sql(
-        "INSERT INTO temp.search_touched VALUES (?, ?)",
-        [(term, int(block)) for term, (_i, _c, touched) in fresh.items() for block in touched],
-    )
+    touched_rows = [
+        (term, int(block)) for term, (_i, _c, touched) in fresh.items() for block in touched
+    ]
+    if touched_rows:  # queued texts may hold no word at all
+        connection.exec_driver_sql("INSERT INTO temp.search_touched VALUES (?, ?)", touched_rows)
     stored: dict[tuple[str, int], tuple[bytes, bytes]] = {
         (term, block): (ids, tfs)
         for term, block, ids, tfs in connection.exec_driver_sql(

@@ -89,3 +89,53 @@ async def test_a_different_query_starts_afresh(project, excerpts):
         assert isinstance(screen, SearchScreen)
         assert screen.query_text == "police"
         assert all("police" in hit.snippet.lower() for hit, _where in screen.hits)
+
+
+async def test_the_first_frame_gets_a_screenful_of_hits_and_the_page_fills_up_after(project):
+    from .coding_helpers import add_interview
+
+    add_interview(
+        project,
+        "INT-001",
+        [f"The {'red ' * (i % 4)}door number {i} was locked that night." for i in range(40)],
+    )
+    app = CodingApp(Workbench(project, "ana"))
+    asked: list[tuple[str, int]] = []
+    search = app.bench.search
+
+    def recorded(query: str, limit: int = 50):  # noqa: ANN202
+        asked.append((query, limit))
+        return search(query, limit)
+
+    app.bench.search = recorded
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"door")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        first = [limit for query, limit in asked if query == "door"]
+        # A 30-line terminal: the list holds about 7 hits of 3 lines or more.
+        assert first[0] < 20 and first[-1] == 20, asked
+        results = screen.query_one("#search-results", OptionList)
+        assert results.option_count == 20 and len(screen.hits) == 20
+        assert screen.message == "20+ excerpts, best first"
+        whole = [hit.excerpt_id for hit, _where in screen.hits]
+        with project.session() as s:
+            from testimony.coding.search import search_excerpts
+
+            assert whole == [h.excerpt_id for h in search_excerpts(s, "door", 20)]
+
+
+async def test_the_rest_of_a_page_never_comes_back_for_a_query_typed_over(project):
+    from .coding_helpers import add_interview
+
+    add_interview(project, "INT-001", [f"The door number {i} was locked." for i in range(40)])
+    app = CodingApp(Workbench(project, "ana"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"door")
+        await pilot.press(*" -locked")  # typed before the first hits were drawn
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        assert screen.query_text == "door -locked" and screen.hits == []
+        assert screen.message == "no excerpts match"

@@ -18,8 +18,8 @@ from testimony.coding.search import QueryError, SearchHit
 from testimony.coding.workbench import Workbench
 from testimony.tui.widgets.footer import Footer
 
-FIRST = 20  # what fills a screen; more are fetched as the coder scrolls down
-MORE = 40
+FIRST = 20  # a first page: what fills the list comes first, the rest a frame later
+MORE = 40  # fetched as the coder scrolls down
 MAX = 500
 
 
@@ -99,13 +99,24 @@ class SearchScreen(Screen[int | None]):
     def _changed(self, event: Input.Changed) -> None:
         if self.at and event.value != self.initial:
             self.at = 0
-        self.run_search(event.value, max(FIRST, self.at + FIRST))
+        self.run_search(event.value, self.at + FIRST if self.at else self._screenful())
 
     @on(Input.Submitted, "#search-query")
     def _submitted(self) -> None:
         results = self.query_one("#search-results", OptionList)
         if self.hits:
             self.open_hit(results.highlighted or 0)
+
+    def _screenful(self) -> int:
+        """Hits that fill the list as it stands: each takes three lines at least (where it
+        is, its snippet, a gap). The first frame needs no more; the rest of the page
+        follows it (_rest_of_page)."""
+        height = self.query_one("#search-results", OptionList).size.height or self.app.size.height
+        return max(5, min(FIRST, height // 3 + 1))
+
+    def _rest_of_page(self, query: str) -> None:
+        if self.query_one("#search-query", Input).value == query and not self.complete:
+            self.run_search(query, FIRST)
 
     def open_hit(self, index: int) -> None:
         self.chosen = index
@@ -141,6 +152,8 @@ class SearchScreen(Screen[int | None]):
         plural = "excerpt" if len(hits) == 1 else "excerpts"
         count_text = f"{len(hits)}{'' if complete else '+'} {plural}, best first"
         self._show(query, hits, count_text if hits else "no excerpts match", complete)
+        if not complete and len(hits) < FIRST:  # a screenful: the rest once it is drawn
+            self.call_after_refresh(self._rest_of_page, query)
 
     def _show(
         self, query: str, hits: list[tuple[SearchHit, dict]], message: str, complete: bool

@@ -15,11 +15,13 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from testimony.coding.search import QueryError, SearchHit
+from testimony.coding.snippets import WINDOW
 from testimony.coding.workbench import Workbench
 from testimony.tui.widgets.footer import Footer
 
 FIRST = 20  # a first page: what fills the list comes first, the rest a frame later
 MORE = 40  # fetched as the coder scrolls down
+SNIPPET_CHARS = WINDOW * 6  # a snippet's length, about: its words and their spaces
 MAX = 500
 
 
@@ -108,11 +110,14 @@ class SearchScreen(Screen[int | None]):
             self.open_hit(results.highlighted or 0)
 
     def _screenful(self) -> int:
-        """Hits that fill the list as it stands: each takes three lines at least (where it
-        is, its snippet, a gap). The first frame needs no more; the rest of the page
-        follows it (_rest_of_page)."""
-        height = self.query_one("#search-results", OptionList).size.height or self.app.size.height
-        return max(5, min(FIRST, height // 3 + 1))
+        """Hits that fill the list as it stands: each takes a line for where it is, a gap,
+        and its snippet's lines (about 150 characters wrapped to the width). The first
+        frame needs no more; the rest of the page follows it (_rest_of_page)."""
+        results = self.query_one("#search-results", OptionList)
+        height = results.size.height or self.app.size.height
+        width = max(20, (results.size.width or self.app.size.width) - 2)
+        per_hit = 2 + -(-SNIPPET_CHARS // width)
+        return max(5, min(FIRST, height // per_hit + 1))
 
     def _rest_of_page(self, query: str) -> None:
         if self.query_one("#search-query", Input).value == query and not self.complete:

@@ -2,7 +2,8 @@
 
     python scripts/make_corpus.py project /tmp/big --excerpts 100000 --codings 1000
     python scripts/make_corpus.py project /tmp/small --excerpts 100
-    python scripts/bench/search.py /tmp/big /tmp/small [--runs 7] [--backends sqlite,postgresql]
+    python scripts/bench/search.py /tmp/big /tmp/small [--runs 7] \
+        [--backends sqlite,sqlite-fts5,postgresql]
 
 Each query is asked for the first page (20 hits, what the search screen shows
 first) and for every hit (what autocode reads), RUNS times after one warm-up;
@@ -11,6 +12,9 @@ same run, and the limit of 100 ms for a first page on 100,000 excerpts. For
 PostgreSQL the interviews and excerpts of each project are copied into a fresh
 database on the server of $TESTIMONY_TEST_PG_URL, or on a throwaway cluster
 made with the local server binaries (tests/pg_cluster.py), then ANALYZEd.
+sqlite-fts5 is SQLite ranking every hit with FTS5's bm25, as it did before the
+posting lists (coding/search_postings.py) ranked words and prefixes: the
+baseline for them.
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ FIRST_PAGE = 20
 LIMIT_MS = 100
 QUERIES = [
     "police fine*",  # the query of scripts/bench/tui.py: the baseline without NEAR
+    "police",  # a word in a fifth of the excerpts
+    "police th*",  # th* stands for 9 words in three quarters of the excerpts
     "NEAR(police fine*, 5)",  # thousands of excerpts hold both words, none near: the worst case
     "NEAR(police inspector, 3)",  # a common pair, near in most excerpts holding both
     "police NEAR/20 wounds",
@@ -72,12 +78,21 @@ def median_ms(project: Project, query: str, limit: int | None, runs: int) -> tup
     return statistics.median(times[1:]) * 1000, found
 
 
+def _rank_with_lists():  # noqa: ANN202
+    from testimony.coding import search_postings
+
+    return search_postings.rank
+
+
+_RANK = _rank_with_lists()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("big", type=Path)
     parser.add_argument("small", type=Path)
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--backends", default="sqlite,sqlite-fts5,postgresql")
     args = parser.parse_args()
 
     rows = []
@@ -85,6 +100,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="testimony-search-") as tmp:
         for backend in args.backends.split(","):
             projects = [Project.open(args.big), Project.open(args.small)]
+            from testimony.coding import search_postings
+
+            search_postings.rank = _RANK if backend != "sqlite-fts5" else lambda *_a: None
             if backend == "postgresql":
                 try:
                     cluster = cluster or start_cluster()

@@ -2,18 +2,19 @@
 
 FTS5 works out bm25 for every excerpt a query matches, about a microsecond each
 in SQL: a word held by a fifth of a 100,000-excerpt project took 20 ms before
-its first page, and the time grew with the project. Most searches are words and
-prefixes that must all occur, maybe with words left out. For those, this module
-ranks from lists kept beside the FTS5 index (migration 0009): for each term the
-excerpts holding it (sorted ids) and how often, and each excerpt's length in
-tokens. numpy intersects and scores them at a few nanoseconds a hit, with FTS5's
+its first page, and the time grew with the project. Most searches are words,
+prefixes and phrases that must all occur, maybe with some left out. For those,
+this module ranks from lists kept beside the FTS5 index (migration 0009): for
+each term the excerpts holding it (sorted ids), how often and where (token
+offsets, for phrases), and each excerpt's length in tokens. numpy intersects
+and scores them at a few nanoseconds a hit, with FTS5's
 own formula, constants and statistics, so the hits, their order and their
-scores are the ones FTS5 gives. Anything else (phrases of several words, NEAR,
+scores are the ones FTS5 gives. Anything else (phrases ending in a prefix, NEAR,
 OR, words outside ASCII letters and digits, whose tokens only FTS5's tokenizer
 knows) is left to FTS5: `rank` returns None.
 
-Each term's list is stored in blocks of ids (BLOCK: 4,096 ids a block, one row
-each), as are the lengths, so a change to a few excerpts rewrites the blocks
+Each term's list is stored in blocks of ids (BLOCK_BITS: 16,384 ids a block, one
+row each), as are the lengths, so a change to a few excerpts rewrites the blocks
 holding them, not a frequent word's whole list.
 
 The lists are derived data. Triggers queue every excerpt whose text was added,
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import NamedTuple
 
 import numpy as np
 from sqlalchemy import text
@@ -55,10 +57,20 @@ def covered(parsed: ParsedQuery) -> bool:
 
 
 def _plain(item: Item) -> bool:
-    return isinstance(item, Term) and _PLAIN.fullmatch(item.phrase) is not None
+    """A word, a prefix, or a phrase of words (no prefix in a phrase), in ASCII letters and
+    digits: tokens that unicode61 only lower-cases."""
+    if not isinstance(item, Term):
+        return False
+    words = item.phrase.split(" ")
+    if len(words) > 1 and (item.prefix or len(words) > MAX_PHRASE):
+        return False
+    return all(_PLAIN.fullmatch(w) for w in words)
 
 
 # --- ranking ---------------------------------------------------------------------------------
+
+OFFSET_BITS = 21  # an instance of a word is keyed excerpt id << 21 | its token offset
+MAX_PHRASE = 64  # words in a phrase the lists answer
 
 
 def rank(session: Session, parsed: ParsedQuery, limit: int) -> list[tuple[int, float]] | None:
@@ -70,41 +82,94 @@ def rank(session: Session, parsed: ParsedQuery, limit: int) -> list[tuple[int, f
     left_out = [item for item in parsed.excluded if isinstance(item, Term)]
     terms = [*found, *left_out]
     # One statement, so one snapshot: the queue, FTS5's totals, the lengths and the lists.
+    # A list is asked for as (term number, word number in its phrase); offsets only for
+    # the words of phrases.
     parts = [
-        "SELECT -1, NULL, (SELECT count(*) FROM search_postings_pending),"
-        " (SELECT block FROM excerpts_fts_data WHERE id = 1), NULL",
-        "SELECT -2, NULL, block, lengths, NULL FROM search_postings_lengths",
+        "SELECT -1, NULL, NULL, (SELECT count(*) FROM search_postings_pending),"
+        " (SELECT block FROM excerpts_fts_data WHERE id = 1), NULL, NULL",
+        "SELECT -2, NULL, NULL, block, lengths, NULL, NULL FROM search_postings_lengths",
     ]
     params: dict[str, object] = {}
     for i, term in enumerate(terms):
-        word = term.phrase.lower()
-        params[f"w{i}"] = word
-        if term.prefix:
-            params[f"h{i}"] = word[:-1] + chr(ord(word[-1]) + 1)
-            where = f"term >= :w{i} AND term < :h{i}"
-        else:
-            where = f"term = :w{i}"
-        parts.append(f"SELECT {i}, term, block, ids, tfs FROM search_postings WHERE {where}")
+        words = term.phrase.lower().split(" ")
+        for k, word in enumerate(words):
+            params[f"w{i}_{k}"] = word
+            if term.prefix:
+                params[f"h{i}"] = word[:-1] + chr(ord(word[-1]) + 1)
+                where = f"term >= :w{i}_{k} AND term < :h{i}"
+            else:
+                where = f"term = :w{i}_{k}"
+            pos = "pos" if len(words) > 1 else "NULL"
+            parts.append(
+                f"SELECT {i}, {k}, term, block, ids, tfs, {pos} FROM search_postings WHERE {where}"
+            )
     rows = session.execute(text(" UNION ALL ".join(parts)), params).all()
     head = next(row for row in rows if row[0] == -1)
-    if head[2]:
+    if head[3]:
         return None  # texts changed since the lists were brought up to date
-    blocks: list[dict[str, list[tuple[int, bytes, bytes]]]] = [{} for _ in terms]
+    blocks: dict[tuple[int, int], dict[str, list[tuple]]] = {}
     length_blocks: list[tuple[int, bytes]] = []
     for row in rows:
         if row[0] >= 0:
-            blocks[row[0]].setdefault(row[1], []).append((row[2], row[3], row[4]))
+            blocks.setdefault((row[0], row[1]), {}).setdefault(row[2], []).append(row[3:])
         elif row[0] == -2:
-            length_blocks.append((row[2], row[3]))
-    postings = [_Postings([_joined(b) for b in by_term.values()]) for by_term in blocks]
-    n_rows, n_tokens = _totals(head[3])
+            length_blocks.append((row[3], row[4]))
+    postings = []
+    for i, term in enumerate(terms):
+        size = len(term.phrase.split(" "))
+        if size == 1:
+            by_term = blocks.get((i, 0), {})
+            postings.append(_Postings([_joined(b) for b in by_term.values()]))
+            continue
+        instances = [_word_instances(blocks.get((i, k), {})) for k in range(size)]
+        known = [w for w in instances if w is not None]
+        if len(known) < size:
+            return None  # an offset beyond what a key holds: FTS5 answers
+        postings.append(_Postings([_phrase(known)]))
+    n_rows, n_tokens = _totals(head[4])
     lengths = _lengths(length_blocks)
     return _ranked(postings[: len(found)], postings[len(found) :], lengths, n_rows, n_tokens, limit)
 
 
-def _joined(blocks: list[tuple[int, bytes, bytes]]) -> tuple[np.ndarray, np.ndarray]:
-    """One term's (ids, counts) from its blocks."""
-    arrays = [_decoded(ids, tfs) for _block, ids, tfs in sorted(blocks, key=lambda b: b[0])]
+def _word_instances(by_term: dict[str, list[tuple]]) -> np.ndarray | None:
+    """Every instance of one word (a phrase's words are no prefixes: one term), keyed
+    id << OFFSET_BITS | offset, sorted."""
+    keys = []
+    for _block, ids, tfs, pos in sorted(next(iter(by_term.values()), []), key=lambda b: b[0]):
+        id_array, counts, offsets = _decoded_with_offsets(ids, tfs, pos)
+        if len(offsets) and int(offsets.max()) >= (1 << OFFSET_BITS) - MAX_PHRASE:
+            return None
+        keys.append((np.repeat(id_array.astype(np.int64), counts) << OFFSET_BITS) | offsets)
+    return np.concatenate(keys) if keys else np.empty(0, dtype=np.int64)
+
+
+def _phrase(words: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The excerpts holding the words one after another, and how often: where every word
+    k stands at the first word's offset + k (FTS5's phrase). The rarest word leads."""
+    lead = min(range(len(words)), key=lambda k: len(words[k]))
+    starts = words[lead] - lead  # where the phrase would begin
+    for k, instances in enumerate(words):
+        if k != lead and len(starts):
+            starts = starts[_member(starts + k, instances)]
+    if len(starts) == 0:
+        return _EMPTY, _EMPTY
+    # A lead word too near an excerpt's start puts the phrase's start in the excerpt
+    # before, at an offset no word has (offsets stay MAX_PHRASE below 2**OFFSET_BITS):
+    # the words before the lead are looked for there and not found.
+    ids, counts = np.unique(starts >> OFFSET_BITS, return_counts=True)
+    return ids, counts
+
+
+def _member(wanted: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
+    if len(sorted_keys) == 0:
+        return np.zeros(len(wanted), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_keys, wanted), len(sorted_keys) - 1)
+    return sorted_keys[at] == wanted
+
+
+def _joined(blocks: list[tuple]) -> tuple[np.ndarray, np.ndarray]:
+    """One term's (ids, counts) from its blocks, (block, ids, counts, offsets or None)."""
+    arrays = [_decoded(ids, tfs) for _block, ids, tfs, _pos in sorted(blocks, key=lambda b: b[0])]
     if len(arrays) == 1:
         return arrays[0]
     return np.concatenate([a for a, _ in arrays]), np.concatenate([t for _, t in arrays])
@@ -319,16 +384,22 @@ def refresh(session: Session) -> int:
         ],
         dtype=np.int64,
     )
-    # For each term: its current counts in the queued texts, and every block a queued
-    # text held it in before or holds it in now (the blocks to write again).
-    fresh: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-    for term, docs in connection.exec_driver_sql(
-        "SELECT term, group_concat(doc, ' ') FROM temp.search_token_instances GROUP BY term"
+    # For each term: where it stands in the queued texts (ids, counts, token offsets),
+    # and every block a queued text held it in before or holds it in now (to rewrite).
+    fresh: dict[str, _Fresh] = {}
+    for term, pairs in connection.exec_driver_sql(
+        "SELECT term, group_concat(doc || ' ' || \"offset\", ' ')"
+        " FROM temp.search_token_instances GROUP BY term"
     ):
-        instances = np.array(docs.split(" "), dtype=np.int64)
-        ids, counts = np.unique(instances[instances > 0], return_counts=True)
-        touched = np.unique(np.abs(instances) >> BLOCK_BITS)
-        fresh[term] = (ids, counts, touched)
+        numbers = np.array(pairs.split(" "), dtype=np.int64)
+        docs, offsets = numbers[0::2], numbers[1::2]
+        now = docs > 0
+        docs, offsets = docs[now], offsets[now]
+        order = np.lexsort((offsets, docs))
+        docs, offsets = docs[order], offsets[order]
+        ids, counts = np.unique(docs, return_counts=True)
+        touched = np.unique(np.abs(numbers[0::2]) >> BLOCK_BITS)
+        fresh[term] = _Fresh(ids, counts, offsets, touched)
     _rewrite(connection, fresh, changed)
     _update_lengths(connection, changed)
     connection.exec_driver_sql("DELETE FROM search_postings_pending")
@@ -336,26 +407,27 @@ def refresh(session: Session) -> int:
     return int(queued)
 
 
-def _rewrite(
-    connection,  # noqa: ANN001
-    fresh: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]],
-    changed: np.ndarray,
-) -> None:
+class _Fresh(NamedTuple):
+    ids: np.ndarray  # queued excerpts holding the term now, sorted
+    counts: np.ndarray  # how often each holds it
+    offsets: np.ndarray  # where (token offsets), excerpt by excerpt, each ascending
+    touched: np.ndarray  # the blocks to write again
+
+
+def _rewrite(connection, fresh: dict[str, _Fresh], changed: np.ndarray) -> None:  # noqa: ANN001
     """Write again each (term, block) a queued text touched: the queued ids out, the
-    current counts in."""
+    current counts and offsets in."""
     connection.exec_driver_sql(
         "CREATE TEMP TABLE IF NOT EXISTS search_touched (term TEXT, block INTEGER)"
     )
     connection.exec_driver_sql("DELETE FROM temp.search_touched")
-    touched_rows = [
-        (term, int(block)) for term, (_i, _c, touched) in fresh.items() for block in touched
-    ]
+    touched_rows = [(term, int(block)) for term, f in fresh.items() for block in f.touched]
     if touched_rows:  # queued texts may hold no word at all
         connection.exec_driver_sql("INSERT INTO temp.search_touched VALUES (?, ?)", touched_rows)
-    stored: dict[tuple[str, int], tuple[bytes, bytes]] = {
-        (term, block): (ids, tfs)
-        for term, block, ids, tfs in connection.exec_driver_sql(
-            "SELECT p.term, p.block, p.ids, p.tfs FROM search_postings AS p"
+    stored: dict[tuple[str, int], tuple[bytes, bytes, bytes]] = {
+        (term, block): (ids, tfs, pos)
+        for term, block, ids, tfs, pos in connection.exec_driver_sql(
+            "SELECT p.term, p.block, p.ids, p.tfs, p.pos FROM search_postings AS p"
             " JOIN temp.search_touched AS t ON p.term = t.term AND p.block = t.block"
         )
     }
@@ -363,35 +435,54 @@ def _rewrite(
     gone = np.zeros(int(changed[-1]) + 1 if len(changed) else 0, dtype=bool)
     gone[changed] = True
     upserts, deletes = [], []
-    for term, (new_ids, new_tfs, touched) in fresh.items():
-        # new_ids are sorted: each block's slice of them, found by binary search
-        edges = np.searchsorted(new_ids, np.r_[touched, touched[-1] + 1] << BLOCK_BITS)
-        for k, block in enumerate(touched.tolist()):
-            add_ids = new_ids[edges[k] : edges[k + 1]]
-            add_tfs = new_tfs[edges[k] : edges[k + 1]]
+    for term, f in fresh.items():
+        # ids are sorted: each block's slice of them (and of their offsets), by binary search
+        edges = np.searchsorted(f.ids, np.r_[f.touched, f.touched[-1] + 1] << BLOCK_BITS)
+        starts = np.r_[0, np.cumsum(f.counts)]
+        for k, block in enumerate(f.touched.tolist()):
+            a, b = edges[k], edges[k + 1]
+            add = (f.ids[a:b], f.counts[a:b], f.offsets[starts[a] : starts[b]])
             if (term, block) in stored:
-                ids, tfs = _decoded(*stored[term, block])
+                ids, tfs, pos = _decoded_with_offsets(*stored[term, block])
                 keep = ~gone[np.minimum(ids, len(gone) - 1)] | (ids >= len(gone))
-                ids = np.concatenate([ids[keep], add_ids])
-                tfs = np.concatenate([tfs[keep], add_tfs])
+                pos = np.concatenate([pos[np.repeat(keep, tfs)], add[2]])
+                ids = np.concatenate([ids[keep], add[0]])
+                tfs = np.concatenate([tfs[keep], add[1]])
                 if len(ids) > 1 and not bool(np.all(ids[1:] > ids[:-1])):
+                    # an excerpt changed in the middle of the block: order by id, then offset
+                    owners = np.repeat(ids, tfs)
+                    pos = pos[np.lexsort((pos, owners))]
                     order = np.argsort(ids, kind="stable")
                     ids, tfs = ids[order], tfs[order]
             else:
-                ids, tfs = add_ids, add_tfs
+                ids, tfs, pos = add
             if len(ids):
-                upserts.append((term, block, *_encoded(ids, tfs)))
+                upserts.append((term, block, *_encoded(ids, tfs), _encoded_offsets(pos)))
             elif (term, block) in stored:
                 deletes.append((term, block))
     if upserts:
         connection.exec_driver_sql(
-            "INSERT OR REPLACE INTO search_postings (term, block, ids, tfs) VALUES (?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO search_postings (term, block, ids, tfs, pos)"
+            " VALUES (?, ?, ?, ?, ?)",
             upserts,
         )
     if deletes:
         connection.exec_driver_sql(
             "DELETE FROM search_postings WHERE term = ? AND block = ?", deletes
         )
+
+
+def _decoded_with_offsets(
+    ids: bytes, tfs: bytes, pos: bytes
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    id_array, counts = _decoded(ids, tfs)
+    total = int(counts.sum())
+    return id_array, counts, np.frombuffer(pos, dtype="<u2" if len(pos) == 2 * total else "<u4")
+
+
+def _encoded_offsets(pos: np.ndarray) -> bytes:
+    width = "<u2" if len(pos) == 0 or int(pos.max()) <= 0xFFFF else "<u4"
+    return pos.astype(width).tobytes()
 
 
 def _update_lengths(connection, changed: np.ndarray) -> None:  # noqa: ANN001

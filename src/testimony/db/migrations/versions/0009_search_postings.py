@@ -26,11 +26,13 @@ depends_on = None
 def upgrade() -> None:
     if op.get_bind().dialect.name != "sqlite":
         return
-    # A term's excerpts and counts, 4,096 ids a block (see BLOCK_BITS), as int32 and
+    # A term's excerpts, counts and token offsets (pos: each excerpt's in turn), in blocks
+    # of ids (see BLOCK_BITS), as int32 and
     # uint16/uint32 arrays; each block's excerpt lengths in tokens, as uint32.
     op.execute(
         "CREATE TABLE search_postings (term TEXT NOT NULL, block INTEGER NOT NULL,"
-        " ids BLOB NOT NULL, tfs BLOB NOT NULL, PRIMARY KEY (term, block)) WITHOUT ROWID"
+        " ids BLOB NOT NULL, tfs BLOB NOT NULL, pos BLOB NOT NULL,"
+        " PRIMARY KEY (term, block)) WITHOUT ROWID"
     )
     op.execute(
         "CREATE TABLE search_postings_lengths (block INTEGER PRIMARY KEY, lengths BLOB NOT NULL)"

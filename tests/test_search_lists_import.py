@@ -7,21 +7,12 @@ import pytest
 from sqlalchemy import text
 
 from testimony.coding import search_postings
-from testimony.coding.search import _fts5_query, parse, search_excerpts
+from testimony.coding.search import parse, search_excerpts
 from testimony.db.models import Excerpt, Interview
 
+from .test_search_postings import fts5_ranked
+
 pytestmark = pytest.mark.sqlite_only
-
-
-def _fts5_ranking(session, query: str, limit: int) -> list[tuple[int, float]]:
-    rows = session.execute(
-        text(
-            "SELECT rowid, bm25(excerpts_fts) AS score FROM excerpts_fts"
-            " WHERE excerpts_fts MATCH :q ORDER BY score, rowid LIMIT :limit"
-        ),
-        {"q": _fts5_query(query), "limit": limit},
-    )
-    return [(rowid, -float(score)) for rowid, score in rows]
 
 
 def _queued(session) -> int:
@@ -39,7 +30,7 @@ def test_an_import_leaves_the_search_lists_up_to_date_and_ranking_as_fts5_ranks(
             ranked = search_postings.rank(s, parse(query), 50)
             assert ranked is not None, query
             assert ranked, query  # every one of these is in the corpus
-            assert ranked == _fts5_ranking(s, query, 50), query
+            assert ranked == fts5_ranked(s, query, 50), query
 
 
 def test_commits_in_a_deferred_block_leave_the_lists_to_its_end_and_search_still_finds(project):
@@ -57,7 +48,7 @@ def test_commits_in_a_deferred_block_leave_the_lists_to_its_end_and_search_still
         assert _queued(s) == 0
         ranked = search_postings.rank(s, parse("zither"), 20)
         assert ranked is not None and len(ranked) == 1
-        assert ranked == _fts5_ranking(s, "zither", 20)
+        assert ranked == fts5_ranked(s, "zither", 20)
     project.close()
 
 
@@ -75,7 +66,7 @@ def test_a_failed_block_leaves_the_queue_to_the_next_commit(project):
         pass
     with project.session() as s:
         assert _queued(s) == 0
-        assert search_postings.rank(s, parse("oboe"), 20) == _fts5_ranking(s, "oboe", 20) != []
+        assert search_postings.rank(s, parse("oboe"), 20) == fts5_ranked(s, "oboe", 20) != []
     project.close()
 
 

@@ -32,6 +32,7 @@ sys.path.insert(0, str(REPO))
 from sqlalchemy import MetaData, insert, select, text  # noqa: E402
 from tests.pg_cluster import PostgresUnavailable, start_cluster, unique_name  # noqa: E402
 
+from testimony.coding import search_postings  # noqa: E402
 from testimony.coding.search import backend_for, search_excerpts  # noqa: E402
 from testimony.project import Project, init_project  # noqa: E402
 
@@ -48,6 +49,7 @@ QUERIES = [
     'NEAR("the police" help*, 8) OR court',
 ]
 COPIED = ("interviews", "speakers", "excerpts")
+RANK = search_postings.rank  # sqlite-fts5 swaps it for one that answers nothing
 
 
 def copy_to_postgres(source: Project, folder: Path, url: str) -> Project:
@@ -78,15 +80,6 @@ def median_ms(project: Project, query: str, limit: int | None, runs: int) -> tup
     return statistics.median(times[1:]) * 1000, found
 
 
-def _rank_with_lists():  # noqa: ANN202
-    from testimony.coding import search_postings
-
-    return search_postings.rank
-
-
-_RANK = _rank_with_lists()
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("big", type=Path)
@@ -100,9 +93,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="testimony-search-") as tmp:
         for backend in args.backends.split(","):
             projects = [Project.open(args.big), Project.open(args.small)]
-            from testimony.coding import search_postings
-
-            search_postings.rank = _RANK if backend != "sqlite-fts5" else lambda *_a: None
+            search_postings.rank = RANK if backend != "sqlite-fts5" else lambda *_a: None
             if backend == "postgresql":
                 try:
                     cluster = cluster or start_cluster()

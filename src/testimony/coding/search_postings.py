@@ -237,10 +237,7 @@ class _Postings:
             found = np.zeros(len(wanted), dtype=bool)
             found[inside] = self.dense[wanted[inside]] > 0
             return found
-        if len(self.ids) == 0:
-            return np.zeros(len(wanted), dtype=bool)
-        at = np.minimum(np.searchsorted(self.ids, wanted), len(self.ids) - 1)
-        return self.ids[at] == wanted
+        return _member(wanted, self.ids)
 
     def counts(self, hits: np.ndarray) -> np.ndarray:
         """How often each hit (all holding the term) holds it."""
@@ -307,8 +304,13 @@ def _decoded(ids: bytes, tfs: bytes) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _encoded(ids: np.ndarray, tfs: np.ndarray) -> tuple[bytes, bytes]:
-    width = "<u2" if len(tfs) == 0 or int(tfs.max()) <= 0xFFFF else "<u4"
-    return ids.astype("<i4").tobytes(), tfs.astype(width).tobytes()
+    return ids.astype("<i4").tobytes(), _narrow(tfs)
+
+
+def _narrow(values: np.ndarray) -> bytes:
+    """Counts or offsets as uint16, or uint32 when one needs it (read back by length)."""
+    width = "<u2" if len(values) == 0 or int(values.max()) <= 0xFFFF else "<u4"
+    return values.astype(width).tobytes()
 
 
 def _varints(data: bytes) -> list[int]:
@@ -457,7 +459,7 @@ def _rewrite(connection, fresh: dict[str, _Fresh], changed: np.ndarray) -> None:
             else:
                 ids, tfs, pos = add
             if len(ids):
-                upserts.append((term, block, *_encoded(ids, tfs), _encoded_offsets(pos)))
+                upserts.append((term, block, *_encoded(ids, tfs), _narrow(pos)))
             elif (term, block) in stored:
                 deletes.append((term, block))
     if upserts:
@@ -478,11 +480,6 @@ def _decoded_with_offsets(
     id_array, counts = _decoded(ids, tfs)
     total = int(counts.sum())
     return id_array, counts, np.frombuffer(pos, dtype="<u2" if len(pos) == 2 * total else "<u4")
-
-
-def _encoded_offsets(pos: np.ndarray) -> bytes:
-    width = "<u2" if len(pos) == 0 or int(pos.max()) <= 0xFFFF else "<u4"
-    return pos.astype(width).tobytes()
 
 
 def _update_lengths(connection, changed: np.ndarray) -> None:  # noqa: ANN001
